@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { databaseUrl, logLevel, parseEnv, port, redisUrl } from '@switchyard/config';
+
+const schema = z.object({
+  RECEIVER_PORT: port(3000),
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: z.string().default('{switchyard}'),
+  LOG_LEVEL: logLevel,
+  /** Largest accepted body, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** The public URL providers call (behind a proxy the URL Twilio signed differs from ours). */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  /** YAML file declaring provider connections (several accounts per provider). */
+  SWITCHYARD_CONFIG: z.string().optional(),
+  /** Unfinished events untouched for this long are re-driven (lost Redis data). */
+  RECONCILE_AFTER_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  // Default connection of each provider, from the environment (secrets are comma-separated lists).
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  RAZORPAY_WEBHOOK_SECRET: z.string().optional(),
+  PAYPAL_WEBHOOK_ID: z.string().optional(),
+  /** Hosts PayPal certificates may be fetched from (comma-separated); anything else is refused. */
+  PAYPAL_CERT_HOSTS: z.string().default('api.paypal.com,api.sandbox.paypal.com,api-m.paypal.com,api-m.sandbox.paypal.com'),
+  HUBSPOT_CLIENT_SECRET: z.string().optional(),
+  SALESFORCE_ORG_ID: z.string().optional(),
+  PIPEDRIVE_WEBHOOK_USER: z.string().optional(),
+  PIPEDRIVE_WEBHOOK_PASSWORD: z.string().optional(),
+  WHATSAPP_APP_SECRET: z.string().optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  STANDARD_WEBHOOK_SOURCES: z.string().optional(),
+  STANDARD_WEBHOOK_SECRET: z.string().optional(),
+});
+
+export type ReceiverEnv = z.infer<typeof schema> & {
+  /** STANDARD_WEBHOOK_SECRET_<SOURCE> variables, by lower-cased source name. */
+  standardSourceSecrets: Record<string, string>;
+};
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): ReceiverEnv {
+  const env = parseEnv(schema, source);
+  const standardSourceSecrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const m = /^STANDARD_WEBHOOK_SECRET_([A-Z0-9_]+)$/.exec(key);
+    if (m?.[1] && value) standardSourceSecrets[m[1].toLowerCase().replace(/_/g, '-')] = value;
+  }
+  return { ...env, standardSourceSecrets };
+}

@@ -1,0 +1,6 @@
+export { createServer } from './server';
+export type { ReceiverDeps } from './server';
+export { createReceiverMetrics } from './http/metrics';
+export { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections/connections';
+export type { Connections } from './connections/connections';
+export { loadEnv } from './env';

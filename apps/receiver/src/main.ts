@@ -1,0 +1,46 @@
+import { createDb, countPendingOutbox } from '@switchyard/db';
+import { createLogger } from '@switchyard/logger';
+import { OutboxRelay, Reconciler } from '@switchyard/outbox';
+import { QueueProducer, createRedis } from '@switchyard/queues';
+import { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections/connections';
+import { loadEnv } from './env';
+import { createReceiverMetrics } from './http/metrics';
+import { createServer } from './server';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger({ service: 'receiver', level: env.LOG_LEVEL });
+  const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, process.env)] : [])]);
+  const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  const redis = createRedis(env.REDIS_URL, 'producer');
+  redis.on('error', () => undefined); // reconnects on its own; the relay logs what matters
+  const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
+  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
+  const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
+  const metrics = createReceiverMetrics(() => countPendingOutbox(db));
+  const app = createServer({ db, redis, connections, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
+
+  relay.start();
+  reconciler.start();
+  const server = app.listen(env.RECEIVER_PORT, () => {
+    logger.info('receiver listening', { port: env.RECEIVER_PORT, providers: Object.fromEntries(Object.entries(connections).map(([p, c]) => [p, Object.keys(c)])) });
+  });
+
+  const shutdown = async (signal: string) => {
+    logger.info('shutting down', { signal });
+    server.close();
+    await reconciler.stop();
+    await relay.stop();
+    await producer.close();
+    redis.disconnect();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

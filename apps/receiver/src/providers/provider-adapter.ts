@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { CanonicalEvent } from '@switchyard/domain';
+
+/** A delivery exactly as it reached us: the raw bytes are what providers sign. */
+export interface InboundRequest {
+  method: string;
+  /** Path and query as received (`/webhooks/stripe?x=1`). */
+  originalUrl: string;
+  /** The URL the provider called, rebuilt from PUBLIC_BASE_URL when behind a proxy (Twilio signs it). */
+  publicUrl: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+
+/** One connection (account) of a provider. Adapters extend it with what they need. */
+export interface ConnectionConfig {
+  name: string;
+}
+
+export interface ParseContext {
+  provider: string;
+  connection: string;
+  providerEventId: string;
+  request: InboundRequest;
+}
+
+export interface ParsedEvent {
+  /** The provider's own event type (`payment_intent.succeeded`). */
+  type: string;
+  /** The provider's occurrence time, to order events that arrive out of order. */
+  occurredAt: Date | null;
+  /** What the workers consume; null stores the event as `ignored`. */
+  canonical: CanonicalEvent | null;
+}
+
+export interface AdapterResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * What every provider implements. The receiver runs: verify → split → identify + parse each
+ * item → store all items and their outbox entries in one transaction → respond.
+ */
+export interface ProviderAdapter<C extends ConnectionConfig = ConnectionConfig> {
+  provider: string;
+  /** Validates one connection's configuration (secrets as comma-separated lists). */
+  connectionSchema: z.ZodType<C>;
+  /** Throws WebhookRejection when the delivery is not authentic. Must compare in constant time. */
+  verify(request: InboundRequest, connection: C, now: Date): void | Promise<void>;
+  /** Decodes the body and returns the events it carries (one for most providers, a batch for some). */
+  split(request: InboundRequest, connection: C): unknown[];
+  /** The provider's id for one event, the deduplication key. */
+  identify(item: unknown, request: InboundRequest): string;
+  parse(item: unknown, ctx: ParseContext, connection: C): ParsedEvent;
+  /** The body the provider expects when we accept (Salesforce needs a SOAP Ack); default JSON. */
+  acknowledge?(accepted: number): AdapterResponse;
+  /** GET on the webhook URL (WhatsApp's subscription handshake). */
+  handleGet?(request: InboundRequest, connection: C): AdapterResponse;
+}
+
+/** The registry holds adapters of different connection types; each validates its own connections. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type AnyProviderAdapter = ProviderAdapter<any>;

@@ -1,0 +1,53 @@
+import express, { type Express } from 'express';
+import type { Redis } from '@switchyard/queues';
+import type { PrismaClient } from '@switchyard/db';
+import type { Logger } from '@switchyard/logger';
+import type { Connections } from './connections/connections';
+import type { ReceiverMetrics } from './http/metrics';
+import { webhookRoutes } from './http/webhook-routes';
+
+export interface ReceiverDeps {
+  db: PrismaClient;
+  redis: Redis;
+  connections: Connections;
+  logger: Logger;
+  metrics: ReceiverMetrics;
+  bodyLimitBytes: number;
+  publicBaseUrl?: string;
+  onStored: () => void;
+  now?: () => Date;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+}
+
+export function createServer(deps: ReceiverDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const [postgres, redis] = await Promise.all([
+      withTimeout(deps.db.$queryRawUnsafe('SELECT 1'), 2000).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+      withTimeout(deps.redis.ping(), 2000).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+    ]);
+    const ready = postgres === 'ok' && redis === 'ok';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, redis });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.use(webhookRoutes({ ...deps, now: deps.now ?? (() => new Date()) }));
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
+  });
+  return app;
+}

@@ -1,0 +1,2 @@
+export { ConfigError, describeIssues, parseEnv } from './parse-env';
+export { booleanFlag, databaseUrl, logLevel, port, redisUrl, secretList } from './fragments';

@@ -1,0 +1,12 @@
+export { createDb, PrismaClient } from './client';
+export type { DbOptions, Prisma } from './client';
+export { transaction } from './transaction';
+export type { Db } from './transaction';
+export { DatabaseUnavailableError, isDatabaseUnavailable } from './errors';
+export * from './repositories/inbound-events';
+export * from './repositories/outbox';
+export * from './repositories/event-search';
+export { loadDbEnv, dbEnvSchema } from './env';
+export type { DbEnv } from './env';
+export { applyMigrations, diffSchemas } from './migrations/apply-migrations';
+export { dropDatabase, ensureDatabase } from './migrations/ensure-database';

@@ -1,0 +1,137 @@
+import type { EventStatus } from '@switchyard/domain';
+import type { Db } from '../transaction';
+
+export interface OutboxJob {
+  queue: string;
+  jobName: string;
+  jobId: string;
+  data: unknown;
+}
+
+export interface NewInboundEvent {
+  id: string;
+  provider: string;
+  connection: string;
+  providerEventId: string;
+  type: string;
+  canonicalType: string | null;
+  queue: string | null;
+  status: Extract<EventStatus, 'received' | 'ignored'>;
+  payload: unknown;
+  canonical: unknown;
+  headers: Record<string, string>;
+  occurredAt: Date | null;
+  /** Written in the same statement as the event, only when the event is new. */
+  outbox: OutboxJob | null;
+}
+
+export interface RecordedEvent {
+  id: string;
+  providerEventId: string;
+  /** False when this delivery was a duplicate of a stored event (its `deliveries` went up instead). */
+  inserted: boolean;
+  deliveries: number;
+  status: EventStatus;
+}
+
+/**
+ * Stores a delivery's events and their outbox entries atomically, in one statement (so one round
+ * trip and one commit). A duplicate (same provider, connection, provider event id) only bumps
+ * `deliveries`; concurrent duplicates serialize on the unique index and yield exactly one row.
+ */
+const RECORD_SQL = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+    id uuid, provider text, connection text, provider_event_id text, type text, canonical_type text,
+    queue text, status text, payload jsonb, canonical jsonb, headers jsonb, occurred_at timestamptz,
+    outbox_queue text, outbox_job_name text, outbox_job_id text, outbox_data jsonb)
+), ins AS (
+  INSERT INTO inbound_events (id, provider, connection, provider_event_id, type, canonical_type, queue, status, payload, canonical, headers, occurred_at)
+  SELECT id, provider, connection, provider_event_id, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at FROM input
+  ON CONFLICT (provider, connection, provider_event_id)
+  DO UPDATE SET deliveries = inbound_events.deliveries + 1, last_delivered_at = now()
+  RETURNING id, provider_event_id, (xmax = 0) AS inserted, deliveries, status::text AS status
+), ob AS (
+  INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
+  SELECT ins.id, input.outbox_queue, input.outbox_job_name, input.outbox_job_id, input.outbox_data
+  FROM ins JOIN input ON input.id = ins.id
+  WHERE ins.inserted AND input.outbox_queue IS NOT NULL
+  RETURNING id
+)
+SELECT ins.id, ins.provider_event_id, ins.inserted, ins.deliveries, ins.status, (SELECT count(*) FROM ob)::int AS outboxed FROM ins`;
+
+export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Promise<RecordedEvent[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({
+    id: e.id,
+    provider: e.provider,
+    connection: e.connection,
+    provider_event_id: e.providerEventId,
+    type: e.type,
+    canonical_type: e.canonicalType,
+    queue: e.queue,
+    status: e.status,
+    payload: e.payload,
+    canonical: e.canonical,
+    headers: e.headers,
+    occurred_at: e.occurredAt?.toISOString() ?? null,
+    outbox_queue: e.outbox?.queue ?? null,
+    outbox_job_name: e.outbox?.jobName ?? null,
+    outbox_job_id: e.outbox?.jobId ?? null,
+    outbox_data: e.outbox?.data ?? null,
+  }));
+  const result = await db.$queryRawUnsafe<{ id: string; provider_event_id: string; inserted: boolean; deliveries: number; status: EventStatus }[]>(RECORD_SQL, JSON.stringify(rows));
+  return result.map((r) => ({ id: r.id, providerEventId: r.provider_event_id, inserted: r.inserted, deliveries: Number(r.deliveries), status: r.status }));
+}
+
+/** received → queued, once the job is in Redis. Never moves an event backwards. */
+export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db.$executeRawUnsafe(`UPDATE inbound_events SET status = 'queued', queued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'received'`, eventIds);
+}
+
+/**
+ * Claims an event for processing. Returns null when it is already finished (processed, dead or
+ * ignored), so a re-delivered job does nothing.
+ */
+export async function startProcessing(db: Db, eventId: string) {
+  const rows = await db.$queryRawUnsafe<{ id: string; canonical: unknown; status: EventStatus; attempts: number }[]>(
+    `UPDATE inbound_events SET status = 'processing', attempts = attempts + 1
+     WHERE id = $1::uuid AND status NOT IN ('processed', 'dead', 'ignored')
+     RETURNING id, canonical, status::text AS status, attempts`,
+    eventId,
+  );
+  return rows[0] ?? null;
+}
+
+export async function markEventProcessed(db: Db, eventId: string): Promise<void> {
+  await db.$executeRawUnsafe(`UPDATE inbound_events SET status = 'processed', processed_at = now(), last_error = NULL WHERE id = $1::uuid AND status <> 'processed'`, eventId);
+}
+
+export async function markEventFailed(db: Db, eventId: string, error: string, dead: boolean): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE inbound_events SET status = $2::"EventStatus", last_error = $3 WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored')`,
+    eventId,
+    dead ? 'dead' : 'failed',
+    error.slice(0, 2000),
+  );
+}
+
+/**
+ * Events that still owe work and have not moved for `olderThanMs`: their job may have been lost
+ * (Redis restarted without persistence, FLUSHALL). Marks them re-driven so one tick takes each once.
+ */
+export async function claimStaleEvents(db: Db, olderThanMs: number, limit: number): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `UPDATE inbound_events SET redriven_at = now()
+     WHERE id IN (
+       SELECT id FROM inbound_events
+       WHERE status IN ('received', 'queued', 'processing', 'failed')
+         AND greatest(received_at, last_delivered_at, coalesce(queued_at, received_at), coalesce(redriven_at, received_at)) < now() - ($1::int * interval '1 millisecond')
+       ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING id`,
+    olderThanMs,
+    limit,
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,41 @@
+import type { Db } from '../transaction';
+
+export interface PendingOutboxEntry {
+  id: bigint;
+  eventId: string | null;
+  queue: string;
+  jobName: string;
+  jobId: string;
+  data: unknown;
+}
+
+/** Locks up to `limit` undispatched entries; other relays skip them instead of waiting. */
+export async function claimPendingOutbox(db: Db, limit: number): Promise<PendingOutboxEntry[]> {
+  const rows = await db.$queryRawUnsafe<{ id: bigint; event_id: string | null; queue: string; job_name: string; job_id: string; data: unknown }[]>(
+    `SELECT id, event_id, queue, job_name, job_id, data FROM outbox_entries
+     WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    limit,
+  );
+  return rows.map((r) => ({ id: BigInt(r.id), eventId: r.event_id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, data: r.data }));
+}
+
+export async function markOutboxDispatched(db: Db, ids: bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.$executeRawUnsafe(`UPDATE outbox_entries SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, ids.map(String));
+}
+
+export async function recordOutboxFailure(db: Db, ids: bigint[], error: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.$executeRawUnsafe(`UPDATE outbox_entries SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, ids.map(String), error.slice(0, 2000));
+}
+
+/** Makes the outbox dispatch these events' jobs again (the job ids stay the same, so no duplicates). */
+export async function redispatchEvents(db: Db, eventIds: string[]): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  return db.$executeRawUnsafe(`UPDATE outbox_entries SET dispatched_at = NULL WHERE event_id = ANY($1::uuid[]) AND dispatched_at IS NOT NULL`, eventIds);
+}
+
+export async function countPendingOutbox(db: Db): Promise<number> {
+  const rows = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM outbox_entries WHERE dispatched_at IS NULL`);
+  return Number(rows[0]?.n ?? 0);
+}

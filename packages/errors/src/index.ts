@@ -1,0 +1,2 @@
+export { AppError, PermanentError, RateLimitedError, RetryableError, classify } from './app-error';
+export type { AppErrorOptions, ErrorKind } from './app-error';

@@ -1,0 +1,109 @@
+import { claimPendingOutbox, markEventsQueued, markOutboxDispatched, recordOutboxFailure, transaction, type PrismaClient } from '@switchyard/db';
+import type { Logger } from '@switchyard/logger';
+import type { QueueProducer } from '@switchyard/queues';
+
+export interface OutboxRelayOptions {
+  db: PrismaClient;
+  producer: QueueProducer;
+  logger: Logger;
+  batchSize?: number;
+  /** How often to look for work when nobody woke the relay (entries written by other processes). */
+  pollIntervalMs?: number;
+  /** Longest wait between tries while Redis is unreachable. */
+  maxBackoffMs?: number;
+}
+
+/**
+ * Moves outbox entries to BullMQ. Entries are committed with the change that caused them, so
+ * nothing is lost while Redis is away: the relay keeps trying and catches up when it returns.
+ * Several relays may run at once (SKIP LOCKED), and job ids make a repeated dispatch harmless.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxBackoffMs: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private failures = 0;
+
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.batchSize = opts.batchSize ?? 500;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 5000;
+  }
+
+  /** Dispatches one batch; returns how many entries went to Redis. Throws if Redis refused them. */
+  async drainOnce(): Promise<number> {
+    const { db, producer } = this.opts;
+    return transaction(db, async (tx) => {
+      const entries = await claimPendingOutbox(tx, this.batchSize);
+      if (entries.length === 0) return 0;
+      await producer.enqueueRaw(entries);
+      await markOutboxDispatched(tx, entries.map((e) => e.id));
+      await markEventsQueued(tx, entries.flatMap((e) => (e.eventId ? [e.eventId] : [])));
+      return entries.length;
+    });
+  }
+
+  /** Asks the relay to look for work now instead of at its next poll. Never blocks the caller. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      let dispatched = 0;
+      try {
+        dispatched = await this.drainOnce();
+        if (this.failures > 0) this.opts.logger.info('outbox relay recovered', { afterFailures: this.failures });
+        this.failures = 0;
+      } catch (err) {
+        this.failures++;
+        if (this.failures === 1 || this.failures % 20 === 0) this.opts.logger.warn('outbox relay cannot dispatch; will retry', { error: (err as Error).message, failures: this.failures });
+        await this.noteFailure(err as Error);
+      }
+      if (!this.running) break;
+      if (dispatched >= this.batchSize && this.failures === 0) continue;
+      const wait = this.failures > 0 ? Math.min(100 * 2 ** Math.min(this.failures, 10), this.maxBackoffMs) : this.pollIntervalMs;
+      await this.sleep(wait, this.failures === 0);
+    }
+  }
+
+  private async noteFailure(err: Error): Promise<void> {
+    try {
+      const entries = await claimPendingOutbox(this.opts.db, Math.min(this.batchSize, 50));
+      await recordOutboxFailure(this.opts.db, entries.map((e) => e.id), err.message);
+    } catch {
+      // The database may be the part that is down; the next loop tries again.
+    }
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (wakeable && this.woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = wakeable ? done : () => undefined;
+      if (!this.running) done();
+    });
+  }
+}

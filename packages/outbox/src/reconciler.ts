@@ -1,0 +1,52 @@
+import { claimStaleEvents, redispatchEvents, type PrismaClient } from '@switchyard/db';
+import type { Logger } from '@switchyard/logger';
+import type { OutboxRelay } from './outbox-relay';
+
+export interface ReconcilerOptions {
+  db: PrismaClient;
+  relay: OutboxRelay;
+  logger: Logger;
+  /** An unfinished event that has not moved for this long is re-driven. */
+  staleAfterMs: number;
+  intervalMs: number;
+  batchSize?: number;
+}
+
+/**
+ * Re-drives events whose processing has not finished in time, so a Redis that lost its data
+ * (restart without persistence, FLUSHALL) loses no event. Re-driving re-dispatches the event's
+ * outbox entry with the same job id, so a job that still exists is not duplicated.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<number> | undefined;
+
+  constructor(private readonly opts: ReconcilerOptions) {}
+
+  async tick(): Promise<number> {
+    const ids = await claimStaleEvents(this.opts.db, this.opts.staleAfterMs, this.opts.batchSize ?? 500);
+    if (ids.length === 0) return 0;
+    const n = await redispatchEvents(this.opts.db, ids);
+    this.opts.logger.info('reconciler re-drove stalled events', { events: ids.length, outboxEntries: n });
+    this.opts.relay.wake();
+    return ids.length;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      if (this.ticking) return;
+      this.ticking = this.tick()
+        .catch((err: Error) => {
+          this.opts.logger.warn('reconciler tick failed', { error: err.message });
+          return 0;
+        })
+        .finally(() => (this.ticking = undefined));
+    }, this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+  }
+}

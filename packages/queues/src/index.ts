@@ -1,0 +1,11 @@
+export { defineJob, defineQueue } from './define';
+export type { JobDefinition, QueueDefinition, RetryPolicy } from './define';
+export { eventJobData, eventJobId, lookupJob, processEventJob, queueNames, registry } from './registry';
+export type { JobData, JobName, QueueName, Registry } from './registry';
+export { DEFAULT_PREFIX, createRedis } from './connection';
+export { jobOptions } from './job-options';
+export { QueueProducer } from './producer';
+export type { RawJob } from './producer';
+export { createQueueWorker } from './worker';
+export type { DeadLetter, Handlers, JobContext, QueueWorkerOptions } from './worker';
+export type { Redis } from 'ioredis';

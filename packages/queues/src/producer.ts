@@ -1,0 +1,54 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobOptions } from './job-options';
+import { lookupJob, type JobData, type JobName, type QueueName } from './registry';
+
+export interface RawJob {
+  queue: string;
+  jobName: string;
+  jobId: string;
+  data: unknown;
+}
+
+/** Enqueues registry jobs; payloads are validated against the registry before they reach Redis. */
+export class QueueProducer {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async enqueue<Q extends QueueName, J extends JobName<Q>>(queue: Q, job: J, data: JobData<Q, J>, jobId: string): Promise<void> {
+    await this.enqueueRaw([{ queue, jobName: job, jobId, data }]);
+  }
+
+  /** For jobs read back from the outbox: validated at run time, grouped into one addBulk per queue. */
+  async enqueueRaw(jobs: RawJob[]): Promise<void> {
+    const byQueue = new Map<string, RawJob[]>();
+    for (const j of jobs) byQueue.set(j.queue, [...(byQueue.get(j.queue) ?? []), j]);
+    await Promise.all(
+      [...byQueue].map(([queue, list]) =>
+        this.queue(queue).addBulk(
+          list.map((j) => {
+            const def = lookupJob(j.queue, j.jobName);
+            return { name: j.jobName, data: def.schema.parse(j.data), opts: jobOptions(def, j.jobId) };
+          }),
+        ),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

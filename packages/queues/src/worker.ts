@@ -1,0 +1,115 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { classify, type AppError, AppError as AppErrorClass } from '@switchyard/errors';
+import { lookupJob, registry, type JobData, type JobName, type QueueName } from './registry';
+
+export interface JobContext {
+  job: Job;
+  attempt: number;
+}
+
+/** A worker must handle every job of its queue: a missing handler is a compile error. */
+export type Handlers<Q extends QueueName> = { [J in JobName<Q>]: (data: JobData<Q, J>, ctx: JobContext) => Promise<void> };
+
+export interface DeadLetter {
+  queue: string;
+  jobName: string;
+  jobId: string;
+  data: unknown;
+  attemptsMade: number;
+  error: { message: string; code?: string; kind: string };
+  failedAt: string;
+}
+
+export interface QueueWorkerOptions<Q extends QueueName> {
+  queue: Q;
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  handlers: Handlers<Q>;
+  /** Called once a job has failed for good, after it is copied to the dead-letter queue. */
+  onDead?: (dead: DeadLetter) => Promise<void>;
+  onError?: (err: Error) => void;
+}
+
+function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/**
+ * Runs registry handlers with the fleet's failure policy: permanent errors skip the remaining
+ * attempts, rate limits wait what the provider asked without using an attempt, anything else
+ * backs off; a job that fails for good is copied to the queue's dead-letter queue.
+ */
+export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<Q>): { worker: Worker; deadLetters: Queue; close(): Promise<void> } {
+  const def = registry[opts.queue];
+  const deadLetters = new Queue(def.deadLetterQueue, { connection: opts.connection, prefix: opts.prefix });
+  const handlers = opts.handlers as Record<string, (data: unknown, ctx: JobContext) => Promise<void>>;
+
+  const worker = new Worker(
+    def.name,
+    async (job, token) => {
+      const jobDef = lookupJob(def.name, job.name);
+      const handler = handlers[job.name];
+      if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${def.name}"`);
+      const data = jobDef.schema.parse(job.data);
+      try {
+        await timeout(handler(data, { job, attempt: job.attemptsMade + 1 }), jobDef.timeoutMs, `job ${job.name}`);
+      } catch (err) {
+        const kind = classify(err);
+        if (kind === 'permanent') throw new UnrecoverableError(describe(err));
+        if (kind === 'rate_limited' && token) {
+          const wait = (err as AppError).retryAfterMs ?? 1000;
+          await job.moveToDelayed(Date.now() + wait, token);
+          throw new DelayedError();
+        }
+        throw err;
+      }
+    },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency },
+  );
+
+  worker.on('failed', (job, err) => {
+    if (!job || !isFinalFailure(job, err)) return;
+    const dead: DeadLetter = {
+      queue: def.name,
+      jobName: job.name,
+      jobId: String(job.id),
+      data: job.data,
+      attemptsMade: job.attemptsMade,
+      error: { message: err.message, code: err instanceof AppErrorClass ? err.code : undefined, kind: err instanceof UnrecoverableError ? 'permanent' : classify(err) },
+      failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
+    };
+    // Deterministic id: copying the same failure twice (a crash between the two steps) is harmless.
+    deadLetters
+      .add('dead-letter.v1', dead, { jobId: `${dead.jobId}.dead`, removeOnComplete: false, removeOnFail: false })
+      .then(() => opts.onDead?.(dead))
+      .catch((e: Error) => opts.onError?.(e));
+  });
+  worker.on('error', (err) => opts.onError?.(err));
+
+  return {
+    worker,
+    deadLetters,
+    close: async () => {
+      await worker.close();
+      await deadLetters.close();
+    },
+  };
+}
+
+function isFinalFailure(job: Job, err: Error): boolean {
+  if (err instanceof DelayedError) return false;
+  return err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof AppErrorClass) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}

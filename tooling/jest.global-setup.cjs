@@ -1,0 +1,18 @@
+// Creates a fresh database for this test run, applies the committed migrations to it, and points
+// every test at it through DATABASE_URL. Redis isolation is per test file (a unique key prefix).
+const { execFileSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const path = require('node:path');
+
+module.exports = async () => {
+  const base = process.env.TEST_POSTGRES_URL || 'postgresql://root@127.0.0.1:5432';
+  const name = `switchyard_test_${randomBytes(4).toString('hex')}`;
+  const url = `${base.replace(/\/$/, '')}/${name}`;
+  execFileSync(process.execPath, [require.resolve('tsx/cli', { paths: [path.join(__dirname, '../packages/db')] }), 'scripts/migrate.ts'], {
+    cwd: path.join(__dirname, '../packages/db'),
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  process.env.DATABASE_URL = url;
+  process.env.SWITCHYARD_TEST_DATABASE = url;
+};
