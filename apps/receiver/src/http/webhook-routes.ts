@@ -25,7 +25,7 @@ interface Target {
 
 /** `/webhooks/standard/:source` names the source; `/webhooks/:provider/:connection?` the account. */
 function targetOf(req: Request): Target {
-  const parts = req.path.split('/').filter(Boolean);
+  const parts = (req.originalUrl.split('?')[0] ?? '').split('/').filter(Boolean);
   const provider = parts[1] ?? '';
   return { provider, connection: parts[2] ?? 'default' };
 }
@@ -104,7 +104,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
 
   // Body-parser errors (oversized, aborted) reach here before any handler ran.
   router.use((err: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
-    if (!req.path.startsWith('/webhooks/')) return next(err);
+    if (!req.originalUrl.startsWith('/webhooks/')) return next(err);
     const target = targetOf(req);
     if (err.type === 'entity.too.large') return reject(res, target, new WebhookRejection('payload_too_large', `body exceeds the ${deps.bodyLimitBytes}-byte limit`), process.hrtime.bigint());
     return reject(res, target, new WebhookRejection('malformed_body', `body could not be read: ${err.message}`), process.hrtime.bigint());

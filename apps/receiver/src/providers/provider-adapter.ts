@@ -51,7 +51,10 @@ export interface ProviderAdapter<C extends ConnectionConfig = ConnectionConfig> 
   connectionSchema: z.ZodType<C>;
   /** Throws WebhookRejection when the delivery is not authentic. Must compare in constant time. */
   verify(request: InboundRequest, connection: C, now: Date): void | Promise<void>;
-  /** Decodes the body and returns the events it carries (one for most providers, a batch for some). */
+  /**
+   * Decodes the body and returns the events it carries (one for most providers, a batch for some),
+   * each exactly as the provider sent it: the item is stored verbatim as the event's payload.
+   */
   split(request: InboundRequest, connection: C): unknown[];
   /** The provider's id for one event, the deduplication key. */
   identify(item: unknown, request: InboundRequest): string;

@@ -12,7 +12,9 @@ export type RejectionReason =
   | 'wrong_content_type'
   | 'payload_too_large'
   | 'untrusted_certificate'
-  | 'wrong_account';
+  | 'wrong_account'
+  /** WhatsApp's subscription handshake sent a `hub.verify_token` we do not know. */
+  | 'invalid_verify_token';
 
 const statusOf: Record<RejectionReason, number> = {
   unknown_provider: 404,
@@ -26,6 +28,7 @@ const statusOf: Record<RejectionReason, number> = {
   payload_too_large: 413,
   untrusted_certificate: 401,
   wrong_account: 403,
+  invalid_verify_token: 403,
 };
 
 /** A delivery we refuse. Its message says what was wrong and never contains a secret. */

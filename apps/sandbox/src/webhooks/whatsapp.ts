@@ -141,11 +141,24 @@ export function signWhatsapp(body: string, appSecret: string): string {
   return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
 }
 
+export interface EnvelopeOptions {
+  wabaId: string;
+  appSecret: string;
+  now: number;
+  path: string;
+}
+
 /** Wraps changes in Meta's envelope and signs it. Used by the trigger and by the Cloud API emulator. */
-export function whatsappRequest(event: string, changes: ReadonlyArray<Pick<Change, 'field' | 'value' | 'ids'>>, ctx: Pick<BuildContext, 'subject' | 'secrets' | 'now' | 'connection' | 'source'>): WebhookRequest {
+export function whatsappRequest(event: string, changes: ReadonlyArray<Pick<Change, 'field' | 'value' | 'ids'>>, opts: EnvelopeOptions): WebhookRequest {
   const body = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: ctx.subject.whatsapp.wabaId, ...(changes.some((c) => c.field !== 'messages') ? { time: unix(ctx.now) } : {}), changes: changes.map(({ field, value }) => ({ value, field })) }],
+    entry: [
+      {
+        id: opts.wabaId,
+        ...(changes.some((c) => c.field !== 'messages') ? { time: unix(opts.now) } : {}),
+        changes: changes.map(({ field, value }) => ({ value, field })),
+      },
+    ],
   });
   const eventIds = changes.flatMap((c) => c.ids);
   return {
@@ -154,19 +167,24 @@ export function whatsappRequest(event: string, changes: ReadonlyArray<Pick<Chang
     eventId: eventIds[0] ?? '',
     eventIds,
     method: 'POST',
-    path: receiverPath('whatsapp', ctx),
+    path: opts.path,
     headers: {
       'content-type': 'application/json',
       'user-agent': 'facebookexternalua',
-      'x-hub-signature-256': signWhatsapp(body, ctx.secrets.whatsappAppSecret),
+      'x-hub-signature-256': signWhatsapp(body, opts.appSecret),
     },
     body,
-    occurredAt: ctx.now,
+    occurredAt: opts.now,
   };
 }
 
 export function buildWhatsapp(event: string, ctx: BuildContext): WebhookRequest {
-  return whatsappRequest(event, changesFor(event, ctx), ctx);
+  return whatsappRequest(event, changesFor(event, ctx), {
+    wabaId: ctx.subject.whatsapp.wabaId,
+    appSecret: ctx.secrets.whatsappAppSecret,
+    now: ctx.now,
+    path: receiverPath('whatsapp', ctx),
+  });
 }
 
 export const whatsappWebhooks: ProviderWebhooks = {

@@ -3,7 +3,7 @@ import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
 import { WebhookRejection } from '../webhook-rejection';
 import type { ProviderAdapter } from '../provider-adapter';
-import { parseStripeEvent, stripeEvent, type StripeEvent } from './parse-stripe-event';
+import { parseStripeEvent, stripeEvent } from './parse-stripe-event';
 import { verifyStripeSignature } from './verify-stripe-signature';
 
 const connectionSchema = z.object({ name: z.string(), webhookSecret: secretListField });
@@ -15,10 +15,11 @@ export const stripeAdapter: ProviderAdapter<StripeConnection> = {
   verify: (req, conn, now) => verifyStripeSignature(req.headers['stripe-signature'], req.rawBody, conn.webhookSecret, now),
   split(req) {
     requireJsonContentType(req);
-    const parsed = stripeEvent.safeParse(parseJsonBody(req));
+    const body = parseJsonBody(req);
+    const parsed = stripeEvent.safeParse(body);
     if (!parsed.success) throw new WebhookRejection('malformed_body', `not a Stripe event: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
-    return [parsed.data];
+    return [body];
   },
-  identify: (item) => (item as StripeEvent).id,
-  parse: (item, ctx) => parseStripeEvent(item as StripeEvent, ctx),
+  identify: (item) => stripeEvent.parse(item).id,
+  parse: (item, ctx) => parseStripeEvent(stripeEvent.parse(item), ctx),
 };

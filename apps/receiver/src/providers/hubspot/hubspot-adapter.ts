@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
+import { secretListField } from '../shared/secrets';
+import { WebhookRejection } from '../webhook-rejection';
+import type { ProviderAdapter } from '../provider-adapter';
+import { hubspotEvent, parseHubspotEvent, type HubspotEvent } from './parse-hubspot-event';
+import { verifyHubspotSignature } from './verify-hubspot-signature';
+
+const connectionSchema = z.object({ name: z.string(), clientSecret: secretListField });
+export type HubspotConnection = z.infer<typeof connectionSchema>;
+
+/**
+ * HubSpot POSTs a JSON array of up to 100 events. Larger arrays are accepted as they are: refusing
+ * a signed batch would only make HubSpot retry it and eventually drop it.
+ */
+export const hubspotAdapter: ProviderAdapter<HubspotConnection> = {
+  provider: 'hubspot',
+  connectionSchema,
+  verify: (req, conn, now) => verifyHubspotSignature({ method: req.method, uri: req.publicUrl, headers: req.headers, rawBody: req.rawBody }, conn.clientSecret, now),
+  split(req) {
+    requireJsonContentType(req);
+    const body = parseJsonBody(req);
+    if (!Array.isArray(body)) throw new WebhookRejection('malformed_body', 'expected a JSON array of HubSpot events');
+    const issues = body.flatMap((item, i) => {
+      const parsed = hubspotEvent.safeParse(item);
+      return parsed.success ? [] : parsed.error.issues.map((issue) => `[${i}]${issue.path.length ? `.${issue.path.join('.')}` : ''} ${issue.message}`);
+    });
+    if (issues.length) throw new WebhookRejection('malformed_body', `not a batch of HubSpot events: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`);
+    // The originals are stored, not the parsed copies, so the payload is exactly what HubSpot sent.
+    return body as HubspotEvent[];
+  },
+  identify: (item) => String((item as HubspotEvent).eventId),
+  parse: (item, ctx) => parseHubspotEvent(hubspotEvent.parse(item), ctx),
+};

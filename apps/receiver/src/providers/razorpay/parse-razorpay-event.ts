@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { CanonicalEvent } from '@switchyard/domain';
+import type { ParseContext, ParsedEvent } from '../provider-adapter';
+
+export const razorpayEvent = z.object({
+  entity: z.literal('event'),
+  event: z.string().min(1),
+  created_at: z.number().int(),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type RazorpayEvent = z.infer<typeof razorpayEvent>;
+
+const payment = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  order_id: z.string().nullish(),
+  amount_refunded: z.number().int().nullish(),
+  email: z.string().nullish(),
+  contact: z.string().nullish(),
+  error_code: z.string().nullish(),
+  error_reason: z.string().nullish(),
+  error_description: z.string().nullish(),
+});
+const refund = z.object({ id: z.string(), amount: z.number().int(), currency: z.string(), payment_id: z.string() });
+const dispute = z.object({ id: z.string(), payment_id: z.string(), amount: z.number().int(), currency: z.string(), reason_code: z.string().nullish() });
+
+type Payment = z.infer<typeof payment>;
+
+/** Razorpay wraps each entity as `payload.<name>.entity`. */
+function entityOf<T>(event: RazorpayEvent, name: string, schema: z.ZodType<T>): T | undefined {
+  const wrapper = event.payload[name] as { entity?: unknown } | undefined;
+  if (wrapper?.entity === undefined) return undefined;
+  const parsed = schema.safeParse(wrapper.entity);
+  if (!parsed.success) throw new Error(`payload.${name}.entity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'entity'} ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+function requireEntity<T>(event: RazorpayEvent, name: string, schema: z.ZodType<T>): T {
+  const entity = entityOf(event, name, schema);
+  if (!entity) throw new Error(`${event.event} has no payload.${name}.entity`);
+  return entity;
+}
+
+function customerOf(p: Payment | undefined) {
+  return { email: p?.email ?? undefined, phone: p?.contact ?? undefined };
+}
+
+/** Maps the Razorpay events we act on; `payment.authorized`, `order.paid` and the rest are stored as ignored. */
+export function parseRazorpayEvent(event: RazorpayEvent, ctx: ParseContext): ParsedEvent {
+  const occurredAt = new Date(event.created_at * 1000);
+  const base = { provider: ctx.provider, connection: ctx.connection, providerEventId: ctx.providerEventId, occurredAt: occurredAt.toISOString() };
+  let canonical: CanonicalEvent | null = null;
+  switch (event.event) {
+    case 'payment.captured': {
+      const p = requireEntity(event, 'payment', payment);
+      canonical = { ...base, type: 'payment.succeeded', paymentId: p.id, orderId: p.order_id ?? undefined, amount: p.amount, currency: p.currency.toLowerCase(), customer: customerOf(p), link: `https://dashboard.razorpay.com/app/payments/${p.id}` };
+      break;
+    }
+    case 'payment.failed': {
+      const p = requireEntity(event, 'payment', payment);
+      canonical = {
+        ...base,
+        type: 'payment.failed',
+        paymentId: p.id,
+        orderId: p.order_id ?? undefined,
+        amount: p.amount,
+        currency: p.currency.toLowerCase(),
+        customer: customerOf(p),
+        // error_code is a coarse class (BAD_REQUEST_ERROR); error_reason says what happened.
+        failureCode: p.error_reason ?? p.error_code ?? undefined,
+        failureMessage: p.error_description ?? undefined,
+      };
+      break;
+    }
+    case 'refund.processed': {
+      const r = requireEntity(event, 'refund', refund);
+      const p = entityOf(event, 'payment', payment);
+      const totalRefunded = p?.amount_refunded ?? undefined;
+      canonical = {
+        ...base,
+        type: 'payment.refunded',
+        paymentId: r.payment_id,
+        orderId: p?.order_id ?? undefined,
+        refundId: r.id,
+        amount: r.amount,
+        currency: r.currency.toLowerCase(),
+        totalRefunded,
+        paymentAmount: p?.amount,
+        // Without the payment entity we cannot tell; a partial refund is the safe reading.
+        full: p !== undefined && totalRefunded !== undefined && totalRefunded >= p.amount,
+        customer: customerOf(p),
+      };
+      break;
+    }
+    case 'payment.dispute.created': {
+      const d = requireEntity(event, 'dispute', dispute);
+      const p = entityOf(event, 'payment', payment);
+      canonical = { ...base, type: 'payment.disputed', paymentId: d.payment_id, disputeId: d.id, amount: d.amount, currency: d.currency.toLowerCase(), reason: d.reason_code ?? undefined, customer: customerOf(p) };
+      break;
+    }
+  }
+  return { type: event.event, occurredAt, canonical };
+}

@@ -1,0 +1,159 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { canonicalEvent } from '@switchyard/domain';
+import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils';
+import type { InboundRequest } from '../provider-adapter';
+import { WebhookRejection } from '../webhook-rejection';
+import { razorpayAdapter, type RazorpayConnection } from './razorpay-adapter';
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/razorpay', `${name}.json`), 'utf8');
+const conn: RazorpayConnection = { name: 'default', webhookSecret: ['rzp_current', 'rzp_previous'] };
+
+// Written from Razorpay's docs and cross-checked against the razorpay package's own validator.
+function sign(body: string, secret: string) {
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  expect(validateWebhookSignature(body, signature, secret)).toBe(true);
+  return signature;
+}
+
+function request(body: string, headers: Record<string, string | undefined> = {}): InboundRequest {
+  return {
+    method: 'POST',
+    originalUrl: '/webhooks/razorpay',
+    publicUrl: 'https://hooks.example.com/webhooks/razorpay',
+    headers: { 'content-type': 'application/json', 'x-razorpay-event-id': 'KZd1p8Uu8Zo4aL', 'x-razorpay-signature': sign(body, 'rzp_current'), ...headers },
+    query: {},
+    rawBody: Buffer.from(body),
+  };
+}
+
+function rejection(fn: () => unknown): WebhookRejection {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof WebhookRejection) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+function ingest(body: string) {
+  const req = request(body);
+  razorpayAdapter.verify(req, conn, new Date());
+  const [item] = razorpayAdapter.split(req, conn);
+  const providerEventId = razorpayAdapter.identify(item, req);
+  return { providerEventId, ...razorpayAdapter.parse(item, { provider: 'razorpay', connection: 'default', providerEventId, request: req }, conn) };
+}
+
+describe('razorpay verify', () => {
+  const body = fixture('payment.captured');
+
+  it('accepts either of two rotated secrets', () => {
+    expect(() => razorpayAdapter.verify(request(body), conn, new Date())).not.toThrow();
+    expect(() => razorpayAdapter.verify(request(body, { 'x-razorpay-signature': sign(body, 'rzp_previous') }), conn, new Date())).not.toThrow();
+  });
+
+  it('refuses a missing signature', () => {
+    const r = rejection(() => razorpayAdapter.verify(request(body, { 'x-razorpay-signature': undefined }), conn, new Date()));
+    expect([r.reason, r.status, r.message]).toEqual(['missing_signature', 401, 'missing X-Razorpay-Signature header']);
+  });
+
+  it.each([
+    ['a wrong secret', (b: string) => request(b, { 'x-razorpay-signature': sign(b, 'someone_else') })],
+    ['a tampered body', (b: string) => ({ ...request(b), rawBody: Buffer.from(b.replace('"amount": 100', '"amount": 900')) })],
+    ['a non-hex signature', (b: string) => request(b, { 'x-razorpay-signature': 'not-hex!' })],
+  ])('refuses %s', (_name, make) => {
+    const r = rejection(() => razorpayAdapter.verify(make(body), conn, new Date()));
+    expect(r.reason).toBe('invalid_signature');
+    expect(r.message).toMatch(/does not match/);
+    expect(r.message).not.toContain('rzp_current');
+  });
+});
+
+describe('razorpay split', () => {
+  it('needs the event id header', () => {
+    const r = rejection(() => razorpayAdapter.split(request(fixture('payment.captured'), { 'x-razorpay-event-id': undefined }), conn));
+    expect([r.reason, r.status]).toEqual(['malformed_body', 400]);
+    expect(r.message).toMatch(/missing x-razorpay-event-id header/);
+  });
+
+  it('refuses malformed JSON, a non-event and a wrong content type', () => {
+    expect(rejection(() => razorpayAdapter.split(request('{"event":'), conn)).message).toMatch(/not valid JSON/);
+    expect(rejection(() => razorpayAdapter.split(request('{"hello":"world"}'), conn)).message).toMatch(/not a Razorpay event: entity/);
+    const r = rejection(() => razorpayAdapter.split(request('{}', { 'content-type': 'text/plain' }), conn));
+    expect([r.reason, r.status]).toEqual(['wrong_content_type', 415]);
+  });
+});
+
+describe('razorpay parse', () => {
+  it('maps payment.captured to payment.succeeded in paise, at the event time', () => {
+    const e = ingest(fixture('payment.captured'));
+    expect(e.providerEventId).toBe('KZd1p8Uu8Zo4aL');
+    expect(e.type).toBe('payment.captured');
+    expect(e.occurredAt?.toISOString()).toBe('2019-09-05T09:10:06.000Z');
+    expect(canonicalEvent.parse(e.canonical)).toMatchObject({
+      type: 'payment.succeeded',
+      paymentId: 'pay_DESlfW9H8K9uqM',
+      orderId: 'order_DESlLckIVRkHWj',
+      amount: 100,
+      currency: 'inr',
+      customer: { email: 'gaurav.kumar@example.com', phone: '+919876543210' },
+      occurredAt: '2019-09-05T09:10:06.000Z',
+    });
+  });
+
+  it('maps payment.failed with the specific reason', () => {
+    expect(canonicalEvent.parse(ingest(fixture('payment.failed')).canonical)).toMatchObject({
+      type: 'payment.failed',
+      paymentId: 'pay_DESuLVl9DSrHXo',
+      failureCode: 'payment_cancelled',
+      failureMessage: expect.stringContaining('cancelled the payment'),
+    });
+  });
+
+  it('maps refund.processed to a partial refund when less than the payment was refunded', () => {
+    expect(canonicalEvent.parse(ingest(fixture('refund.processed')).canonical)).toMatchObject({
+      type: 'payment.refunded',
+      paymentId: 'pay_DfjjBGgDS7Ft5y',
+      refundId: 'rfnd_DfjjhJC6eDvUAi',
+      amount: 50000,
+      totalRefunded: 50000,
+      paymentAmount: 100000,
+      full: false,
+    });
+  });
+
+  it('marks a refund full when the payment is refunded in full, and partial when the payment is absent', () => {
+    const full = JSON.parse(fixture('refund.processed'));
+    full.payload.payment.entity.amount_refunded = 100000;
+    expect(ingest(JSON.stringify(full)).canonical).toMatchObject({ full: true, totalRefunded: 100000 });
+    delete full.payload.payment;
+    expect(ingest(JSON.stringify(full)).canonical).toMatchObject({ full: false, totalRefunded: undefined, paymentAmount: undefined });
+  });
+
+  it('maps payment.dispute.created', () => {
+    expect(canonicalEvent.parse(ingest(fixture('payment.dispute.created')).canonical)).toMatchObject({
+      type: 'payment.disputed',
+      paymentId: 'pay_EFtmUsbwpXwBG9',
+      disputeId: 'disp_EsIAlDcoUr8CaQ',
+      amount: 10000,
+      currency: 'inr',
+      reason: 'chargeback',
+    });
+  });
+
+  it.each(['payment.authorized', 'order.paid', 'refund.created'])('stores %s as ignored', (type) => {
+    const body = JSON.parse(fixture('payment.authorized'));
+    body.event = type;
+    const e = ingest(JSON.stringify(body));
+    expect(e.type).toBe(type);
+    expect(e.canonical).toBeNull();
+  });
+
+  it('throws (→ malformed) when an event we act on lacks its entity', () => {
+    const body = JSON.parse(fixture('payment.captured'));
+    body.payload = {};
+    expect(() => ingest(JSON.stringify(body))).toThrow(/payment.captured has no payload.payment.entity/);
+  });
+});
