@@ -2,6 +2,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   projects: ['<rootDir>/packages/*/jest.config.cjs', '<rootDir>/apps/*/jest.config.cjs'],
+  testTimeout: 60000,
   globalSetup: '<rootDir>/tooling/jest.global-setup.cjs',
   globalTeardown: '<rootDir>/tooling/jest.global-teardown.cjs',
 };

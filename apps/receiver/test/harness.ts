@@ -83,7 +83,11 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
     url,
     queue(name) {
       let q = queues.get(name);
-      if (!q) queues.set(name, (q = new Queue(name, { connection: workerRedis, prefix })));
+      if (!q) {
+        q = new Queue(name, { connection: workerRedis, prefix });
+        q.on('error', () => undefined);
+        queues.set(name, q);
+      }
       return q;
     },
     async close() {

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { RetryableError } from '@switchyard/errors';
 import { jobOptions } from './job-options';
 import { lookupJob, type JobData, type JobName, type QueueName } from './registry';
 
@@ -22,7 +23,12 @@ export class QueueProducer {
   queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
+      // A Queue created while Redis is unreachable fails its start-up for good (its INFO is refused
+      // without an offline queue), so only create queues on a ready connection.
+      if (this.connection.status !== 'ready') throw new RetryableError(`Redis is not reachable (connection ${this.connection.status})`, 'REDIS_UNAVAILABLE');
       q = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true });
+      // Connection errors surface as failed adds, which callers handle; an unheard 'error' would crash.
+      q.on('error', () => undefined);
       this.queues.set(name, q);
     }
     return q;
@@ -34,6 +40,18 @@ export class QueueProducer {
 
   /** For jobs read back from the outbox: validated at run time, grouped into one addBulk per queue. */
   async enqueueRaw(jobs: RawJob[]): Promise<void> {
+    try {
+      await this.addGrouped(jobs);
+    } catch (err) {
+      // Start over with fresh Queue objects once Redis is back; a queue's failed start-up is permanent.
+      const stale = [...this.queues.values()];
+      this.queues.clear();
+      void Promise.allSettled(stale.map((q) => q.close()));
+      throw err;
+    }
+  }
+
+  private async addGrouped(jobs: RawJob[]): Promise<void> {
     const byQueue = new Map<string, RawJob[]>();
     for (const j of jobs) byQueue.set(j.queue, [...(byQueue.get(j.queue) ?? []), j]);
     await Promise.all(

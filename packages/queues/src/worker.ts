@@ -50,6 +50,7 @@ function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<Q>): { worker: Worker; deadLetters: Queue; close(): Promise<void> } {
   const def = registry[opts.queue];
   const deadLetters = new Queue(def.deadLetterQueue, { connection: opts.connection, prefix: opts.prefix });
+  deadLetters.on('error', (err) => opts.onError?.(err));
   const handlers = opts.handlers as Record<string, (data: unknown, ctx: JobContext) => Promise<void>>;
 
   const worker = new Worker(

@@ -1,4 +1,5 @@
 import type { WebhookSender } from '../apis/types';
+import { networkErrorReason } from './network-error';
 
 /** POSTs a webhook once to a full URL; the sandbox's status callbacks use it. */
 export function httpWebhookSender(timeoutMs = 10_000): WebhookSender {
@@ -8,8 +9,7 @@ export function httpWebhookSender(timeoutMs = 10_000): WebhookSender {
       await response.arrayBuffer();
       return { status: response.status };
     } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      return { status: null, error: code ?? String(error) };
+      return { status: null, error: networkErrorReason(error) };
     }
   };
 }

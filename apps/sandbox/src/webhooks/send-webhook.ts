@@ -1,4 +1,5 @@
 import { sleep as realSleep } from '../support/clock';
+import { networkErrorReason } from './network-error';
 import { WEBHOOKS } from './registry';
 import { joinUrl, type WebhookRequest } from './types';
 
@@ -49,8 +50,7 @@ async function attemptOnce(request: WebhookRequest, url: string, opts: SendOptio
     await response.arrayBuffer();
     return { status: response.status };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { status: null, error: cause ?? (error instanceof Error ? error.name : String(error)) };
+    return { status: null, error: networkErrorReason(error) };
   }
 }
 

@@ -87,7 +87,13 @@ export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Pr
 /** received → queued, once the job is in Redis. Never moves an event backwards. */
 export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
-  await db.$executeRawUnsafe(`UPDATE inbound_events SET status = 'queued', queued_at = now() WHERE id = ANY($1::uuid[]) AND status = 'received'`, eventIds);
+  // A worker may already have picked the job up (it can run before this commits): keep its status.
+  await db.$executeRawUnsafe(
+    `UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
+       status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
+     WHERE id = ANY($1::uuid[])`,
+    eventIds,
+  );
 }
 
 /**

@@ -2,15 +2,32 @@ import { z } from 'zod';
 import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
 import type { ProviderAdapter } from '../provider-adapter';
-import { verifyStandardSignature } from './verify-standard-signature';
+import { ed25519PublicKey, rawPublicKey, verifyStandardSignature } from './verify-standard-signature';
 
-const connectionSchema = z.object({
-  name: z.string(),
-  secret: secretListField,
-  /** Which worker queue this source's events go to. */
-  queue: z.enum(['payments', 'crm', 'whatsapp']).default('payments'),
-});
+const publicKeyList = secretListField.pipe(z.array(z.string().refine((k) => rawPublicKey(k) !== null, 'must be whpk_ followed by a base64 32-byte ed25519 public key')));
+
+const connectionSchema = z
+  .object({
+    name: z.string(),
+    /** v1: shared HMAC secrets. */
+    secret: secretListField.optional(),
+    /** v1a: the sender's ed25519 public keys. */
+    publicKeys: publicKeyList.optional(),
+    /** Which worker queue this source's events go to. */
+    queue: z.enum(['payments', 'crm', 'whatsapp']).default('payments'),
+  })
+  .refine((c) => c.secret !== undefined || c.publicKeys !== undefined, { message: 'needs `secret` (v1) or `publicKeys` (v1a), or both', path: ['secret'] });
 export type StandardConnection = z.infer<typeof connectionSchema>;
+
+// Key objects are built once per configured key string, not per request.
+const keyCache = new Map<string, ReturnType<typeof ed25519PublicKey>>();
+function publicKeysOf(conn: StandardConnection) {
+  return (conn.publicKeys ?? []).map((k) => {
+    let key = keyCache.get(k);
+    if (!key) keyCache.set(k, (key = ed25519PublicKey(k)));
+    return key;
+  });
+}
 
 const body = z.object({ type: z.string().default('unknown'), timestamp: z.string().optional(), data: z.unknown() }).passthrough();
 
@@ -19,7 +36,7 @@ export const standardAdapter: ProviderAdapter<StandardConnection> = {
   provider: 'standard',
   connectionSchema,
   verify: (req, conn, now) =>
-    verifyStandardSignature({ id: req.headers['webhook-id'], timestamp: req.headers['webhook-timestamp'], signature: req.headers['webhook-signature'] }, req.rawBody, conn.secret, now),
+    verifyStandardSignature({ id: req.headers['webhook-id'], timestamp: req.headers['webhook-timestamp'], signature: req.headers['webhook-signature'] }, req.rawBody, { secrets: conn.secret ?? [], publicKeys: publicKeysOf(conn) }, now),
   split(req) {
     requireJsonContentType(req);
     return [parseJsonBody(req)];

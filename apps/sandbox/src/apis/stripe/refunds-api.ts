@@ -20,7 +20,7 @@ export function createStripeApi(deps: ApiDeps): EmulatedApi {
   const refunds: Array<Record<string, unknown>> = [];
   const router = Router();
 
-  router.use('/v1', (req, res, next) => {
+  router.use('/v1/refunds', (req, res, next) => {
     const key = apiKey(req);
     if (!key) {
       return send(res, providerError('stripe', 401, rng, "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/."));
@@ -41,8 +41,8 @@ export function createStripeApi(deps: ApiDeps): EmulatedApi {
     const payment = ledger.get(target);
     const remaining = payment.amount - payment.refunded;
     const amount = params.amount === undefined ? remaining : Number(params.amount);
-    if (!Number.isInteger(amount) || amount <= 0) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'parameter_invalid_integer', param: 'amount', message: 'Invalid positive integer' } } };
     if (remaining <= 0) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_already_refunded', message: `Charge ${target} has already been refunded.` } } };
+    if (!Number.isInteger(amount) || amount <= 0) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'parameter_invalid_integer', param: 'amount', message: 'Invalid positive integer' } } };
     if (amount > remaining) {
       return { status: 400, body: { error: { type: 'invalid_request_error', code: 'amount_too_large', param: 'amount', message: `Refund amount ($${(amount / 100).toFixed(2)}) is greater than unrefunded amount on charge ($${(remaining / 100).toFixed(2)})` } } };
     }

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { CanonicalEvent } from '@switchyard/domain';
+import type { ParseContext, ParsedEvent } from '../provider-adapter';
+import { toMinorUnits } from './to-minor-units';
+
+export const paypalEvent = z.object({
+  id: z.string().min(1),
+  event_type: z.string().min(1),
+  create_time: z.string(),
+  resource: z.record(z.string(), z.unknown()),
+});
+export type PaypalEvent = z.infer<typeof paypalEvent>;
+
+const money = z.object({ currency_code: z.string().regex(/^[A-Za-z]{3}$/), value: z.string() });
+const link = z.object({ href: z.string(), rel: z.string() });
+const capture = z.object({
+  id: z.string(),
+  status: z.string().optional(),
+  amount: money,
+  custom_id: z.string().optional(),
+  invoice_id: z.string().optional(),
+  status_details: z.object({ reason: z.string().optional() }).optional(),
+  supplementary_data: z.object({ related_ids: z.object({ order_id: z.string().optional() }).partial().optional() }).partial().optional(),
+});
+const refund = z.object({
+  id: z.string(),
+  amount: money,
+  seller_payable_breakdown: z.object({ total_refunded_amount: money.optional() }).partial().optional(),
+  links: z.array(link).default([]),
+});
+const dispute = z.object({
+  dispute_id: z.string(),
+  reason: z.string().optional(),
+  dispute_amount: money,
+  disputed_transactions: z
+    .array(z.object({ seller_transaction_id: z.string().optional(), buyer: z.object({ name: z.string().optional(), email: z.string().optional() }).partial().optional() }))
+    .default([]),
+});
+
+function parseResource<T>(schema: z.ZodType<T>, event: PaypalEvent): T {
+  const parsed = schema.safeParse(event.resource);
+  if (!parsed.success) throw new Error(`${event.event_type} resource: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'resource'} ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const amountOf = (m: z.infer<typeof money>) => ({ amount: toMinorUnits(m.value, m.currency_code), currency: m.currency_code.toLowerCase() });
+
+/** The capture a refund belongs to is only named by its `up` link (`/v2/payments/captures/{id}`). */
+function captureIdOf(links: z.infer<typeof link>[]): string | undefined {
+  const up = links.find((l) => l.rel === 'up' && /\/captures\/[^/]+$/.test(l.href));
+  return up?.href.split('/').pop();
+}
+
+/** Maps the PayPal v2 capture and dispute events; everything else is stored as ignored. */
+export function parsePaypalEvent(event: PaypalEvent, ctx: ParseContext): ParsedEvent {
+  const time = new Date(event.create_time);
+  const occurredAt = Number.isNaN(time.getTime()) ? null : time;
+  const base = { provider: ctx.provider, connection: ctx.connection, providerEventId: ctx.providerEventId, occurredAt: (occurredAt ?? new Date()).toISOString() };
+  let canonical: CanonicalEvent | null = null;
+  switch (event.event_type) {
+    case 'PAYMENT.CAPTURE.COMPLETED': {
+      const c = parseResource(capture, event);
+      canonical = { ...base, type: 'payment.succeeded', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: {}, link: `https://www.paypal.com/activity/payment/${c.id}` };
+      break;
+    }
+    case 'PAYMENT.CAPTURE.DENIED': {
+      const c = parseResource(capture, event);
+      canonical = { ...base, type: 'payment.failed', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: {}, failureCode: c.status_details?.reason ?? c.status };
+      break;
+    }
+    case 'PAYMENT.CAPTURE.REFUNDED': {
+      const r = parseResource(refund, event);
+      const captureId = captureIdOf(r.links);
+      if (!captureId) throw new Error('PAYMENT.CAPTURE.REFUNDED resource has no "up" link to its capture');
+      const total = r.seller_payable_breakdown?.total_refunded_amount;
+      canonical = {
+        ...base,
+        type: 'payment.refunded',
+        paymentId: captureId,
+        refundId: r.id,
+        ...amountOf(r.amount),
+        totalRefunded: total ? toMinorUnits(total.value, total.currency_code) : undefined,
+        // The refund resource does not carry the capture's amount, so whether it is now fully
+        // refunded cannot be told from the webhook; consumers that care look the capture up.
+        full: false,
+        customer: {},
+      };
+      break;
+    }
+    case 'CUSTOMER.DISPUTE.CREATED': {
+      const d = parseResource(dispute, event);
+      const tx = d.disputed_transactions[0];
+      canonical = {
+        ...base,
+        type: 'payment.disputed',
+        paymentId: tx?.seller_transaction_id ?? d.dispute_id,
+        disputeId: d.dispute_id,
+        ...amountOf(d.dispute_amount),
+        reason: d.reason,
+        customer: { name: tx?.buyer?.name, email: tx?.buyer?.email },
+      };
+      break;
+    }
+  }
+  return { type: event.event_type, occurredAt, canonical };
+}

@@ -1,0 +1,265 @@
+import { createSign, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as zlib from 'node:zlib';
+import { canonicalEvent } from '@switchyard/domain';
+import { makeSelfSignedCertificate, serveCertificate, type CertServer, type TestKeyPair } from '../../../test/support/paypal-test-certificate';
+import type { InboundRequest } from '../provider-adapter';
+import { WebhookRejection } from '../webhook-rejection';
+import { crc32, crc32Fallback } from './crc32';
+import { createPaypalAdapter, type PaypalConnection } from './paypal-adapter';
+import { PaypalCertificates } from './paypal-certificates';
+import { toMinorUnits } from './to-minor-units';
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/paypal', `${name}.json`), 'utf8');
+
+// PayPal publishes no signer; these lines follow its docs: SHA256withRSA over
+// `transmissionId|transmissionTime|webhookId|crc32(body)` with the crc32 as an unsigned decimal.
+function sign(body: string, key: string, h: { id: string; time: string; webhookId: string }) {
+  return createSign('RSA-SHA256').update(`${h.id}|${h.time}|${h.webhookId}|${zlib.crc32(Buffer.from(body)) >>> 0}`).sign(key, 'base64');
+}
+
+let keys: TestKeyPair;
+let server: CertServer;
+let conn: PaypalConnection;
+
+beforeAll(async () => {
+  keys = makeSelfSignedCertificate();
+  server = await serveCertificate(keys.certPem);
+  conn = { name: 'default', webhookId: ['8PT597110X687430LKGECATA', '1JE4291016473214C'], certHosts: ['127.0.0.1'] };
+});
+afterAll(() => server.close());
+
+interface Opts {
+  certUrl?: string;
+  webhookId?: string;
+  key?: string;
+  headers?: Record<string, string | undefined>;
+  signedBody?: string;
+}
+
+function request(body: string, o: Opts = {}): InboundRequest {
+  const id = randomUUID();
+  const time = new Date().toISOString();
+  return {
+    method: 'POST',
+    originalUrl: '/webhooks/paypal',
+    publicUrl: 'https://hooks.example.com/webhooks/paypal',
+    headers: {
+      'content-type': 'application/json',
+      'paypal-transmission-id': id,
+      'paypal-transmission-time': time,
+      'paypal-transmission-sig': sign(o.signedBody ?? body, o.key ?? keys.privateKeyPem, { id, time, webhookId: o.webhookId ?? '8PT597110X687430LKGECATA' }),
+      'paypal-cert-url': o.certUrl ?? `${server.origin}/cert/default.pem`,
+      'paypal-auth-algo': 'SHA256withRSA',
+      ...o.headers,
+    },
+    query: {},
+    rawBody: Buffer.from(body),
+  };
+}
+
+async function rejection(p: unknown): Promise<WebhookRejection> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WebhookRejection) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('crc32', () => {
+  it('is the unsigned IEEE CRC-32, with or without zlib.crc32', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(crc32Fallback(Buffer.from('123456789'))).toBe(0xcbf43926);
+    for (let i = 0; i < 20; i++) {
+      const data = randomBytes(1 + i * 97);
+      expect(crc32Fallback(data)).toBe(zlib.crc32(data) >>> 0);
+    }
+  });
+});
+
+describe('toMinorUnits', () => {
+  it.each([
+    ['10.99', 'USD', 1099],
+    ['0.29', 'usd', 29],
+    ['2.5', 'EUR', 250],
+    ['100', 'USD', 10000],
+    ['1500', 'JPY', 1500],
+    ['1500.00', 'JPY', 1500],
+    ['1.234', 'KWD', 1234],
+    ['0.00', 'USD', 0],
+  ])('%s %s → %i', (value, currency, minor) => expect(toMinorUnits(value, currency)).toBe(minor));
+
+  it.each([['10.999', 'USD'], ['1500.5', 'JPY'], ['-1.00', 'USD'], ['1e3', 'USD'], ['', 'USD']])('refuses %s %s', (value, currency) => expect(() => toMinorUnits(value, currency)).toThrow(/amount/));
+});
+
+describe('paypal verify', () => {
+  const body = fixture('PAYMENT.CAPTURE.COMPLETED');
+
+  it('accepts a delivery signed for either configured webhook id, fetching the certificate once', async () => {
+    const adapter = createPaypalAdapter(new PaypalCertificates());
+    const url = `${server.origin}/cert/${randomUUID()}.pem`;
+    await adapter.verify(request(body, { certUrl: url }), conn, new Date());
+    await adapter.verify(request(body, { certUrl: url, webhookId: '1JE4291016473214C' }), conn, new Date());
+    expect(server.hits.filter((h) => url.endsWith(h))).toHaveLength(1);
+  });
+
+  it.each([
+    ['a missing signature', { headers: { 'paypal-transmission-sig': undefined } }, 'missing_signature', /missing PAYPAL-TRANSMISSION-SIG header/],
+    ['missing headers', { headers: { 'paypal-cert-url': undefined, 'paypal-auth-algo': undefined } }, 'missing_signature', /missing PAYPAL-CERT-URL, PAYPAL-AUTH-ALGO headers/],
+    ['another algorithm', { headers: { 'paypal-auth-algo': 'SHA1withRSA' } }, 'invalid_signature', /unsupported PAYPAL-AUTH-ALGO "SHA1withRSA"/],
+    ['an unparseable transmission time', { headers: { 'paypal-transmission-time': 'yesterday' } }, 'invalid_signature', /PAYPAL-TRANSMISSION-TIME is not a date/],
+    ['another webhook id', { webhookId: 'SOMEONE-ELSES-WEBHOOK' }, 'invalid_signature', /does not match the payload for any configured webhook id/],
+    ['a tampered body', { signedBody: body.replace('2.51', '9.51') }, 'invalid_signature', /does not match/],
+  ])('refuses %s', async (_name, opts: Opts, reason, message) => {
+    const r = await rejection(createPaypalAdapter().verify(request(body, opts), conn, new Date()));
+    expect(r.reason).toBe(reason);
+    expect(r.status).toBe(401);
+    expect(r.message).toMatch(message);
+  });
+
+  it('refuses a key that is not the certificate\'s', async () => {
+    const other = makeSelfSignedCertificate();
+    const r = await rejection(createPaypalAdapter().verify(request(body, { key: other.privateKeyPem }), conn, new Date()));
+    expect(r.reason).toBe('invalid_signature');
+  });
+
+  it('refuses a certificate URL off the allow-list without requesting it', async () => {
+    const before = server.hits.length;
+    const url = `http://localhost:${server.port}/cert/offlist.pem`;
+    const r = await rejection(createPaypalAdapter().verify(request(body, { certUrl: url }), conn, new Date()));
+    expect([r.reason, r.status]).toEqual(['untrusted_certificate', 401]);
+    expect(r.message).toMatch(/PAYPAL-CERT-URL host "localhost" is not an allowed certificate host/);
+    expect(server.hits.length).toBe(before);
+  });
+
+  it.each([
+    ['plain http to a listed host that is not loopback', 'http://api.paypal.com/v1/notifications/certs/CERT-1', ['api.paypal.com'], /must be https/],
+    ['a lookalike host', 'https://api.paypal.com.evil.example/cert', ['api.paypal.com'], /host "api.paypal.com.evil.example" is not an allowed/],
+    ['credentials in the URL', 'https://user:pw@api.paypal.com/cert', ['api.paypal.com'], /must not carry credentials/],
+    ['not a URL', 'api.paypal.com/cert', ['api.paypal.com'], /not a URL/],
+  ])('refuses %s', async (_name, certUrl, certHosts, message) => {
+    const r = await rejection(createPaypalAdapter().verify(request(body, { certUrl }), { ...conn, certHosts }, new Date()));
+    expect(r.reason).toBe('untrusted_certificate');
+    expect(r.message).toMatch(message);
+  });
+
+  it('does not follow redirects, and reports errors and timeouts as untrusted', async () => {
+    const before = server.hits.length;
+    const redirect = await rejection(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/redirect` }), conn, new Date()));
+    expect(redirect.message).toMatch(/answered HTTP 302 \(redirects are not followed\)/);
+    expect(server.hits.slice(before)).toEqual(['/redirect']);
+    expect((await rejection(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/missing` }), conn, new Date()))).message).toMatch(/answered HTTP 404/);
+    const slow = createPaypalAdapter(new PaypalCertificates({ timeoutMs: 200 }));
+    expect((await rejection(slow.verify(request(body, { certUrl: `${server.origin}/hang` }), conn, new Date()))).message).toMatch(/could not fetch the certificate from .*\/hang: timeout of 200ms exceeded/);
+  });
+
+  it('refuses a certificate outside its validity period', async () => {
+    const r = await rejection(createPaypalAdapter().verify(request(body), conn, new Date(Date.now() + 5 * 86_400_000)));
+    expect(r.reason).toBe('untrusted_certificate');
+    expect(r.message).toMatch(/is not valid now/);
+  });
+});
+
+describe('certificate cache', () => {
+  it('evicts the least recently used URL beyond its size and refetches after the TTL', async () => {
+    const certs = new PaypalCertificates({ maxEntries: 2, ttlMs: 60_000 });
+    const urls = ['a', 'b', 'c'].map((n) => new URL(`${server.origin}/cert/${randomUUID()}-${n}.pem`));
+    const hitsOf = (u: URL) => server.hits.filter((h) => h === u.pathname).length;
+    const now = new Date();
+    await certs.get(urls[0]!, now);
+    await certs.get(urls[1]!, now);
+    await certs.get(urls[0]!, now);
+    await certs.get(urls[2]!, now);
+    expect(certs.size).toBe(2);
+    await certs.get(urls[0]!, now);
+    await certs.get(urls[1]!, now);
+    expect(urls.map(hitsOf)).toEqual([1, 2, 1]);
+    await certs.get(urls[0]!, new Date(now.getTime() + 61_000));
+    expect(hitsOf(urls[0]!)).toBe(2);
+  });
+
+  it('shares one fetch between concurrent deliveries', async () => {
+    const certs = new PaypalCertificates();
+    const url = new URL(`${server.origin}/cert/${randomUUID()}.pem`);
+    await Promise.all(Array.from({ length: 5 }, () => certs.get(url, new Date())));
+    expect(server.hits.filter((h) => h === url.pathname)).toHaveLength(1);
+  });
+});
+
+describe('paypal parse', () => {
+  const adapter = createPaypalAdapter();
+  async function ingest(body: string) {
+    const req = request(body);
+    await adapter.verify(req, conn, new Date());
+    const [item] = adapter.split(req, conn);
+    const providerEventId = adapter.identify(item, req);
+    return { providerEventId, ...adapter.parse(item, { provider: 'paypal', connection: 'default', providerEventId, request: req }, conn) };
+  }
+
+  it('maps PAYMENT.CAPTURE.COMPLETED to payment.succeeded in cents', async () => {
+    const e = await ingest(fixture('PAYMENT.CAPTURE.COMPLETED'));
+    expect(e.providerEventId).toBe('WH-58D329510W468432D-8HN650336L201105X');
+    expect(e.occurredAt?.toISOString()).toBe('2019-02-14T21:50:07.940Z');
+    expect(canonicalEvent.parse(e.canonical)).toMatchObject({ type: 'payment.succeeded', paymentId: '0KG12345VG343800K', orderId: '1AB234567A1234567', amount: 251, currency: 'usd' });
+  });
+
+  it('maps PAYMENT.CAPTURE.DENIED to payment.failed', async () => {
+    expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.DENIED'))).canonical)).toMatchObject({ type: 'payment.failed', paymentId: '7NW873794T343360M', amount: 251, currency: 'aud', failureCode: 'DECLINED' });
+  });
+
+  it('maps PAYMENT.CAPTURE.REFUNDED to a refund of the capture named by its up link', async () => {
+    expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.REFUNDED'))).canonical)).toMatchObject({
+      type: 'payment.refunded',
+      paymentId: '0JF852973C016714D',
+      refundId: '1Y107995YT783435V',
+      amount: 99,
+      totalRefunded: 198,
+      full: false,
+    });
+  });
+
+  it('maps CUSTOMER.DISPUTE.CREATED to payment.disputed', async () => {
+    expect(canonicalEvent.parse((await ingest(fixture('CUSTOMER.DISPUTE.CREATED'))).canonical)).toMatchObject({
+      type: 'payment.disputed',
+      paymentId: '00D10444LD479031K',
+      disputeId: 'PP-000-042-663-135',
+      amount: 300,
+      reason: 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED',
+    });
+  });
+
+  it('converts zero-decimal currencies exactly', async () => {
+    const body = JSON.parse(fixture('PAYMENT.CAPTURE.COMPLETED'));
+    body.resource.amount = { currency_code: 'JPY', value: '1500' };
+    expect((await ingest(JSON.stringify(body))).canonical).toMatchObject({ amount: 1500, currency: 'jpy' });
+  });
+
+  it('stores other event types as ignored', async () => {
+    expect(await ingest(fixture('CHECKOUT.ORDER.APPROVED'))).toMatchObject({ type: 'CHECKOUT.ORDER.APPROVED', canonical: null });
+  });
+
+  it('refuses a body that is not a PayPal event', () => {
+    const r = (() => {
+      try {
+        adapter.split(request('{"hello":"world"}'), conn);
+      } catch (err) {
+        return err as WebhookRejection;
+      }
+    })();
+    expect(r?.reason).toBe('malformed_body');
+    expect(r?.message).toMatch(/not a PayPal webhook event: id/);
+  });
+});
+
+describe('paypal connection', () => {
+  const schema = createPaypalAdapter().connectionSchema;
+  it('takes cert hosts as an env-style list or a YAML list, lower-cased, defaulting to PayPal\'s hosts', () => {
+    expect(schema.parse({ name: 'default', webhookId: 'WH1', certHosts: 'API.paypal.com, api.sandbox.paypal.com' })).toMatchObject({ webhookId: ['WH1'], certHosts: ['api.paypal.com', 'api.sandbox.paypal.com'] });
+    expect(schema.parse({ name: 'eu', webhookId: ['WH1', 'WH2'], certHosts: ['api-m.paypal.com'] })).toMatchObject({ certHosts: ['api-m.paypal.com'] });
+    expect(schema.parse({ name: 'eu', webhookId: 'WH1' }).certHosts).toContain('api-m.paypal.com');
+    expect(schema.safeParse({ name: 'eu', webhookId: 'WH1', certHosts: ' , ' }).success).toBe(false);
+  });
+});

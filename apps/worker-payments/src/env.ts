@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { parseEnv, port } from '@switchyard/config';
+import { workerEnvSchema } from '@switchyard/worker-runtime';
+
+const schema = workerEnvSchema.extend({ METRICS_PORT: port(9101) });
+export type PaymentsWorkerEnv = z.infer<typeof schema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): PaymentsWorkerEnv {
+  return parseEnv(schema, source);
+}

@@ -1,0 +1,1 @@
+export { handlePaymentEvent } from './processors';
