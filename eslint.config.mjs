@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/env.ts', '**/*.test.ts', 'bench/**', 'tooling/**', '**/*.config.ts', 'scripts/**'],
+    files: ['**/env.ts', '**/*.test.ts', 'bench/**', 'tooling/**', '**/*.config.ts', 'scripts/**', '**/scripts/**', '**/test/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -8,7 +8,8 @@ module.exports = {
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm)'],
+  // The schema engine's wasm glue ships as ESM only; everything else in node_modules is CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm|@prisma/schema-engine-wasm)/)'],
   moduleFileExtensions: ['ts', 'js', 'json', 'cjs', 'mjs'],
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,

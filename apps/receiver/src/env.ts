@@ -38,6 +38,8 @@ const schema = z.object({
 export type ReceiverEnv = z.infer<typeof schema> & {
   /** STANDARD_WEBHOOK_SECRET_<SOURCE> variables, by lower-cased source name. */
   standardSourceSecrets: Record<string, string>;
+  /** The variables `${NAME}` placeholders in the connections file may name. */
+  variables: Record<string, string | undefined>;
 };
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): ReceiverEnv {
@@ -47,5 +49,5 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     const m = /^STANDARD_WEBHOOK_SECRET_([A-Z0-9_]+)$/.exec(key);
     if (m?.[1] && value) standardSourceSecrets[m[1].toLowerCase().replace(/_/g, '-')] = value;
   }
-  return { ...env, standardSourceSecrets };
+  return { ...env, standardSourceSecrets, variables: source };
 }

@@ -10,7 +10,7 @@ import { createServer } from './server';
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger({ service: 'receiver', level: env.LOG_LEVEL });
-  const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, process.env)] : [])]);
+  const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
   const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; the relay logs what matters

@@ -54,7 +54,7 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
     },
   });
   const logger = createLogger({ service: 'receiver-test', level: 'debug', stream });
-  const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, source)] : [])]);
+  const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
   const db = createDb({ url: env.DATABASE_URL, poolSize: 20, connectTimeoutMs: 1000 });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);

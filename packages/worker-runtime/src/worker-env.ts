@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, port, redisUrl } from '@switchyard/config';
+import { databaseUrl, logLevel, redisUrl } from '@switchyard/config';
 
 /** What every worker app reads; each app's env.ts extends it with its own variables. */
 export const workerEnvSchema = z.object({
