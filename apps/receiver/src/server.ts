@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Redis } from '@switchyard/queues';
-import type { PrismaClient } from '@switchyard/db';
+import type { Pool, PrismaClient } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { Connections } from './connections/connections';
 import type { ReceiverMetrics } from './http/metrics';
@@ -8,6 +8,8 @@ import { webhookRoutes } from './http/webhook-routes';
 
 export interface ReceiverDeps {
   db: PrismaClient;
+  /** The pool under `db`, for the ingest statement (the hot path). */
+  pool: Pool;
   redis: Redis;
   connections: Connections;
   logger: Logger;
@@ -33,7 +35,7 @@ export function createServer(deps: ReceiverDeps): Express {
 
   app.get('/readyz', async (_req, res) => {
     const [postgres, redis] = await Promise.all([
-      withTimeout(deps.db.$queryRawUnsafe('SELECT 1'), 2000).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+      withTimeout(deps.pool.query('SELECT 1'), 2000).then(() => 'ok', (e: Error) => `down: ${e.message}`),
       withTimeout(deps.redis.ping(), 2000).then(() => 'ok', (e: Error) => `down: ${e.message}`),
     ]);
     const ready = postgres === 'ok' && redis === 'ok';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import supertest from 'supertest';
 
-import { createDb, countPendingOutbox, type PrismaClient } from '@switchyard/db';
+import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
 import { Queue, QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
@@ -55,14 +55,15 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   });
   const logger = createLogger({ service: 'receiver-test', level: 'debug', stream });
   const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
-  const db = createDb({ url: env.DATABASE_URL, poolSize: 20, connectTimeoutMs: 1000 });
+  const pool = createPool({ url: env.DATABASE_URL, poolSize: 20, connectTimeoutMs: 1000 });
+  const db = createDb({ url: env.DATABASE_URL, pool });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, prefix);
   const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
   const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
   const metrics = createReceiverMetrics(() => countPendingOutbox(db));
-  const app = createServer({ db, redis, connections, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
+  const app = createServer({ db, pool, redis, connections, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
   if (opts.relay !== false) relay.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -99,6 +100,7 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
       redis.disconnect();
       workerRedis.disconnect();
       await db.$disconnect();
+    await pool.end().catch(() => undefined);
     },
   };
 }

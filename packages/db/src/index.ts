@@ -1,4 +1,4 @@
-export { createDb, PrismaClient } from './client';
+export { createDb, createPool, Pool, PrismaClient } from './client';
 export type { DbOptions, Prisma } from './client';
 export { transaction } from './transaction';
 export type { Db } from './transaction';

@@ -11,6 +11,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Longest wait between tries while Redis is unreachable. */
   maxBackoffMs?: number;
+  /** Pause after a partial batch so that entries written meanwhile go out together. */
+  coalesceMs?: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
+  private readonly coalesceMs: number;
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -32,6 +35,7 @@ export class OutboxRelay {
     this.batchSize = opts.batchSize ?? 500;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 5000;
+    this.coalesceMs = opts.coalesceMs ?? 25;
   }
 
   /** Dispatches one batch; returns how many entries went to Redis. Throws if Redis refused them. */
@@ -80,8 +84,14 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (dispatched >= this.batchSize && this.failures === 0) continue;
-      const wait = this.failures > 0 ? Math.min(100 * 2 ** Math.min(this.failures, 10), this.maxBackoffMs) : this.pollIntervalMs;
-      await this.sleep(wait, this.failures === 0);
+      if (this.failures > 0) {
+        await this.sleep(Math.min(100 * 2 ** Math.min(this.failures, 10), this.maxBackoffMs), false);
+        continue;
+      }
+      // Under load every stored event wakes the relay; a short pause lets entries gather into one
+      // batch (one transaction, one addBulk) instead of a transaction per event.
+      if (dispatched > 0) await this.sleep(this.coalesceMs, false);
+      await this.sleep(this.pollIntervalMs, true);
     }
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordInboundEvents, type NewInboundEvent, type PrismaClient, type RecordedEvent } from '@switchyard/db';
+import { recordInboundEvents, type NewInboundEvent, type Pool, type RecordedEvent } from '@switchyard/db';
 import { routeEvent } from '@switchyard/domain';
 import { safeHeaders } from '@switchyard/logger';
 import { eventJobId, processEventJob } from '@switchyard/queues';
@@ -7,7 +7,7 @@ import type { AnyProviderAdapter, ConnectionConfig, InboundRequest } from '../pr
 import { WebhookRejection } from '../providers/webhook-rejection';
 
 export interface IngestDeps {
-  db: PrismaClient;
+  pool: Pool;
   now: () => Date;
 }
 
@@ -54,5 +54,5 @@ export async function receiveWebhook(deps: IngestDeps, adapter: AnyProviderAdapt
       outbox: queue ? { queue, jobName: processEventJob[queue], jobId: eventJobId(queue, id), data: { eventId: id } } : null,
     });
   }
-  return { events: await recordInboundEvents(deps.db, [...byId.values()]) };
+  return { events: await recordInboundEvents(deps.pool, [...byId.values()]) };
 }
