@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '@switchyard/config';
+import { loadEnv } from '../env';
+import { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections';
+
+function file(text: string): string {
+  const f = path.join(mkdtempSync(path.join(tmpdir(), 'sy-conn-')), 'switchyard.config.yaml');
+  writeFileSync(f, text);
+  return f;
+}
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('connections', () => {
+  it('reads several accounts per provider from the file, with secrets from the environment', () => {
+    const f = file('connections:\n  stripe:\n    eu: { webhookSecret: "${EU_SECRET},whsec_old" }\n  standard:\n    billing: { secret: whsec_abc, queue: crm }\n');
+    const conns = resolveConnections([connectionsFromEnv(loadEnv({ STRIPE_WEBHOOK_SECRET: 'whsec_main' })), readConnectionsFile(f, { EU_SECRET: 'whsec_eu' })]);
+    expect(conns.stripe?.default).toEqual({ name: 'default', webhookSecret: ['whsec_main'] });
+    expect(conns.stripe?.eu).toEqual({ name: 'eu', webhookSecret: ['whsec_eu', 'whsec_old'] });
+    expect(conns.standard?.billing).toMatchObject({ name: 'billing', secret: ['whsec_abc'], queue: 'crm' });
+  });
+
+  it('names every bad key of a wrong file at once', () => {
+    const f = file('connections:\n  stripe:\n    eu: { webhookSecret: "" }\n  standard:\n    billing: { secret: whsec_abc, queue: invoices }\n  nosuchpay:\n    x: {}\n');
+    const err = errorOf(() => resolveConnections([readConnectionsFile(f, {})]));
+    expect(err.issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^connections\.stripe\.eu\.webhookSecret: needs at least one secret/),
+        expect.stringMatching(/^connections\.standard\.billing\.queue: /),
+        expect.stringMatching(/^connections\.nosuchpay: unknown provider/),
+      ]),
+    );
+  });
+
+  it('names a placeholder whose environment variable is not set', () => {
+    const f = file('connections:\n  stripe:\n    eu: { webhookSecret: "${MISSING_SECRET}" }\n');
+    expect(errorOf(() => readConnectionsFile(f, {})).message).toMatch(/connections\.stripe\.eu\.webhookSecret: environment variable MISSING_SECRET is not set/);
+  });
+
+  it('takes standard sources from STANDARD_WEBHOOK_SOURCES and per-source secrets', () => {
+    const conns = resolveConnections([connectionsFromEnv(loadEnv({ STANDARD_WEBHOOK_SOURCES: 'acme', STANDARD_WEBHOOK_SECRET: 'whsec_shared', STANDARD_WEBHOOK_SECRET_BILLING: 'whsec_b1,whsec_b2' }))]);
+    expect(Object.keys(conns.standard ?? {}).sort()).toEqual(['acme', 'billing']);
+    expect(conns.standard?.billing).toMatchObject({ secret: ['whsec_b1', 'whsec_b2'] });
+  });
+
+  it('refuses an invalid environment naming every bad variable', () => {
+    const err = errorOf(() => loadEnv({ RECEIVER_PORT: 'http', BODY_LIMIT_BYTES: '-1' }));
+    expect(err.issues.map((i) => i.split(':')[0])).toEqual(expect.arrayContaining(['RECEIVER_PORT', 'BODY_LIMIT_BYTES']));
+  });
+});
