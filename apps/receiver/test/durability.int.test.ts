@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
+import { applyMigrations, dropDatabase, ensureDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
 import { createEventWorker } from '@switchyard/worker-runtime';
@@ -73,17 +74,21 @@ describe('durable ingest', () => {
   it('re-drives events whose jobs Redis lost, without duplicating jobs that still exist', async () => {
     const redis = new OwnRedis();
     await redis.start();
-    const r = await startReceiver({ redisUrl: redis.url, env: { RECONCILE_AFTER_MS: '300' } });
+    // The reconciler re-drives every stale event in its database, so this test owns one.
+    const databaseUrl = `${(process.env.TEST_POSTGRES_URL || 'postgresql://root@127.0.0.1:5432').replace(/\/$/, '')}/switchyard_redrive_${randomUUID().slice(0, 8)}`;
+    await ensureDatabase(databaseUrl);
+    await applyMigrations(databaseUrl);
+    const r = await startReceiver({ redisUrl: redis.url, databaseUrl, env: { RECONCILE_AFTER_MS: '300' } });
     try {
       const lost = signedEvent();
       await deliver(r, lost);
-      await eventually(async () => (await statusOf(r, lost.id)) === 'queued');
+      await eventually(async () => (await statusOf(r, lost.id)) === 'queued', 10_000, 50, 'first dispatch');
       redis.flushAll();
       expect(await r.queue('payments').count()).toBe(0);
 
       await new Promise((res) => setTimeout(res, 400));
       expect(await r.reconciler.tick()).toBeGreaterThanOrEqual(1);
-      await eventually(async () => (await r.queue('payments').count()) === 1);
+      await eventually(async () => (await r.queue('payments').count()) === 1, 10_000, 50, 're-dispatch after the flush');
 
       // A second re-drive while the job still exists adds nothing: job ids come from the event id.
       await new Promise((res) => setTimeout(res, 400));
@@ -92,12 +97,13 @@ describe('durable ingest', () => {
       expect(await r.queue('payments').count()).toBe(1);
 
       const worker = startWorker(r, redis.url);
-      await eventually(async () => (await statusOf(r, lost.id)) === 'processed', 15_000);
+      await eventually(async () => (await statusOf(r, lost.id)) === 'processed', 15_000, 50, 'processing after re-drive');
       expect(worker.handled).toEqual([lost.id]);
       await worker.close();
     } finally {
       await r.close();
       await redis.stop();
+      await dropDatabase(databaseUrl);
     }
   });
 

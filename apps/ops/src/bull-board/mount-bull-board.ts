@@ -1,0 +1,52 @@
+import type { Express } from 'express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Logger } from '@switchyard/logger';
+import { Queue, registry, type Redis } from '@switchyard/queues';
+import { requireToken } from '../auth/require-token';
+import { auditWrites } from './audit-writes';
+
+export const BULL_BOARD_PATH = '/ops/queues';
+
+type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
+
+export interface BullBoardDeps {
+  redis: Redis;
+  prefix: string;
+  token: string;
+  logger: Logger;
+}
+
+/** Every queue of the registry and its dead-letter queue, as BullMQ handles for the board. */
+function registryQueues(redis: Redis, prefix: string, logger: Logger): { queue: Queue; description: string }[] {
+  return Object.values(registry).flatMap((def) =>
+    [
+      { name: def.name, description: `jobs: ${Object.keys(def.jobs).join(', ')}` },
+      { name: def.deadLetterQueue, description: `jobs of ${def.name} that failed for good` },
+    ].map(({ name, description }) => {
+      const queue = new Queue(name, { connection: redis, prefix });
+      queue.on('error', (err) => logger.warn('bull board queue error', { queue: name, error: err.message }));
+      return { queue, description };
+    }),
+  );
+}
+
+/**
+ * Bull Board on `/ops/queues`, behind the ops token (Bearer, or Basic with the token as password
+ * so a person can open it in a browser). Retries stay enabled: operators retry from here; every
+ * write is audited. Returns the queues so the caller can close them.
+ */
+export function mountBullBoard(app: Express, deps: BullBoardDeps): Queue[] {
+  const queues = registryQueues(deps.redis, deps.prefix, deps.logger);
+  const serverAdapter = new ExpressAdapter().setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: queues.map(({ queue, description }) => new BullMQAdapter(queue, { readOnlyMode: false, allowRetries: true, description })),
+    // @bull-board/express 9.10.1 types itself against its own @bull-board/api 9.10.1; ours is 9.10.2,
+    // whose BaseAdapter differs only by private members. Same shape at run time.
+    serverAdapter: serverAdapter as unknown as ServerAdapter,
+    options: { uiConfig: { boardTitle: 'Switchyard' } },
+  });
+  app.use(BULL_BOARD_PATH, requireToken({ token: deps.token, logger: deps.logger, allowBasic: true }), auditWrites(deps.logger), serverAdapter.getRouter());
+  return queues.map(({ queue }) => queue);
+}

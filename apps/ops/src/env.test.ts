@@ -1,0 +1,32 @@
+import { loadEnv } from './env';
+
+const token = 'a-long-enough-ops-token';
+
+describe('loadEnv', () => {
+  it('has defaults for everything but the token', () => {
+    const env = loadEnv({ OPS_TOKEN: token });
+    expect(env.OPS_PORT).toBe(3001);
+    expect(env.QUEUE_PREFIX).toBe('{switchyard}');
+    expect(env.OPS_TOKEN).toBe(token);
+  });
+
+  it('refuses to start without OPS_TOKEN rather than open access', () => {
+    expect(() => loadEnv({})).toThrow('OPS_TOKEN is required: the ops console never runs without authentication');
+    // A blank line in .env means unset, not "no password".
+    expect(() => loadEnv({ OPS_TOKEN: '' })).toThrow('OPS_TOKEN is required');
+  });
+
+  it('refuses a short OPS_TOKEN', () => {
+    expect(() => loadEnv({ OPS_TOKEN: 'short' })).toThrow(/OPS_TOKEN must be at least 16 characters: the ops console never runs without authentication/);
+  });
+
+  it('names every invalid variable at once', () => {
+    let message = '';
+    try {
+      loadEnv({ OPS_PORT: 'x', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      message = String(error);
+    }
+    for (const key of ['OPS_PORT', 'OPS_TOKEN', 'LOG_LEVEL']) expect(message).toContain(key);
+  });
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { databaseUrl, logLevel, parseEnv, port, redisUrl } from '@switchyard/config';
+
+const NO_OPEN_ACCESS = 'the ops console never runs without authentication';
+
+const schema = z.object({
+  OPS_PORT: port(3001),
+  /** Shared secret for the API (Bearer) and Bull Board (Bearer, or Basic with it as the password). */
+  OPS_TOKEN: z
+    .string({ error: (issue) => (issue.input === undefined ? `OPS_TOKEN is required: ${NO_OPEN_ACCESS}` : undefined) })
+    .min(16, `OPS_TOKEN must be at least 16 characters: ${NO_OPEN_ACCESS}`),
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(5),
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: z.string().default('{switchyard}'),
+  LOG_LEVEL: logLevel,
+});
+
+export type OpsEnv = z.infer<typeof schema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): OpsEnv {
+  return parseEnv(schema, source);
+}

@@ -1,0 +1,34 @@
+import { createDb } from '@switchyard/db';
+import { createLogger } from '@switchyard/logger';
+import { createRedis } from '@switchyard/queues';
+import { loadEnv } from './env';
+import { createServer } from './server';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger({ service: 'ops', level: env.LOG_LEVEL });
+  const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  // Fail fast: a dashboard should show an error, not hang, while Redis is away.
+  const redis = createRedis(env.REDIS_URL, 'producer');
+  redis.on('error', () => undefined); // reconnects on its own; /readyz reports it
+  const app = createServer({ db, redis, prefix: env.QUEUE_PREFIX, token: env.OPS_TOKEN, logger });
+
+  const server = app.listen(env.OPS_PORT, () => {
+    logger.info('ops listening', { port: env.OPS_PORT, bullBoard: '/ops/queues', prefix: env.QUEUE_PREFIX });
+  });
+
+  const shutdown = async (signal: string) => {
+    logger.info('shutting down', { signal });
+    server.close();
+    redis.disconnect();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
