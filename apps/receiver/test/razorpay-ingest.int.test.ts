@@ -50,6 +50,15 @@ describe('POST /webhooks/razorpay', () => {
     expect(await r.db.outboxEntry.count({ where: { eventId: row!.id } })).toBe(0);
   });
 
+  it('stores the payload exactly as Razorpay sent it, fields we do not model included', async () => {
+    const id = randomUUID();
+    const sent = { ...JSON.parse(fixture('payment.captured')), future_field: { added: 'by razorpay later' } };
+    const body = JSON.stringify(sent);
+    expect((await deliver(body, id)).status).toBe(200);
+    const [row] = await rowsFor(id);
+    expect(row?.payload).toEqual(sent);
+  });
+
   it('accepts both rotated secrets', async () => {
     for (const secret of ['rzp_current', 'rzp_previous']) expect((await deliver(fixture('payment.captured'), randomUUID(), secret)).status).toBe(200);
   });

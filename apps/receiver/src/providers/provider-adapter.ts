@@ -35,6 +35,15 @@ export interface ParsedEvent {
   canonical: CanonicalEvent | null;
 }
 
+/**
+ * One event of a delivery: `payload` exactly as the provider sent it (stored verbatim), `event`
+ * the adapter's parsed view of it, validated once in `split` and handed to `identify` and `parse`.
+ */
+export interface SplitItem<E> {
+  payload: unknown;
+  event: E;
+}
+
 export interface AdapterResponse {
   status: number;
   contentType: string;
@@ -45,20 +54,20 @@ export interface AdapterResponse {
  * What every provider implements. The receiver runs: verify → split → identify + parse each
  * item → store all items and their outbox entries in one transaction → respond.
  */
-export interface ProviderAdapter<C extends ConnectionConfig = ConnectionConfig> {
+export interface ProviderAdapter<C extends ConnectionConfig = ConnectionConfig, E = unknown> {
   provider: string;
   /** Validates one connection's configuration (secrets as comma-separated lists). */
   connectionSchema: z.ZodType<C>;
   /** Throws WebhookRejection when the delivery is not authentic. Must compare in constant time. */
   verify(request: InboundRequest, connection: C, now: Date): void | Promise<void>;
   /**
-   * Decodes the body and returns the events it carries (one for most providers, a batch for some),
-   * each exactly as the provider sent it: the item is stored verbatim as the event's payload.
+   * Decodes and validates the body and returns the events it carries (one for most providers, a
+   * batch for some). Throws WebhookRejection('malformed_body') naming what is wrong.
    */
-  split(request: InboundRequest, connection: C): unknown[];
+  split(request: InboundRequest, connection: C): SplitItem<E>[];
   /** The provider's id for one event, the deduplication key. */
-  identify(item: unknown, request: InboundRequest): string;
-  parse(item: unknown, ctx: ParseContext, connection: C): ParsedEvent;
+  identify(event: E, request: InboundRequest): string;
+  parse(event: E, ctx: ParseContext, connection: C): ParsedEvent;
   /** The body the provider expects when we accept (Salesforce needs a SOAP Ack); default JSON. */
   acknowledge?(accepted: number): AdapterResponse;
   /** GET on the webhook URL (WhatsApp's subscription handshake). */
@@ -67,4 +76,9 @@ export interface ProviderAdapter<C extends ConnectionConfig = ConnectionConfig> 
 
 /** The registry holds adapters of different connection types; each validates its own connections. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
-export type AnyProviderAdapter = ProviderAdapter<any>;
+export type AnyProviderAdapter = ProviderAdapter<any, any>;
+
+/** For providers whose parsed item is also what gets stored. */
+export function itemAsIs<E>(event: E): SplitItem<E> {
+  return { payload: event, event };
+}

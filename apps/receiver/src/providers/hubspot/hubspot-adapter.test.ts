@@ -4,6 +4,8 @@ import { canonicalEvent } from '@switchyard/domain';
 import type { InboundRequest } from '../provider-adapter';
 import { WebhookRejection } from '../webhook-rejection';
 import { hubspotAdapter } from './hubspot-adapter';
+import { rejectionOf } from '../../../test/support/adapter-kit';
+import { readEvents } from '../../ingest/read-events';
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/hubspot', `${name}.json`), 'utf8')) as Record<string, unknown>;
 
@@ -13,19 +15,12 @@ function request(body: string, contentType = 'application/json'): InboundRequest
 
 function parse(event: Record<string, unknown>) {
   const req = request(JSON.stringify([event]));
-  const [item] = hubspotAdapter.split(req, { name: 'default', clientSecret: ['s'] });
-  const providerEventId = hubspotAdapter.identify(item, req);
-  return { providerEventId, ...hubspotAdapter.parse(item, { provider: 'hubspot', connection: 'default', providerEventId, request: req }, { name: 'default', clientSecret: ['s'] }) };
+  const [e] = readEvents(hubspotAdapter, { name: 'default', clientSecret: ['s'] }, req);
+  return e!;
 }
 
 function splitError(body: string, contentType?: string): WebhookRejection {
-  try {
-    hubspotAdapter.split(request(body, contentType), { name: 'default', clientSecret: ['s'] });
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
+  return rejectionOf(() => hubspotAdapter.split(request(body, contentType), { name: 'default', clientSecret: ['s'] }));
 }
 
 describe('hubspotAdapter', () => {
@@ -66,7 +61,7 @@ describe('hubspotAdapter', () => {
     const events = Array.from({ length: 150 }, (_, i) => ({ ...fixture('contact.creation'), eventId: i + 1 }));
     const items = hubspotAdapter.split(request(JSON.stringify(events)), { name: 'default', clientSecret: ['s'] });
     expect(items).toHaveLength(150);
-    expect(items[149]).toEqual(events[149]);
+    expect(items[149]?.payload).toEqual(events[149]);
   });
 
   it('refuses bodies that are not a batch of HubSpot events', () => {

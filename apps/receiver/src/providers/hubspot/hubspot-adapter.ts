@@ -13,7 +13,7 @@ export type HubspotConnection = z.infer<typeof connectionSchema>;
  * HubSpot POSTs a JSON array of up to 100 events. Larger arrays are accepted as they are: refusing
  * a signed batch would only make HubSpot retry it and eventually drop it.
  */
-export const hubspotAdapter: ProviderAdapter<HubspotConnection> = {
+export const hubspotAdapter: ProviderAdapter<HubspotConnection, HubspotEvent> = {
   provider: 'hubspot',
   connectionSchema,
   verify: (req, conn, now) => verifyHubspotSignature({ method: req.method, uri: req.publicUrl, headers: req.headers, rawBody: req.rawBody }, conn.clientSecret, now),
@@ -21,14 +21,16 @@ export const hubspotAdapter: ProviderAdapter<HubspotConnection> = {
     requireJsonContentType(req);
     const body = parseJsonBody(req);
     if (!Array.isArray(body)) throw new WebhookRejection('malformed_body', 'expected a JSON array of HubSpot events');
-    const issues = body.flatMap((item, i) => {
-      const parsed = hubspotEvent.safeParse(item);
-      return parsed.success ? [] : parsed.error.issues.map((issue) => `[${i}]${issue.path.length ? `.${issue.path.join('.')}` : ''} ${issue.message}`);
+    const issues: string[] = [];
+    const items = body.flatMap((payload: unknown, i) => {
+      const parsed = hubspotEvent.safeParse(payload);
+      if (parsed.success) return [{ payload, event: parsed.data }];
+      issues.push(...parsed.error.issues.map((issue) => `[${i}]${issue.path.length ? `.${issue.path.join('.')}` : ''} ${issue.message}`));
+      return [];
     });
     if (issues.length) throw new WebhookRejection('malformed_body', `not a batch of HubSpot events: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`);
-    // The originals are stored, not the parsed copies, so the payload is exactly what HubSpot sent.
-    return body as HubspotEvent[];
+    return items;
   },
-  identify: (item) => String((item as HubspotEvent).eventId),
-  parse: (item, ctx) => parseHubspotEvent(hubspotEvent.parse(item), ctx),
+  identify: (event) => String(event.eventId),
+  parse: (event, ctx) => parseHubspotEvent(event, ctx),
 };

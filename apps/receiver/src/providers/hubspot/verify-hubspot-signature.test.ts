@@ -1,6 +1,6 @@
 import { Signature } from '@hubspot/api-client';
-import { WebhookRejection } from '../webhook-rejection';
 import { hubspotSignedUris, verifyHubspotSignature } from './verify-hubspot-signature';
+import { rejectionOf } from '../../../test/support/adapter-kit';
 
 // Signatures come from HubSpot's own SDK, never from the verifier under test.
 const secret = 'c2b3c6a1-0b9f-4b8e-9a59-6a1d2c3e4f50';
@@ -19,15 +19,6 @@ function verify(headers: Record<string, string | undefined>, opts: { uri?: strin
   return () => verifyHubspotSignature({ method: 'POST', uri: opts.uri ?? url, headers, rawBody: Buffer.from(opts.body ?? body) }, opts.secrets ?? [secret], opts.at ?? now);
 }
 
-function rejection(fn: () => void): WebhookRejection {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('verifyHubspotSignature v3', () => {
   it('accepts what the SDK signs, and the SDK accepts the same request', () => {
@@ -53,24 +44,24 @@ describe('verifyHubspotSignature v3', () => {
   });
 
   it('refuses another URL, a tampered body and a wrong secret', () => {
-    expect(rejection(verify(v3({ url: 'https://evil.example.com/webhooks/hubspot' }))).reason).toBe('invalid_signature');
-    expect(rejection(verify(v3(), { body: body.replace('123', '124') })).message).toMatch(/X-HubSpot-Signature-v3 does not match/);
-    const wrong = rejection(verify(v3({ secret: 'someone-else' })));
+    expect(rejectionOf(verify(v3({ url: 'https://evil.example.com/webhooks/hubspot' }))).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify(v3(), { body: body.replace('123', '124') })).message).toMatch(/X-HubSpot-Signature-v3 does not match/);
+    const wrong = rejectionOf(verify(v3({ secret: 'someone-else' })));
     expect(wrong.status).toBe(401);
     expect(wrong.message).not.toContain(secret);
   });
 
   it('refuses timestamps more than 5 minutes old (after checking the signature)', () => {
-    const stale = rejection(verify(v3({ timestamp: now.getTime() - 301_000 })));
+    const stale = rejectionOf(verify(v3({ timestamp: now.getTime() - 301_000 })));
     expect(stale.reason).toBe('stale_timestamp');
     expect(stale.message).toBe('X-HubSpot-Request-Timestamp is 301 s away from now (tolerance 300 s)');
     expect(verify(v3({ timestamp: now.getTime() - 299_000 }))).not.toThrow();
   });
 
   it('refuses missing headers and a timestamp that is not a number', () => {
-    expect(rejection(verify({})).reason).toBe('missing_signature');
-    expect(rejection(verify({ 'x-hubspot-signature-v3': 'abc' })).message).toMatch(/without X-HubSpot-Request-Timestamp/);
-    expect(rejection(verify({ ...v3(), 'x-hubspot-request-timestamp': '2024-05-01' })).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify({})).reason).toBe('missing_signature');
+    expect(rejectionOf(verify({ 'x-hubspot-signature-v3': 'abc' })).message).toMatch(/without X-HubSpot-Request-Timestamp/);
+    expect(rejectionOf(verify({ ...v3(), 'x-hubspot-request-timestamp': '2024-05-01' })).reason).toBe('invalid_signature');
   });
 });
 
@@ -85,12 +76,12 @@ describe('verifyHubspotSignature legacy', () => {
   });
 
   it('refuses a v2 signature for another URL, a v1 signature under v2, and unknown versions', () => {
-    expect(rejection(verify({ 'x-hubspot-signature': legacy('v2'), 'x-hubspot-signature-version': 'v2' }, { uri: `${url}/other` })).reason).toBe('invalid_signature');
-    expect(rejection(verify({ 'x-hubspot-signature': legacy('v1'), 'x-hubspot-signature-version': 'v2' })).message).toMatch(/\(v2\) does not match/);
-    expect(rejection(verify({ 'x-hubspot-signature': legacy('v1'), 'x-hubspot-signature-version': 'v9' })).message).toMatch(/unsupported X-HubSpot-Signature-Version "v9"/);
+    expect(rejectionOf(verify({ 'x-hubspot-signature': legacy('v2'), 'x-hubspot-signature-version': 'v2' }, { uri: `${url}/other` })).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify({ 'x-hubspot-signature': legacy('v1'), 'x-hubspot-signature-version': 'v2' })).message).toMatch(/\(v2\) does not match/);
+    expect(rejectionOf(verify({ 'x-hubspot-signature': legacy('v1'), 'x-hubspot-signature-version': 'v9' })).message).toMatch(/unsupported X-HubSpot-Signature-Version "v9"/);
   });
 
   it('prefers v3 when both are present', () => {
-    expect(rejection(verify({ ...v3({ secret: 'wrong' }), 'x-hubspot-signature': legacy('v1') })).message).toMatch(/v3/);
+    expect(rejectionOf(verify({ ...v3({ secret: 'wrong' }), 'x-hubspot-signature': legacy('v1') })).message).toMatch(/v3/);
   });
 });

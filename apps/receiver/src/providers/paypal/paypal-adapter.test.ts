@@ -10,6 +10,8 @@ import { crc32, crc32Fallback } from './crc32';
 import { createPaypalAdapter, type PaypalConnection } from './paypal-adapter';
 import { PaypalCertificates } from './paypal-certificates';
 import { toMinorUnits } from './to-minor-units';
+import { asyncRejectionOf } from '../../../test/support/adapter-kit';
+import { readEvents } from '../../ingest/read-events';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/paypal', `${name}.json`), 'utf8');
 
@@ -59,15 +61,6 @@ function request(body: string, o: Opts = {}): InboundRequest {
   };
 }
 
-async function rejection(p: unknown): Promise<WebhookRejection> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('crc32', () => {
   it('is the unsigned IEEE CRC-32, with or without zlib.crc32', () => {
@@ -114,7 +107,7 @@ describe('paypal verify', () => {
     ['another webhook id', { webhookId: 'SOMEONE-ELSES-WEBHOOK' }, 'invalid_signature', /does not match the payload for any configured webhook id/],
     ['a tampered body', { signedBody: body.replace('2.51', '9.51') }, 'invalid_signature', /does not match/],
   ])('refuses %s', async (_name, opts: Opts, reason, message) => {
-    const r = await rejection(createPaypalAdapter().verify(request(body, opts), conn, new Date()));
+    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, opts), conn, new Date()));
     expect(r.reason).toBe(reason);
     expect(r.status).toBe(401);
     expect(r.message).toMatch(message);
@@ -122,14 +115,14 @@ describe('paypal verify', () => {
 
   it('refuses a key that is not the certificate\'s', async () => {
     const other = makeSelfSignedCertificate();
-    const r = await rejection(createPaypalAdapter().verify(request(body, { key: other.privateKeyPem }), conn, new Date()));
+    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { key: other.privateKeyPem }), conn, new Date()));
     expect(r.reason).toBe('invalid_signature');
   });
 
   it('refuses a certificate URL off the allow-list without requesting it', async () => {
     const before = server.hits.length;
     const url = `http://localhost:${server.port}/cert/offlist.pem`;
-    const r = await rejection(createPaypalAdapter().verify(request(body, { certUrl: url }), conn, new Date()));
+    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: url }), conn, new Date()));
     expect([r.reason, r.status]).toEqual(['untrusted_certificate', 401]);
     expect(r.message).toMatch(/PAYPAL-CERT-URL host "localhost" is not an allowed certificate host/);
     expect(server.hits.length).toBe(before);
@@ -141,23 +134,23 @@ describe('paypal verify', () => {
     ['credentials in the URL', 'https://user:pw@api.paypal.com/cert', ['api.paypal.com'], /must not carry credentials/],
     ['not a URL', 'api.paypal.com/cert', ['api.paypal.com'], /not a URL/],
   ])('refuses %s', async (_name, certUrl, certHosts, message) => {
-    const r = await rejection(createPaypalAdapter().verify(request(body, { certUrl }), { ...conn, certHosts }, new Date()));
+    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl }), { ...conn, certHosts }, new Date()));
     expect(r.reason).toBe('untrusted_certificate');
     expect(r.message).toMatch(message);
   });
 
   it('does not follow redirects, and reports errors and timeouts as untrusted', async () => {
     const before = server.hits.length;
-    const redirect = await rejection(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/redirect` }), conn, new Date()));
+    const redirect = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/redirect` }), conn, new Date()));
     expect(redirect.message).toMatch(/answered HTTP 302 \(redirects are not followed\)/);
     expect(server.hits.slice(before)).toEqual(['/redirect']);
-    expect((await rejection(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/missing` }), conn, new Date()))).message).toMatch(/answered HTTP 404/);
+    expect((await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/missing` }), conn, new Date()))).message).toMatch(/answered HTTP 404/);
     const slow = createPaypalAdapter(new PaypalCertificates({ timeoutMs: 200 }));
-    expect((await rejection(slow.verify(request(body, { certUrl: `${server.origin}/hang` }), conn, new Date()))).message).toMatch(/could not fetch the certificate from .*\/hang: timeout of 200ms exceeded/);
+    expect((await asyncRejectionOf(slow.verify(request(body, { certUrl: `${server.origin}/hang` }), conn, new Date()))).message).toMatch(/could not fetch the certificate from .*\/hang: timeout of 200ms exceeded/);
   });
 
   it('refuses a certificate outside its validity period', async () => {
-    const r = await rejection(createPaypalAdapter().verify(request(body), conn, new Date(Date.now() + 5 * 86_400_000)));
+    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body), conn, new Date(Date.now() + 5 * 86_400_000)));
     expect(r.reason).toBe('untrusted_certificate');
     expect(r.message).toMatch(/is not valid now/);
   });
@@ -194,9 +187,8 @@ describe('paypal parse', () => {
   async function ingest(body: string) {
     const req = request(body);
     await adapter.verify(req, conn, new Date());
-    const [item] = adapter.split(req, conn);
-    const providerEventId = adapter.identify(item, req);
-    return { providerEventId, ...adapter.parse(item, { provider: 'paypal', connection: 'default', providerEventId, request: req }, conn) };
+    const [e] = readEvents(adapter, conn, req);
+    return e!;
   }
 
   it('maps PAYMENT.CAPTURE.COMPLETED to payment.succeeded in cents', async () => {
@@ -204,6 +196,11 @@ describe('paypal parse', () => {
     expect(e.providerEventId).toBe('WH-58D329510W468432D-8HN650336L201105X');
     expect(e.occurredAt?.toISOString()).toBe('2019-02-14T21:50:07.940Z');
     expect(canonicalEvent.parse(e.canonical)).toMatchObject({ type: 'payment.succeeded', paymentId: '0KG12345VG343800K', orderId: '1AB234567A1234567', amount: 251, currency: 'usd' });
+  });
+
+  it('keeps the payload exactly as PayPal sent it, fields we do not model included', async () => {
+    const sent = { ...JSON.parse(fixture('PAYMENT.CAPTURE.COMPLETED')), links: [{ href: 'https://api.paypal.com/v1/notifications/webhooks-events/x', rel: 'self' }], future_field: 1 };
+    expect((await ingest(JSON.stringify(sent))).payload).toEqual(sent);
   });
 
   it('maps PAYMENT.CAPTURE.DENIED to payment.failed', async () => {

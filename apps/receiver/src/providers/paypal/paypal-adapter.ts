@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
+import { parseEventBody, parseJsonBody, requireJsonContentType } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
-import { WebhookRejection } from '../webhook-rejection';
 import type { ProviderAdapter } from '../provider-adapter';
 import { parsePaypalEvent, paypalEvent, type PaypalEvent } from './parse-paypal-event';
 import { PaypalCertificates } from './paypal-certificates';
@@ -23,7 +22,7 @@ const connectionSchema = z.object({
 });
 export type PaypalConnection = z.infer<typeof connectionSchema>;
 
-export function createPaypalAdapter(certificates = new PaypalCertificates()): ProviderAdapter<PaypalConnection> {
+export function createPaypalAdapter(certificates = new PaypalCertificates()): ProviderAdapter<PaypalConnection, PaypalEvent> {
   return {
     provider: 'paypal',
     connectionSchema,
@@ -41,12 +40,11 @@ export function createPaypalAdapter(certificates = new PaypalCertificates()): Pr
       ),
     split(req) {
       requireJsonContentType(req);
-      const parsed = paypalEvent.safeParse(parseJsonBody(req));
-      if (!parsed.success) throw new WebhookRejection('malformed_body', `not a PayPal webhook event: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
-      return [parsed.data];
+      const payload = parseJsonBody(req);
+      return [{ payload, event: parseEventBody(paypalEvent, payload, 'a PayPal webhook event') }];
     },
-    identify: (item) => (item as PaypalEvent).id,
-    parse: (item, ctx) => parsePaypalEvent(item as PaypalEvent, ctx),
+    identify: (event) => event.id,
+    parse: (event, ctx) => parsePaypalEvent(event, ctx),
   };
 }
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalEvent } from '@switchyard/domain';
 import type { InboundRequest } from '../provider-adapter';
-import { WebhookRejection } from '../webhook-rejection';
 import { pipedriveAdapter } from './pipedrive-adapter';
+import { rejectionOf } from '../../../test/support/adapter-kit';
+import { readEvents } from '../../ingest/read-events';
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/pipedrive', `${name}.json`), 'utf8')) as Record<string, unknown> & { meta: Record<string, unknown> };
 const conn = { name: 'default', user: 'switchyard', password: ['n3w-pa55', 'old-pa55'] };
@@ -18,20 +19,10 @@ function request(body: string, headers: Record<string, string | undefined> = {})
 function ingest(event: unknown) {
   const req = request(JSON.stringify(event));
   pipedriveAdapter.verify(req, conn, now);
-  const [item] = pipedriveAdapter.split(req, conn);
-  const providerEventId = pipedriveAdapter.identify(item, req);
-  return { providerEventId, item, ...pipedriveAdapter.parse(item, { provider: 'pipedrive', connection: 'default', providerEventId, request: req }, conn) };
+  const [e] = readEvents(pipedriveAdapter, conn, req);
+  return e!;
 }
 
-function rejection(fn: () => unknown): WebhookRejection {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('pipedriveAdapter', () => {
   it('maps a deal change that moved the stage to deal.stage_changed', () => {
@@ -40,7 +31,7 @@ describe('pipedriveAdapter', () => {
     expect(e.type).toBe('change.deal');
     expect(e.occurredAt?.toISOString()).toBe('2024-05-01T10:06:00.412Z');
     expect(canonicalEvent.parse(e.canonical)).toMatchObject({ type: 'deal.stage_changed', objectType: 'deal', objectId: '1842', oldStage: '3', newStage: '4', contact: { id: '731' } });
-    expect(e.item).toEqual(fixture('change.deal'));
+    expect(e.payload).toEqual(fixture('change.deal'));
   });
 
   it('maps person create and change to contact.created and contact.updated', () => {
@@ -87,16 +78,16 @@ describe('pipedriveAdapter', () => {
     ['a wrong password', basic('switchyard', 'guess'), 'wrong credentials'],
     ['a wrong user', basic('someone', 'n3w-pa55'), 'wrong credentials'],
   ])('refuses %s with 401 invalid_credentials, echoing nothing', (_name, authorization, message) => {
-    const err = rejection(() => pipedriveAdapter.verify(request('{}', { authorization }), conn, now));
+    const err = rejectionOf(() => pipedriveAdapter.verify(request('{}', { authorization }), conn, now));
     expect(err.reason).toBe('invalid_credentials');
     expect(err.status).toBe(401);
     expect(err.message).toBe(message);
   });
 
   it('refuses bodies that are not v2 webhooks', () => {
-    expect(rejection(() => pipedriveAdapter.split(request('{"meta":'), conn)).message).toMatch(/not valid JSON/);
-    expect(rejection(() => pipedriveAdapter.split(request('{"current":{},"meta":{"v":1,"action":"updated","object":"deal"}}'), conn)).message).toMatch(/^not a Pipedrive v2 webhook: meta\.entity/);
-    expect(rejection(() => pipedriveAdapter.split(request('{}', { 'content-type': 'text/plain' }), conn)).reason).toBe('wrong_content_type');
+    expect(rejectionOf(() => pipedriveAdapter.split(request('{"meta":'), conn)).message).toMatch(/not valid JSON/);
+    expect(rejectionOf(() => pipedriveAdapter.split(request('{"current":{},"meta":{"v":1,"action":"updated","object":"deal"}}'), conn)).message).toMatch(/^not a Pipedrive v2 webhook: meta\.entity/);
+    expect(rejectionOf(() => pipedriveAdapter.split(request('{}', { 'content-type': 'text/plain' }), conn)).reason).toBe('wrong_content_type');
   });
 
   it('validates its connection', () => {

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { canonicalEvent } from '@switchyard/domain';
 import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils';
 import type { InboundRequest } from '../provider-adapter';
-import { WebhookRejection } from '../webhook-rejection';
 import { razorpayAdapter, type RazorpayConnection } from './razorpay-adapter';
+import { rejectionOf } from '../../../test/support/adapter-kit';
+import { readEvents } from '../../ingest/read-events';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/razorpay', `${name}.json`), 'utf8');
 const conn: RazorpayConnection = { name: 'default', webhookSecret: ['rzp_current', 'rzp_previous'] };
@@ -28,22 +29,12 @@ function request(body: string, headers: Record<string, string | undefined> = {})
   };
 }
 
-function rejection(fn: () => unknown): WebhookRejection {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 function ingest(body: string) {
   const req = request(body);
   razorpayAdapter.verify(req, conn, new Date());
-  const [item] = razorpayAdapter.split(req, conn);
-  const providerEventId = razorpayAdapter.identify(item, req);
-  return { providerEventId, ...razorpayAdapter.parse(item, { provider: 'razorpay', connection: 'default', providerEventId, request: req }, conn) };
+  const [e] = readEvents(razorpayAdapter, conn, req);
+  return e!;
 }
 
 describe('razorpay verify', () => {
@@ -55,7 +46,7 @@ describe('razorpay verify', () => {
   });
 
   it('refuses a missing signature', () => {
-    const r = rejection(() => razorpayAdapter.verify(request(body, { 'x-razorpay-signature': undefined }), conn, new Date()));
+    const r = rejectionOf(() => razorpayAdapter.verify(request(body, { 'x-razorpay-signature': undefined }), conn, new Date()));
     expect([r.reason, r.status, r.message]).toEqual(['missing_signature', 401, 'missing X-Razorpay-Signature header']);
   });
 
@@ -64,7 +55,7 @@ describe('razorpay verify', () => {
     ['a tampered body', (b: string) => ({ ...request(b), rawBody: Buffer.from(b.replace('"amount": 100', '"amount": 900')) })],
     ['a non-hex signature', (b: string) => request(b, { 'x-razorpay-signature': 'not-hex!' })],
   ])('refuses %s', (_name, make) => {
-    const r = rejection(() => razorpayAdapter.verify(make(body), conn, new Date()));
+    const r = rejectionOf(() => razorpayAdapter.verify(make(body), conn, new Date()));
     expect(r.reason).toBe('invalid_signature');
     expect(r.message).toMatch(/does not match/);
     expect(r.message).not.toContain('rzp_current');
@@ -73,15 +64,15 @@ describe('razorpay verify', () => {
 
 describe('razorpay split', () => {
   it('needs the event id header', () => {
-    const r = rejection(() => razorpayAdapter.split(request(fixture('payment.captured'), { 'x-razorpay-event-id': undefined }), conn));
+    const r = rejectionOf(() => razorpayAdapter.split(request(fixture('payment.captured'), { 'x-razorpay-event-id': undefined }), conn));
     expect([r.reason, r.status]).toEqual(['malformed_body', 400]);
     expect(r.message).toMatch(/missing x-razorpay-event-id header/);
   });
 
   it('refuses malformed JSON, a non-event and a wrong content type', () => {
-    expect(rejection(() => razorpayAdapter.split(request('{"event":'), conn)).message).toMatch(/not valid JSON/);
-    expect(rejection(() => razorpayAdapter.split(request('{"hello":"world"}'), conn)).message).toMatch(/not a Razorpay event: entity/);
-    const r = rejection(() => razorpayAdapter.split(request('{}', { 'content-type': 'text/plain' }), conn));
+    expect(rejectionOf(() => razorpayAdapter.split(request('{"event":'), conn)).message).toMatch(/not valid JSON/);
+    expect(rejectionOf(() => razorpayAdapter.split(request('{"hello":"world"}'), conn)).message).toMatch(/not a Razorpay event: entity/);
+    const r = rejectionOf(() => razorpayAdapter.split(request('{}', { 'content-type': 'text/plain' }), conn));
     expect([r.reason, r.status]).toEqual(['wrong_content_type', 415]);
   });
 });

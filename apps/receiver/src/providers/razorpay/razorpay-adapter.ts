@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
+import { parseEventBody, parseJsonBody, requireJsonContentType } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
 import { WebhookRejection } from '../webhook-rejection';
 import type { ProviderAdapter } from '../provider-adapter';
@@ -11,7 +11,7 @@ export type RazorpayConnection = z.infer<typeof connectionSchema>;
 
 const EVENT_ID_HEADER = 'x-razorpay-event-id';
 
-export const razorpayAdapter: ProviderAdapter<RazorpayConnection> = {
+export const razorpayAdapter: ProviderAdapter<RazorpayConnection, RazorpayEvent> = {
   provider: 'razorpay',
   connectionSchema,
   verify: (req, conn) => verifyRazorpaySignature(req.headers['x-razorpay-signature'], req.rawBody, conn.webhookSecret),
@@ -19,10 +19,9 @@ export const razorpayAdapter: ProviderAdapter<RazorpayConnection> = {
     requireJsonContentType(req);
     // The body has no event id of its own; without the header a redelivery could not be recognised.
     if (!req.headers[EVENT_ID_HEADER]?.trim()) throw new WebhookRejection('malformed_body', 'missing x-razorpay-event-id header (Razorpay\'s event id, needed to recognise redeliveries)');
-    const parsed = razorpayEvent.safeParse(parseJsonBody(req));
-    if (!parsed.success) throw new WebhookRejection('malformed_body', `not a Razorpay event: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
-    return [parsed.data];
+    const payload = parseJsonBody(req);
+    return [{ payload, event: parseEventBody(razorpayEvent, payload, 'a Razorpay event') }];
   },
-  identify: (_item, req) => req.headers[EVENT_ID_HEADER]?.trim() ?? '',
-  parse: (item, ctx) => parseRazorpayEvent(item as RazorpayEvent, ctx),
+  identify: (_event, req) => req.headers[EVENT_ID_HEADER]?.trim() ?? '',
+  parse: (event, ctx) => parseRazorpayEvent(event, ctx),
 };

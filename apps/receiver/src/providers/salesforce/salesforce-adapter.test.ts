@@ -3,8 +3,9 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { canonicalEvent } from '@switchyard/domain';
 import type { InboundRequest } from '../provider-adapter';
-import { WebhookRejection } from '../webhook-rejection';
 import { salesforceAdapter } from './salesforce-adapter';
+import { rejectionOf } from '../../../test/support/adapter-kit';
+import { readEvents } from '../../ingest/read-events';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/salesforce', `${name}.xml`), 'utf8');
 const conn = { name: 'default', orgId: '00D5e000000AbCdEAF' };
@@ -17,20 +18,7 @@ function request(body: string, contentType = 'text/xml; charset=utf-8'): Inbound
 function ingest(body: string, connection = conn) {
   const req = request(body);
   salesforceAdapter.verify(req, connection, now);
-  return salesforceAdapter.split(req, connection).map((item) => {
-    const providerEventId = salesforceAdapter.identify(item, req);
-    return { providerEventId, item, ...salesforceAdapter.parse(item, { provider: 'salesforce', connection: 'default', providerEventId, request: req }, connection) };
-  });
-}
-
-function rejection(fn: () => unknown): WebhookRejection {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
+  return readEvents(salesforceAdapter, connection, req);
 }
 
 describe('salesforceAdapter', () => {
@@ -40,7 +28,7 @@ describe('salesforceAdapter', () => {
     expect(e?.type).toBe('Opportunity');
     expect(e?.occurredAt?.toISOString()).toBe('2024-05-01T10:02:00.000Z');
     expect(canonicalEvent.parse(e?.canonical)).toMatchObject({ type: 'deal.stage_changed', objectType: 'opportunity', objectId: '0065e00000Opp01AAA', oldStage: null, newStage: 'Closed Won' });
-    expect(e?.item).toMatchObject({ organizationId: '00D5e000000AbCdEAF', actionId: '04k5e000000Opp1AAA', sObject: { Name: 'Acme & Co - 200 seats', Amount: '12500.0' } });
+    expect(e?.payload).toMatchObject({ organizationId: '00D5e000000AbCdEAF', actionId: '04k5e000000Opp1AAA', sObject: { Name: 'Acme & Co - 200 seats', Amount: '12500.0' } });
   });
 
   it('maps a Lead with Status to deal.stage_changed with the lead as contact', () => {
@@ -77,11 +65,11 @@ describe('salesforceAdapter', () => {
   it('compares the first 15 characters of the org id, case-sensitively', () => {
     expect(() => ingest(fixture('opportunity'), { name: 'default', orgId: '00D5e000000AbCd' })).not.toThrow();
     expect(() => ingest(fixture('opportunity'), { name: 'default', orgId: '00D5e000000AbCdXYZ' })).not.toThrow();
-    const wrong = rejection(() => ingest(fixture('opportunity'), { name: 'default', orgId: '00D5e000000abcd' }));
+    const wrong = rejectionOf(() => ingest(fixture('opportunity'), { name: 'default', orgId: '00D5e000000abcd' }));
     expect(wrong.reason).toBe('wrong_account');
     expect(wrong.status).toBe(403);
     expect(wrong.message).toBe('OrganizationId "00D5e000000AbCdEAF" is not the Salesforce org configured for this connection');
-    expect(rejection(() => ingest(fixture('opportunity').replace('00D5e000000AbCdEAF', '00D5e'))).reason).toBe('wrong_account');
+    expect(rejectionOf(() => ingest(fixture('opportunity').replace('00D5e000000AbCdEAF', '00D5e'))).reason).toBe('wrong_account');
   });
 
   it.each([
@@ -91,7 +79,7 @@ describe('salesforceAdapter', () => {
     ['a message without OrganizationId', fixture('opportunity').replace(/<OrganizationId>.*<\/OrganizationId>/, ''), 'text/xml', 'malformed_body', /OrganizationId/],
     ['JSON', '{"a":1}', 'application/json', 'wrong_content_type', /expected Content-Type text\/xml/],
   ])('refuses %s', (_name, body, contentType, reason, message) => {
-    const err = rejection(() => salesforceAdapter.verify(request(body, contentType), conn, now));
+    const err = rejectionOf(() => salesforceAdapter.verify(request(body, contentType), conn, now));
     expect(err.reason).toBe(reason);
     expect(err.message).toMatch(message);
   });

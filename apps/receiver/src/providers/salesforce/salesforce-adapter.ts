@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProviderAdapter } from '../provider-adapter';
+import { itemAsIs, type ProviderAdapter } from '../provider-adapter';
 import { parseSalesforceNotification } from './parse-salesforce-notification';
 import { readOutboundMessage, type SalesforceNotification } from './read-outbound-message';
 import { verifySalesforceOrg } from './verify-salesforce-org';
@@ -18,12 +18,12 @@ export const SALESFORCE_ACK =
   '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>';
 
 /** Salesforce outbound messages: SOAP, up to 100 notifications, authenticated by org id only. */
-export const salesforceAdapter: ProviderAdapter<SalesforceConnection> = {
+export const salesforceAdapter: ProviderAdapter<SalesforceConnection, SalesforceNotification> = {
   provider: 'salesforce',
   connectionSchema,
   verify: (req, conn) => verifySalesforceOrg(readOutboundMessage(req).organizationId, conn.orgId),
-  split: (req) => readOutboundMessage(req).notifications,
-  identify: (item) => (item as SalesforceNotification).notificationId,
-  parse: (item, ctx) => parseSalesforceNotification(item as SalesforceNotification, ctx),
+  split: (req) => readOutboundMessage(req).notifications.map(itemAsIs),
+  identify: (event) => event.notificationId,
+  parse: (event, ctx) => parseSalesforceNotification(event, ctx),
   acknowledge: () => ({ status: 200, contentType: 'text/xml', body: SALESFORCE_ACK }),
 };

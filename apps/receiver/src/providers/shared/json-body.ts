@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { WebhookRejection } from '../webhook-rejection';
 import type { InboundRequest } from '../provider-adapter';
 
@@ -12,4 +13,11 @@ export function parseJsonBody(request: InboundRequest): unknown {
   } catch (err) {
     throw new WebhookRejection('malformed_body', `body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** Validates a provider body with its schema, or refuses it with 400 naming every problem. */
+export function parseEventBody<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new WebhookRejection('malformed_body', `not ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
 }

@@ -2,8 +2,8 @@ import { generateKeyPairSync, sign as ed25519Sign, type KeyObject } from 'node:c
 import { Webhook } from 'standardwebhooks';
 import { resolveConnections } from '../../connections/connections';
 import type { InboundRequest } from '../provider-adapter';
-import { WebhookRejection } from '../webhook-rejection';
 import { standardAdapter, type StandardConnection } from './standard-adapter';
+import { rejectionOf } from '../../../test/support/adapter-kit';
 
 // v1 signatures come from the standardwebhooks package; no package signs v1a, so the test signs
 // ed25519 itself from the spec: base64(ed25519(`${id}.${timestamp}.${body}`)).
@@ -36,15 +36,6 @@ function verify(c: StandardConnection, h: Record<string, string>, payload = body
   return () => standardAdapter.verify(request(h, payload), c, now);
 }
 
-function rejection(fn: () => unknown): WebhookRejection {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('standardAdapter v1 (HMAC)', () => {
   const c = conn({ secret: `${secret},${previous}` });
@@ -55,17 +46,17 @@ describe('standardAdapter v1 (HMAC)', () => {
   });
 
   it('refuses a wrong secret, a tampered body and another message id', () => {
-    expect(rejection(verify(c, headers(new Webhook('whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldA==').sign('msg_2Lh9', now, body)))).message).toBe('webhook-signature does not match the payload for any configured v1 secret');
-    expect(rejection(verify(c, headers(new Webhook(secret).sign('msg_2Lh9', now, body)), body.replace('42', '43'))).reason).toBe('invalid_signature');
-    expect(rejection(verify(c, headers(new Webhook(secret).sign('msg_other', now, body)))).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify(c, headers(new Webhook('whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldA==').sign('msg_2Lh9', now, body)))).message).toBe('webhook-signature does not match the payload for any configured v1 secret');
+    expect(rejectionOf(verify(c, headers(new Webhook(secret).sign('msg_2Lh9', now, body)), body.replace('42', '43'))).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify(c, headers(new Webhook(secret).sign('msg_other', now, body)))).reason).toBe('invalid_signature');
   });
 
   it('refuses stale timestamps and missing headers', () => {
     const old = new Date(now.getTime() - 301_000);
-    const stale = rejection(verify(c, headers(new Webhook(secret).sign('msg_2Lh9', old, body), 'msg_2Lh9', old)));
+    const stale = rejectionOf(verify(c, headers(new Webhook(secret).sign('msg_2Lh9', old, body), 'msg_2Lh9', old)));
     expect(stale.reason).toBe('stale_timestamp');
     expect(stale.message).toBe('webhook-timestamp is 301 s away from now (tolerance 300 s)');
-    expect(rejection(verify(c, { 'webhook-id': 'msg_2Lh9' })).reason).toBe('missing_signature');
+    expect(rejectionOf(verify(c, { 'webhook-id': 'msg_2Lh9' })).reason).toBe('missing_signature');
   });
 });
 
@@ -84,15 +75,15 @@ describe('standardAdapter v1a (ed25519)', () => {
 
   it('refuses an unknown key, a tampered body, a v1 entry without secrets and a truncated signature', () => {
     const c = conn({ publicKeys: signer.whpk });
-    expect(rejection(verify(c, headers(v1a(other.privateKey, 'msg_2Lh9', now)))).message).toBe('webhook-signature does not match the payload for any configured v1a public key');
-    expect(rejection(verify(c, headers(v1a(signer.privateKey, 'msg_2Lh9', now)), body.replace('42', '43'))).reason).toBe('invalid_signature');
-    expect(rejection(verify(c, headers(new Webhook(secret).sign('msg_2Lh9', now, body)))).reason).toBe('invalid_signature');
-    expect(rejection(verify(c, headers(v1a(signer.privateKey, 'msg_2Lh9', now).slice(0, 40)))).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify(c, headers(v1a(other.privateKey, 'msg_2Lh9', now)))).message).toBe('webhook-signature does not match the payload for any configured v1a public key');
+    expect(rejectionOf(verify(c, headers(v1a(signer.privateKey, 'msg_2Lh9', now)), body.replace('42', '43'))).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify(c, headers(new Webhook(secret).sign('msg_2Lh9', now, body)))).reason).toBe('invalid_signature');
+    expect(rejectionOf(verify(c, headers(v1a(signer.privateKey, 'msg_2Lh9', now).slice(0, 40)))).reason).toBe('invalid_signature');
   });
 
   it('refuses a stale v1a timestamp', () => {
     const old = new Date(now.getTime() - 600_000);
-    expect(rejection(verify(conn({ publicKeys: signer.whpk }), headers(v1a(signer.privateKey, 'msg_2Lh9', old), 'msg_2Lh9', old))).reason).toBe('stale_timestamp');
+    expect(rejectionOf(verify(conn({ publicKeys: signer.whpk }), headers(v1a(signer.privateKey, 'msg_2Lh9', old), 'msg_2Lh9', old))).reason).toBe('stale_timestamp');
   });
 });
 

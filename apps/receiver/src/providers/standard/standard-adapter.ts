@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
-import type { ProviderAdapter } from '../provider-adapter';
+import { itemAsIs, type ProviderAdapter } from '../provider-adapter';
 import { ed25519PublicKey, rawPublicKey, verifyStandardSignature } from './verify-standard-signature';
 
 const publicKeyList = secretListField.pipe(z.array(z.string().refine((k) => rawPublicKey(k) !== null, 'must be whpk_ followed by a base64 32-byte ed25519 public key')));
@@ -39,9 +39,9 @@ export const standardAdapter: ProviderAdapter<StandardConnection> = {
     verifyStandardSignature({ id: req.headers['webhook-id'], timestamp: req.headers['webhook-timestamp'], signature: req.headers['webhook-signature'] }, req.rawBody, { secrets: conn.secret ?? [], publicKeys: publicKeysOf(conn) }, now),
   split(req) {
     requireJsonContentType(req);
-    return [parseJsonBody(req)];
+    return [itemAsIs(parseJsonBody(req))];
   },
-  identify: (_item, req) => req.headers['webhook-id'] ?? '',
+  identify: (_event, req) => req.headers['webhook-id'] ?? '',
   parse(item, ctx, conn) {
     const parsed = body.safeParse(item);
     const type = parsed.success ? parsed.data.type : 'unknown';

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { canonicalEvent } from '@switchyard/domain';
 import twilio from 'twilio';
 import type { InboundRequest } from '../provider-adapter';
-import { WebhookRejection } from '../webhook-rejection';
 import { twilioAdapter, type TwilioConnection } from './twilio-adapter';
+import { rejectionOf } from '../../../test/support/adapter-kit';
+import { readEvents } from '../../ingest/read-events';
 
 const fixture = (name: string): Record<string, string> => JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/twilio', `${name}.json`), 'utf8'));
 const conn: TwilioConnection = { name: 'default', authToken: ['token_current', 'token_previous'] };
@@ -29,21 +30,11 @@ function jsonRequest(json: string, opts: { hashOf?: string; token?: string } = {
   return { method: 'POST', originalUrl: url.slice(URL.length - '/webhooks/twilio'.length), publicUrl: url, headers: { 'content-type': 'application/json', 'x-twilio-signature': signature }, query: {}, rawBody: Buffer.from(json) };
 }
 
-function rejection(fn: () => unknown): WebhookRejection {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 function ingest(req: InboundRequest) {
   twilioAdapter.verify(req, conn, new Date());
-  const [item] = twilioAdapter.split(req, conn);
-  const providerEventId = twilioAdapter.identify(item, req);
-  return { providerEventId, ...twilioAdapter.parse(item, { provider: 'twilio', connection: 'default', providerEventId, request: req }, conn) };
+  const [e] = readEvents(twilioAdapter, conn, req);
+  return e!;
 }
 
 describe('twilio verify', () => {
@@ -74,14 +65,14 @@ describe('twilio verify', () => {
     ['another URL', () => formRequest(params, { signUrl: 'https://evil.example.com/webhooks/twilio' }), 'invalid_signature', /does not match/],
     ['a tampered parameter', () => formRequest(params, { body: new URLSearchParams({ ...params, Body: 'refund me' }).toString() }), 'invalid_signature', /does not match/],
   ])('refuses %s', (_name, make, reason, message) => {
-    const r = rejection(() => twilioAdapter.verify(make(), conn, new Date()));
+    const r = rejectionOf(() => twilioAdapter.verify(make(), conn, new Date()));
     expect([r.reason, r.status]).toEqual([reason, 401]);
     expect(r.message).toMatch(message);
     expect(r.message).not.toContain('token_current');
   });
 
   it('refuses a content type Twilio does not send', () => {
-    const r = rejection(() => twilioAdapter.verify({ ...formRequest(params), headers: { 'content-type': 'text/plain', 'x-twilio-signature': 'x' } }, conn, new Date()));
+    const r = rejectionOf(() => twilioAdapter.verify({ ...formRequest(params), headers: { 'content-type': 'text/plain', 'x-twilio-signature': 'x' } }, conn, new Date()));
     expect([r.reason, r.status]).toEqual(['wrong_content_type', 415]);
   });
 
@@ -91,7 +82,7 @@ describe('twilio verify', () => {
     expect(twilio.validateRequestWithBody('token_current', req.headers['x-twilio-signature']!, req.publicUrl, json)).toBe(true);
     expect(ingest(req)).toMatchObject({ providerEventId: 'SMjson:sent', canonical: { type: 'message.status_changed', status: 'sent' } });
     const tampered = { ...jsonRequest(json), rawBody: Buffer.from(json.replace('sent', 'read')) };
-    expect(rejection(() => twilioAdapter.verify(tampered, conn, new Date())).message).toMatch(/does not match the bodySHA256/);
+    expect(rejectionOf(() => twilioAdapter.verify(tampered, conn, new Date())).message).toMatch(/does not match the bodySHA256/);
   });
 });
 
@@ -124,7 +115,7 @@ describe('twilio parse', () => {
 
   it('stores unknown statuses as ignored and refuses a request without MessageSid', () => {
     expect(ingest(formRequest({ ...fixture('status-delivered'), MessageStatus: 'partially_delivered' }))).toMatchObject({ type: 'status.partially_delivered', canonical: null });
-    const r = rejection(() => twilioAdapter.split(formRequest({ Body: 'hi' }), conn));
+    const r = rejectionOf(() => twilioAdapter.split(formRequest({ Body: 'hi' }), conn));
     expect([r.reason, r.message]).toEqual(['malformed_body', 'Twilio request has no MessageSid']);
   });
 

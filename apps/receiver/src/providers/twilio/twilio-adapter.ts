@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseJsonBody } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
 import { WebhookRejection } from '../webhook-rejection';
-import type { ProviderAdapter } from '../provider-adapter';
+import { itemAsIs, type ProviderAdapter } from '../provider-adapter';
 import { identifyTwilioEvent, parseTwilioEvent } from './parse-twilio-event';
 import { flatten, formParams, twilioBodyKind } from './twilio-params';
 import { verifyTwilioSignature } from './verify-twilio-signature';
@@ -18,7 +18,7 @@ function jsonFields(body: unknown): TwilioItem {
   return Object.fromEntries(Object.entries(body).flatMap(([k, v]) => (typeof v === 'string' || typeof v === 'number' ? [[k, String(v)]] : [])));
 }
 
-export const twilioAdapter: ProviderAdapter<TwilioConnection> = {
+export const twilioAdapter: ProviderAdapter<TwilioConnection, TwilioItem> = {
   provider: 'twilio',
   connectionSchema,
   verify(req, conn) {
@@ -31,10 +31,10 @@ export const twilioAdapter: ProviderAdapter<TwilioConnection> = {
   split(req) {
     const item = twilioBodyKind(req) === 'form' ? flatten(formParams(req.rawBody)) : jsonFields(parseJsonBody(req));
     if (!identifyTwilioEvent(item)) throw new WebhookRejection('malformed_body', 'Twilio request has no MessageSid');
-    return [item];
+    return [itemAsIs(item)];
   },
-  identify: (item) => identifyTwilioEvent(item as TwilioItem),
-  parse: (item, ctx) => parseTwilioEvent(item as TwilioItem, ctx),
+  identify: (event) => identifyTwilioEvent(event),
+  parse: (event, ctx) => parseTwilioEvent(event, ctx),
   // Twilio reads a 200 body as TwiML for inbound messages; an empty Response sends no reply.
   acknowledge: () => ({ status: 200, contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' }),
 };

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalEvent } from '@switchyard/domain';
 import type { InboundRequest } from '../provider-adapter';
-import { WebhookRejection } from '../webhook-rejection';
 import { whatsappAdapter, type WhatsappConnection } from './whatsapp-adapter';
+import { rejectionOf } from '../../../test/support/adapter-kit';
+import { readEvents } from '../../ingest/read-events';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/whatsapp', `${name}.json`), 'utf8');
 const conn: WhatsappConnection = { name: 'default', appSecret: ['app_current', 'app_previous'], verifyToken: ['tok-current', 'tok-previous'] };
@@ -23,23 +24,11 @@ function request(body: string, headers: Record<string, string | undefined> = {},
   };
 }
 
-function rejection(fn: () => unknown): WebhookRejection {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookRejection) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 function ingest(body: string) {
   const req = request(body);
   whatsappAdapter.verify(req, conn, new Date());
-  return whatsappAdapter.split(req, conn).map((item) => {
-    const providerEventId = whatsappAdapter.identify(item, req);
-    return { providerEventId, ...whatsappAdapter.parse(item, { provider: 'whatsapp', connection: 'default', providerEventId, request: req }, conn) };
-  });
+  return readEvents(whatsappAdapter, conn, req);
 }
 
 describe('whatsapp verify', () => {
@@ -55,7 +44,7 @@ describe('whatsapp verify', () => {
     ['a wrong secret', sign(body, 'someone_else'), 'invalid_signature', /does not match/],
     ['a signature of another body', sign(`${body} `), 'invalid_signature', /does not match/],
   ])('refuses %s', (_name, header, reason, message) => {
-    const r = rejection(() => whatsappAdapter.verify(request(body, { 'x-hub-signature-256': header }), conn, new Date()));
+    const r = rejectionOf(() => whatsappAdapter.verify(request(body, { 'x-hub-signature-256': header }), conn, new Date()));
     expect(r.reason).toBe(reason);
     expect(r.status).toBe(401);
     expect(r.message).toMatch(message);
@@ -71,14 +60,14 @@ describe('whatsapp handshake', () => {
   });
 
   it('refuses a wrong token with 403 invalid_verify_token', () => {
-    const r = rejection(() => get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok-currenT', 'hub.challenge': '1' }));
+    const r = rejectionOf(() => get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok-currenT', 'hub.challenge': '1' }));
     expect([r.reason, r.status]).toEqual(['invalid_verify_token', 403]);
     expect(r.message).toBe('hub.verify_token does not match the configured verify token');
   });
 
   it('refuses when no token is configured, and a request that is not a handshake', () => {
-    expect(rejection(() => get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'x', 'hub.challenge': '1' }, { ...conn, verifyToken: undefined })).message).toMatch(/no verify token is configured/);
-    const r = rejection(() => get({ 'hub.mode': 'unsubscribe', 'hub.verify_token': 'tok-current', 'hub.challenge': '1' }));
+    expect(rejectionOf(() => get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'x', 'hub.challenge': '1' }, { ...conn, verifyToken: undefined })).message).toMatch(/no verify token is configured/);
+    const r = rejectionOf(() => get({ 'hub.mode': 'unsubscribe', 'hub.verify_token': 'tok-current', 'hub.challenge': '1' }));
     expect([r.reason, r.status]).toEqual(['malformed_body', 400]);
   });
 });
@@ -146,7 +135,7 @@ describe('whatsapp split and parse', () => {
     ['no entry', '{"object":"whatsapp_business_account"}', /not a WhatsApp webhook: body.entry/],
     ['a message without id', JSON.stringify({ object: 'x', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '1', type: 'text' }] } }] }] }), /entry.0.changes.0.value.messages.0.id/],
   ])('refuses %s as malformed', (_name, body, message) => {
-    const r = rejection(() => whatsappAdapter.split(request(body), conn));
+    const r = rejectionOf(() => whatsappAdapter.split(request(body), conn));
     expect([r.reason, r.status]).toEqual(['malformed_body', 400]);
     expect(r.message).toMatch(message);
   });

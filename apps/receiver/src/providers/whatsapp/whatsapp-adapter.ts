@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
 import { WebhookRejection } from '../webhook-rejection';
-import type { ProviderAdapter } from '../provider-adapter';
+import { itemAsIs, type ProviderAdapter } from '../provider-adapter';
 import { parseWhatsappEvent } from './parse-whatsapp-event';
 import { identifyWhatsappItem, splitWhatsappDelivery, type WhatsappItem } from './split-whatsapp-delivery';
 import { verifyTokenMatches, verifyWhatsappSignature } from './verify-whatsapp-signature';
@@ -15,16 +15,16 @@ const connectionSchema = z.object({
 });
 export type WhatsappConnection = z.infer<typeof connectionSchema>;
 
-export const whatsappAdapter: ProviderAdapter<WhatsappConnection> = {
+export const whatsappAdapter: ProviderAdapter<WhatsappConnection, WhatsappItem> = {
   provider: 'whatsapp',
   connectionSchema,
   verify: (req, conn) => verifyWhatsappSignature(req.headers['x-hub-signature-256'], req.rawBody, conn.appSecret),
   split(req) {
     requireJsonContentType(req);
-    return splitWhatsappDelivery(parseJsonBody(req));
+    return splitWhatsappDelivery(parseJsonBody(req)).map(itemAsIs);
   },
-  identify: (item) => identifyWhatsappItem(item as WhatsappItem),
-  parse: (item, ctx) => parseWhatsappEvent(item as WhatsappItem, ctx),
+  identify: (event) => identifyWhatsappItem(event),
+  parse: (event, ctx) => parseWhatsappEvent(event, ctx),
   handleGet(req, conn) {
     const mode = req.query['hub.mode'];
     const token = req.query['hub.verify_token'];
