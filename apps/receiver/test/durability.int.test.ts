@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { applyMigrations, dropDatabase, ensureDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
+import { OwnRedis, createOwnDatabase } from '@switchyard/testing';
 import { createEventWorker } from '@switchyard/worker-runtime';
 import { eventually, startReceiver, type TestReceiver } from './harness';
-import { OwnRedis } from './own-redis';
+
 
 const stripe = new Stripe('sk_test_unused');
 const quiet = createLogger({ service: 'test-worker', level: 'error' });
@@ -75,10 +75,8 @@ describe('durable ingest', () => {
     const redis = new OwnRedis();
     await redis.start();
     // The reconciler re-drives every stale event in its database, so this test owns one.
-    const databaseUrl = `${(process.env.TEST_POSTGRES_URL || 'postgresql://root@127.0.0.1:5432').replace(/\/$/, '')}/switchyard_redrive_${randomUUID().slice(0, 8)}`;
-    await ensureDatabase(databaseUrl);
-    await applyMigrations(databaseUrl);
-    const r = await startReceiver({ redisUrl: redis.url, databaseUrl, env: { RECONCILE_AFTER_MS: '300' } });
+    const database = await createOwnDatabase(process.env.TEST_POSTGRES_URL || undefined);
+    const r = await startReceiver({ redisUrl: redis.url, databaseUrl: database.url, env: { RECONCILE_AFTER_MS: '300' } });
     try {
       const lost = signedEvent();
       await deliver(r, lost);
@@ -103,7 +101,7 @@ describe('durable ingest', () => {
     } finally {
       await r.close();
       await redis.stop();
-      await dropDatabase(databaseUrl);
+      await database.drop();
     }
   });
 

@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import supertest from 'supertest';
-
 import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
-import { Queue, QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
+import { QueueProducer, createRedis, type Queue, type QueueName, type Redis } from '@switchyard/queues';
+import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
 import { connectionsFromEnv, readConnectionsFile, resolveConnections } from '../src/connections/connections';
 import { loadEnv } from '../src/env';
 import { createReceiverMetrics } from '../src/http/metrics';
 import { createServer } from '../src/server';
+
+export { eventually } from '@switchyard/testing';
 
 /** Secrets the integration tests use; tests sign with the providers' own packages, never our code. */
 export const testSecrets = {
@@ -44,15 +44,8 @@ export interface HarnessOptions {
 export async function startReceiver(opts: HarnessOptions = {}): Promise<TestReceiver> {
   const source = { ...process.env, ...testSecrets, ...opts.env, ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}), ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}) };
   const env = loadEnv(source);
-  const prefix = `{sy-test-${randomBytes(4).toString('hex')}}`;
-  const logs: string[] = [];
-  const { Writable } = await import('node:stream');
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(String(chunk));
-      cb();
-    },
-  });
+  const prefix = testPrefix();
+  const { stream, lines: logs } = captureLogs();
   const logger = createLogger({ service: 'receiver-test', level: 'debug', stream });
   const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
   const pool = createPool({ url: env.DATABASE_URL, poolSize: 20, connectTimeoutMs: 1000 });
@@ -65,58 +58,30 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   const metrics = createReceiverMetrics(() => countPendingOutbox(db));
   const app = createServer({ db, pool, redis, connections, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
   if (opts.relay !== false) relay.start();
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const queues = new Map<string, Queue>();
+  const server = await listen(app);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
   workerRedis.on('error', () => undefined);
+  const queues = new TestQueues(workerRedis, prefix);
   return {
-    request: supertest(url),
+    request: supertest(server.url),
     db,
     redis,
     prefix,
     relay,
     reconciler,
     logs,
-    url,
-    queue(name) {
-      let q = queues.get(name);
-      if (!q) {
-        q = new Queue(name, { connection: workerRedis, prefix });
-        q.on('error', () => undefined);
-        queues.set(name, q);
-      }
-      return q;
-    },
+    url: server.url,
+    queue: (name) => queues.get(name),
     async close() {
-      await new Promise((r) => server.close(r));
+      await server.close();
       await relay.stop();
       await reconciler.stop();
-      await Promise.all([...queues.values()].map((q) => q.obliterate({ force: true }).catch(() => undefined).then(() => q.close())));
+      await queues.cleanup();
       await producer.close();
       redis.disconnect();
       workerRedis.disconnect();
       await db.$disconnect();
-    await pool.end().catch(() => undefined);
+      await pool.end().catch(() => undefined);
     },
   };
-}
-
-/** Polls until `check` returns a truthy value or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, everyMs = 50, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

@@ -1,0 +1,6 @@
+export { captureLogs } from './capture-logs';
+export { eventually } from './eventually';
+export { listen } from './listen';
+export { createOwnDatabase } from './own-database';
+export { OwnRedis } from './own-redis';
+export { TestQueues, testPrefix } from './test-queues';
