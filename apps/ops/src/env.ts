@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, parseEnv, port, redisUrl } from '@switchyard/config';
+import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl } from '@switchyard/config';
 
 const NO_OPEN_ACCESS = 'the ops console never runs without authentication';
 
@@ -12,7 +12,7 @@ const schema = z.object({
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(5),
   REDIS_URL: redisUrl,
-  QUEUE_PREFIX: z.string().default('{switchyard}'),
+  QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,
 });
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, parseEnv, port, redisUrl } from '@switchyard/config';
+import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl } from '@switchyard/config';
 
 const schema = z.object({
   RECEIVER_PORT: port(3000),
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   REDIS_URL: redisUrl,
-  QUEUE_PREFIX: z.string().default('{switchyard}'),
+  QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,
   /** Largest accepted body, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),

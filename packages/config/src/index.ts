@@ -1,2 +1,2 @@
 export { ConfigError, describeIssues, parseEnv } from './parse-env';
-export { booleanFlag, databaseUrl, logLevel, port, redisUrl, secretList } from './fragments';
+export { databaseUrl, logLevel, port, queuePrefix, redisUrl } from './fragments';

@@ -1,12 +1,4 @@
-import { AppError } from '@switchyard/errors';
-
 const UNAVAILABLE = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Can't reach database|too many clients|P1001|P1002|P1017|DatabaseNotReachable|57P0[13]/i;
-
-export class DatabaseUnavailableError extends AppError {
-  constructor(cause: unknown) {
-    super('database unavailable', { code: 'DATABASE_UNAVAILABLE', kind: 'retryable', cause });
-  }
-}
 
 /** True when an error means "cannot reach Postgres" rather than "the query was wrong". */
 export function isDatabaseUnavailable(err: unknown): boolean {

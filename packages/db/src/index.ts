@@ -2,7 +2,7 @@ export { createDb, createPool, Pool, PrismaClient } from './client';
 export type { DbOptions, Prisma } from './client';
 export { transaction } from './transaction';
 export type { Db } from './transaction';
-export { DatabaseUnavailableError, isDatabaseUnavailable } from './errors';
+export { isDatabaseUnavailable } from './errors';
 export * from './repositories/inbound-events';
 export * from './repositories/outbox';
 export * from './repositories/event-search';

@@ -1,8 +1,5 @@
 import { Redis } from 'ioredis';
 
-/** Hash-tagged so every key of a queue lands in one slot on Redis Cluster. */
-export const DEFAULT_PREFIX = '{switchyard}';
-
 /**
  * Producers fail fast when Redis is away (the outbox keeps the work); workers wait forever
  * for Redis to come back, as BullMQ requires.

@@ -2,7 +2,7 @@ export { defineJob, defineQueue } from './define';
 export type { JobDefinition, QueueDefinition, RetryPolicy } from './define';
 export { eventJobData, eventJobId, lookupJob, processEventJob, queueNames, registry } from './registry';
 export type { JobData, JobName, QueueName, Registry } from './registry';
-export { DEFAULT_PREFIX, createRedis } from './connection';
+export { createRedis } from './connection';
 export { jobOptions } from './job-options';
 export { QueueProducer } from './producer';
 export type { RawJob } from './producer';

@@ -1,4 +1,4 @@
-import type { EventStatus } from '@switchyard/domain';
+import { unfinishedStatuses, type EventStatus } from '@switchyard/domain';
 import type { Pool } from 'pg';
 import type { Db } from '../transaction';
 
@@ -137,12 +137,13 @@ export async function claimStaleEvents(db: Db, olderThanMs: number, limit: numbe
     `UPDATE inbound_events SET redriven_at = now()
      WHERE id IN (
        SELECT id FROM inbound_events
-       WHERE status IN ('received', 'queued', 'processing', 'failed')
+       WHERE status = ANY($3::"EventStatus"[])
          AND greatest(received_at, last_delivered_at, coalesce(queued_at, received_at), coalesce(redriven_at, received_at)) < now() - ($1::int * interval '1 millisecond')
        ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING id`,
     olderThanMs,
     limit,
+    unfinishedStatuses,
   );
   return rows.map((r) => r.id);
 }

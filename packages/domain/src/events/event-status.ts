@@ -16,7 +16,3 @@ export const eventStatuses = Object.values(EventStatus);
 
 /** Statuses in which an event still owes work; the reconciler re-drives those that stall. */
 export const unfinishedStatuses: readonly EventStatus[] = [EventStatus.received, EventStatus.queued, EventStatus.processing, EventStatus.failed];
-
-export function isFinished(status: EventStatus): boolean {
-  return status === EventStatus.processed || status === EventStatus.dead || status === EventStatus.ignored;
-}
