@@ -8,17 +8,24 @@ import { defineJob, defineQueue } from './define';
  */
 export const eventJobData = z.object({ eventId: z.string().uuid() });
 
+export const effectJobData = z.object({ effectId: z.string().uuid() });
+
 const eventRetry = { attempts: 8, backoffMs: 1000, jitter: 0.3 };
+/** Outbound calls: more attempts, since a provider outage is the usual reason they fail. */
+const effectRetry = { attempts: 10, backoffMs: 1000, jitter: 0.3 };
 
 export const registry = {
   payments: defineQueue('payments', {
     'payments.process-event.v1': defineJob({ schema: eventJobData, retry: eventRetry, timeoutMs: 30_000 }),
+    'payments.perform-effect.v1': defineJob({ schema: effectJobData, retry: effectRetry, timeoutMs: 30_000 }),
   }),
   crm: defineQueue('crm', {
     'crm.process-event.v1': defineJob({ schema: eventJobData, retry: eventRetry, timeoutMs: 30_000 }),
+    'crm.perform-effect.v1': defineJob({ schema: effectJobData, retry: effectRetry, timeoutMs: 30_000 }),
   }),
   whatsapp: defineQueue('whatsapp', {
     'whatsapp.process-event.v1': defineJob({ schema: eventJobData, retry: eventRetry, timeoutMs: 30_000 }),
+    'whatsapp.perform-effect.v1': defineJob({ schema: effectJobData, retry: effectRetry, timeoutMs: 30_000 }),
   }),
 } as const;
 
@@ -35,6 +42,17 @@ export const processEventJob = {
   crm: 'crm.process-event.v1',
   whatsapp: 'whatsapp.process-event.v1',
 } as const satisfies { [Q in QueueName]: JobName<Q> };
+
+/** The job that performs one effect from the ledger, on the queue of the worker that owns its provider. */
+export const performEffectJob = {
+  payments: 'payments.perform-effect.v1',
+  crm: 'crm.perform-effect.v1',
+  whatsapp: 'whatsapp.perform-effect.v1',
+} as const satisfies { [Q in QueueName]: JobName<Q> };
+
+export function effectJobId(queue: QueueName, effectId: string): string {
+  return `${queue}.eff.${effectId}`;
+}
 
 /**
  * Job ids are derived from what the job is about, so enqueueing the same work twice (outbox

@@ -62,10 +62,23 @@ export const messageStatusChanged = z.object({
   errorMessage: z.string().optional(),
 });
 export const templateStatusChanged = z.object({ ...base, type: z.literal('template.status_changed'), templateName: z.string(), language: z.string().optional(), status: z.string(), reason: z.string().optional() });
+/** A submission of one of the configured lead forms (`POST /forms/:formId`), fields already validated. */
+export const leadSubmitted = z.object({
+  ...base,
+  type: z.literal('lead.submitted'),
+  formId: z.string(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  name: z.string().optional(),
+  region: z.string().optional(),
+  source: z.string().optional(),
+  consent: z.boolean().default(false),
+  fields: z.record(z.string(), z.unknown()).default({}),
+});
 /** A Standard Webhooks sender's event: we keep its type and data; its source decides the queue. */
 export const genericReceived = z.object({ ...base, type: z.literal('generic.received'), sourceType: z.string(), targetQueue: z.enum(['payments', 'crm', 'whatsapp']), data: z.unknown() });
 
-export const canonicalEvent = z.discriminatedUnion('type', [paymentSucceeded, paymentFailed, paymentRefunded, paymentDisputed, contactUpserted, stageChanged, messageReceived, messageStatusChanged, templateStatusChanged, genericReceived]);
+export const canonicalEvent = z.discriminatedUnion('type', [paymentSucceeded, paymentFailed, paymentRefunded, paymentDisputed, contactUpserted, stageChanged, messageReceived, messageStatusChanged, templateStatusChanged, leadSubmitted, genericReceived]);
 export type CanonicalEvent = z.infer<typeof canonicalEvent>;
 export type CanonicalType = CanonicalEvent['type'];
 export type CanonicalOf<T extends CanonicalType> = Extract<CanonicalEvent, { type: T }>;

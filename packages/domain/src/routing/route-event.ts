@@ -11,6 +11,7 @@ const routes: Record<Exclude<CanonicalType, 'generic.received'>, WorkQueue> = {
   'contact.created': 'crm',
   'contact.updated': 'crm',
   'deal.stage_changed': 'crm',
+  'lead.submitted': 'crm',
   'message.received': 'whatsapp',
   'message.status_changed': 'whatsapp',
   'template.status_changed': 'whatsapp',
