@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { placeholderPattern, templatePaths } from './template-paths';
+
+const text = z.string().trim().min(1, 'must not be empty');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** Record keys that end up in URLs, job names and log lines. */
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, "_", "-" or "."');
+const named = <T extends z.ZodType>(value: T) => z.record(name, value);
+
+// ── outbound: the APIs the workers call, by provider → connection name ─────────────────────
+const whatsappApi = z.strictObject({ baseUrl: httpUrl, token: text, phoneNumberId: text, apiVersion: text.default('v21.0'), messagesPerSecond: z.number().int().positive().default(80) });
+const twilioApi = z.strictObject({ baseUrl: httpUrl, accountSid: text, authToken: text, from: text });
+const hubspotApi = z.strictObject({ baseUrl: httpUrl, token: text, requestsPer10s: z.number().int().positive().default(100) });
+const pipedriveApi = z.strictObject({ baseUrl: httpUrl, token: text });
+const salesforceApi = z.strictObject({ baseUrl: httpUrl, clientId: text, clientSecret: text, apiVersion: text.default('v60.0') });
+const stripeApi = z.strictObject({ baseUrl: httpUrl, apiKey: text });
+const razorpayApi = z.strictObject({ baseUrl: httpUrl, keyId: text, keySecret: text });
+const paypalApi = z.strictObject({ baseUrl: httpUrl, clientId: text, clientSecret: text });
+
+const outbound = z
+  .strictObject({
+    whatsapp: named(whatsappApi).optional(),
+    twilio: named(twilioApi).optional(),
+    hubspot: named(hubspotApi).optional(),
+    pipedrive: named(pipedriveApi).optional(),
+    salesforce: named(salesforceApi).optional(),
+    stripe: named(stripeApi).optional(),
+    razorpay: named(razorpayApi).optional(),
+    paypal: named(paypalApi).optional(),
+  })
+  .prefault({});
+
+// ── status mappings: provider vocabulary → ours ─────────────────────────────────────────────
+export const messageStatuses = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
+const stageMap = z.record(z.string(), text);
+const messageStatusMap = z.record(z.string(), z.enum(messageStatuses));
+const statusMappings = z
+  .strictObject({
+    crmStages: z.strictObject({ hubspot: stageMap.optional(), pipedrive: stageMap.optional(), salesforce: stageMap.optional() }).prefault({}),
+    messages: z.strictObject({ twilio: messageStatusMap.optional(), whatsapp: messageStatusMap.optional() }).prefault({}),
+  })
+  .prefault({});
+
+// ── crm ─────────────────────────────────────────────────────────────────────────────────────
+export const crmProviders = ['hubspot', 'pipedrive', 'salesforce'] as const;
+const crm = z.strictObject({
+  provider: z.enum(crmProviders),
+  connection: name.default('default'),
+  pipeline: text,
+  stages: z.strictObject({ paid: text, paymentFailed: text, refunded: text, partiallyRefunded: text.optional(), disputed: text, newLead: text }),
+  dealIdProperty: text.default('switchyard_order_id'),
+  contactIdProperty: text.default('phone'),
+});
+
+// ── messaging ───────────────────────────────────────────────────────────────────────────────
+export const messagingChannels = ['whatsapp_cloud', 'twilio'] as const;
+/** The outbound section each channel sends through. */
+export const channelProvider = { whatsapp_cloud: 'whatsapp', twilio: 'twilio' } as const satisfies Record<(typeof messagingChannels)[number], keyof z.infer<typeof outbound>>;
+
+const templatePath = z.enum(templatePaths, { error: `must be one of: ${templatePaths.join(', ')}` });
+const freeText = text.superRefine((value, ctx) => {
+  for (const [, path] of value.matchAll(placeholderPattern))
+    if (!(templatePaths as readonly string[]).includes(path ?? '')) ctx.addIssue({ code: 'custom', message: `unknown placeholder {{${path}}} (allowed: ${templatePaths.join(', ')})` });
+});
+const template = z.strictObject({ name: text, language: text, parameters: z.array(templatePath).default([]), text: freeText.optional() });
+const messaging = z.strictObject({
+  channel: z.enum(messagingChannels),
+  connection: name.default('default'),
+  templates: named(template),
+  notifications: z.strictObject({ paymentReceipt: name.optional(), paymentFailed: name.optional(), refundNotice: name.optional(), leadWelcome: name.optional() }).prefault({}),
+  stageNotifications: z.record(text, name).default({}),
+});
+
+// ── consent ─────────────────────────────────────────────────────────────────────────────────
+const keywords = (fallback: string[]) => z.array(text).min(1, 'needs at least one keyword').default(fallback);
+const consent = z
+  .strictObject({
+    /** `opted_in`: transactional messages (receipts, failures, refunds) need consent too. */
+    transactional: z.enum(['opted_in', 'unless_opted_out']).default('opted_in'),
+    optOutKeywords: keywords(['STOP', 'UNSUBSCRIBE']),
+    optInKeywords: keywords(['START']),
+  })
+  .prefault({});
+
+// ── team notifications ──────────────────────────────────────────────────────────────────────
+export const teamEvents = ['payment.succeeded', 'payment.failed', 'payment.refunded', 'payment.disputed', 'message.failed', 'lead.created'] as const;
+const team = z
+  .strictObject({
+    notifications: z
+      .array(z.strictObject({ name: name, url: httpUrl, format: z.enum(['slack', 'json']).default('slack'), events: z.array(z.enum(teamEvents)).min(1, 'needs at least one event') }))
+      .default([]),
+  })
+  .prefault({});
+
+// ── lead forms and routing ──────────────────────────────────────────────────────────────────
+export const formFieldTypes = ['string', 'email', 'phone', 'enum', 'boolean', 'number'] as const;
+const formField = z
+  .strictObject({
+    type: z.enum(formFieldTypes),
+    required: z.boolean().default(false),
+    maxLength: z.number().int().positive().default(500),
+    values: z.array(text).min(1, 'needs at least one value').optional(),
+  })
+  .superRefine((field, ctx) => {
+    if (field.type === 'enum' && !field.values) ctx.addIssue({ code: 'custom', path: ['values'], message: 'required for an enum field' });
+    if (field.type !== 'enum' && field.values) ctx.addIssue({ code: 'custom', path: ['values'], message: `only allowed on enum fields (this one is ${field.type})` });
+  });
+export const leadAttributes = ['email', 'phone', 'name', 'region', 'source', 'consent'] as const;
+const form = z.strictObject({
+  fields: z.record(name, formField).refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
+  /** Shared secret: `X-Switchyard-Form-Secret`, or `X-Switchyard-Signature: sha256=<hex HMAC of the raw body>`. */
+  secret: text.optional(),
+  mapping: z.strictObject(Object.fromEntries(leadAttributes.map((a) => [a, name.optional()])) as Record<(typeof leadAttributes)[number], z.ZodOptional<typeof name>>).prefault({}),
+  routing: name,
+  rateLimitPerMinute: z.number().int().positive().default(10),
+});
+const owners = z.array(text).min(1, 'needs at least one owner');
+const ruleSet = z.strictObject({
+  rules: z.array(z.strictObject({ id: name, when: z.strictObject({ region: z.array(text).optional(), source: z.array(text).optional() }), owners })).default([]),
+  default: z.strictObject({ owners }),
+});
+
+const base = z.strictObject({
+  version: z.literal(1, { error: (iss) => (iss.input === undefined ? 'required' : 'must be 1') }),
+  /** The receiver's webhook connections; it validates them itself. */
+  connections: z.unknown().optional(),
+  outbound,
+  statusMappings,
+  crm: crm.optional(),
+  messaging: messaging.optional(),
+  consent,
+  team,
+  forms: named(form).default({}),
+  leadRouting: named(ruleSet).default({}),
+});
+
+type Base = z.infer<typeof base>;
+const issue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+const listed = (keys: string[]) => (keys.length ? keys.join(', ') : 'none');
+
+/** Checks that need more than one section: every name used must be declared somewhere else. */
+function crossCheck(s: Base, ctx: z.RefinementCtx): void {
+  if (s.crm) {
+    const declared = Object.keys(s.outbound[s.crm.provider] ?? {});
+    if (!declared.includes(s.crm.connection)) issue(ctx, ['crm', 'connection'], `no connection "${s.crm.connection}" under outbound.${s.crm.provider} (declared: ${listed(declared)})`);
+  }
+  if (s.messaging) {
+    const m = s.messaging;
+    const provider = channelProvider[m.channel];
+    const declared = Object.keys(s.outbound[provider] ?? {});
+    if (!declared.includes(m.connection)) issue(ctx, ['messaging', 'connection'], `no connection "${m.connection}" under outbound.${provider} (declared: ${listed(declared)})`);
+    const templates = Object.keys(m.templates);
+    for (const [key, ref] of Object.entries(m.notifications)) if (ref !== undefined && !templates.includes(ref)) issue(ctx, ['messaging', 'notifications', key], `unknown template "${ref}" (declared: ${listed(templates)})`);
+    for (const [stage, ref] of Object.entries(m.stageNotifications)) if (!templates.includes(ref)) issue(ctx, ['messaging', 'stageNotifications', stage], `unknown template "${ref}" (declared: ${listed(templates)})`);
+  }
+  const ruleSets = Object.keys(s.leadRouting);
+  for (const [formId, f] of Object.entries(s.forms)) {
+    if (!ruleSets.includes(f.routing)) issue(ctx, ['forms', formId, 'routing'], `unknown rule set "${f.routing}" (declared in leadRouting: ${listed(ruleSets)})`);
+    const fields = Object.keys(f.fields);
+    for (const [attribute, field] of Object.entries(f.mapping)) if (field !== undefined && !fields.includes(field)) issue(ctx, ['forms', formId, 'mapping', attribute], `unknown field "${field}" (declared: ${listed(fields)})`);
+  }
+  for (const [id, set] of Object.entries(s.leadRouting)) {
+    const seen = new Set<string>();
+    set.rules.forEach((rule, i) => {
+      if (seen.has(rule.id)) issue(ctx, ['leadRouting', id, 'rules', i, 'id'], `duplicate rule id "${rule.id}"`);
+      seen.add(rule.id);
+    });
+  }
+  const teamNames = new Set<string>();
+  s.team.notifications.forEach((n, i) => {
+    if (teamNames.has(n.name)) issue(ctx, ['team', 'notifications', i, 'name'], `duplicate notification name "${n.name}"`);
+    teamNames.add(n.name);
+  });
+}
+
+/** The business configuration file: outbound APIs, CRM, messaging, consent, team alerts, lead forms and routing. */
+export const settingsSchema = base.superRefine(crossCheck);
+
+export type Settings = z.output<typeof settingsSchema>;
+/** What the file may contain (defaults not yet applied). */
+export type SettingsInput = z.input<typeof settingsSchema>;
