@@ -4,6 +4,12 @@ import type { Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
 import { requireToken } from './auth/require-token';
 import { mountBullBoard } from './bull-board/mount-bull-board';
+import { OpsQueues } from './queues/ops-queues';
+import { attentionRoutes } from './routes/attention';
+import { auditRoutes } from './routes/audit';
+import { deadLetterRoutes } from './routes/dead-letters';
+import { effectRoutes } from './routes/effects';
+import { entityRoutes } from './routes/entities';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 
@@ -27,12 +33,23 @@ export function createServer(deps: OpsDeps): Express {
   app.use(healthRoutes(deps.db, deps.redis));
   mountBullBoard(app, deps);
   app.use('/api', requireToken({ token: deps.token, logger: deps.logger, allowBasic: false }));
+  app.use('/api', express.json({ limit: '100kb' }));
+  const queues = new OpsQueues(deps.redis, deps.prefix);
   app.use(eventRoutes(deps.db));
+  app.use(deadLetterRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger }));
+  app.use(attentionRoutes(deps.db));
+  app.use(effectRoutes(deps.db, queues));
+  app.use(auditRoutes(deps.db));
+  app.use(entityRoutes(deps.db));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
   });
-  const onError: ErrorRequestHandler = (err: Error, req, res, _next) => {
+  const onError: ErrorRequestHandler = (err: Error & { type?: string }, req, res, _next) => {
+    if (err.type === 'entity.parse.failed' && !res.headersSent) {
+      res.status(400).json({ error: 'invalid_body', message: 'the body is not valid JSON' });
+      return;
+    }
     deps.logger.error('ops request failed', { method: req.method, path: req.originalUrl.split('?')[0], error: err.message });
     if (res.headersSent) return;
     res.status(500).json({ error: 'internal', message: 'the request failed; see the ops log' });

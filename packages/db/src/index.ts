@@ -10,3 +10,4 @@ export { loadDbEnv, dbEnvSchema } from './env';
 export type { DbEnv } from './env';
 export { applyMigrations, diffSchemas } from './migrations/apply-migrations';
 export { dropDatabase, ensureDatabase } from './migrations/ensure-database';
+export * from './repositories/ops-records';

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { insertAuditEntry, type Db } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { opsUserOf } from '../auth/require-token';
 
@@ -15,11 +16,20 @@ function targetOf(apiPath: string): { queue?: string; jobId?: string } {
   return second && !QUEUE_VERBS.has(second) ? { queue, jobId: second } : { queue };
 }
 
+/** `retry`, `remove`, `pause`…: the verb of a board action, for the audit entry's action name. */
+function verbOf(apiPath: string, method: string): string {
+  const last = apiPath.split('/').filter(Boolean).at(-1);
+  const target = targetOf(apiPath);
+  const isId = last !== undefined && (last === target.jobId || last === target.queue);
+  return isId || !last ? method.toLowerCase() : decodeURIComponent(last);
+}
+
 /**
- * One audit line per write action under Bull Board's API (retries, removals, pauses…): who did
- * it and what, with the answer's status. Mounted after authentication, inside the board's path.
+ * One audit line and one audit_entries row per write action under Bull Board's API (retries,
+ * removals, pauses…): who did it and what, with the answer's status. Mounted after
+ * authentication, inside the board's path. The board asks for no reason, so none is recorded.
  */
-export function auditWrites(logger: Logger): RequestHandler {
+export function auditWrites(logger: Logger, db: Db): RequestHandler {
   return (req, res, next) => {
     if (!WRITES.has(req.method) || !req.path.startsWith('/api/')) {
       next();
@@ -30,7 +40,12 @@ export function auditWrites(logger: Logger): RequestHandler {
     const what = { method: req.method, path, ...targetOf(req.path) };
     // On close rather than finish, so an action whose client went away is recorded too.
     res.on('close', () => {
-      logger.info('ops action', { audit: true, who, ...what, status: res.statusCode, completed: res.writableFinished });
+      const outcome = { status: res.statusCode, completed: res.writableFinished };
+      logger.info('ops action', { audit: true, who, ...what, ...outcome });
+      const target = what.jobId ? `${what.queue}/${what.jobId}` : (what.queue ?? path ?? req.originalUrl);
+      insertAuditEntry(db, { actor: who, action: `bull_board.${verbOf(req.path, req.method)}`, target, details: { ...what, ...outcome } }).catch((err: Error) =>
+        logger.error('ops action not written to the audit table', { who, ...what, error: err.message }),
+      );
     });
     next();
   };

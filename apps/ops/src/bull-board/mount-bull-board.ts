@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import type { Db } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { Queue, registry, type Redis } from '@switchyard/queues';
 import { requireToken } from '../auth/require-token';
@@ -12,6 +13,7 @@ export const BULL_BOARD_PATH = '/ops/queues';
 type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
 export interface BullBoardDeps {
+  db: Db;
   redis: Redis;
   prefix: string;
   token: string;
@@ -47,6 +49,6 @@ export function mountBullBoard(app: Express, deps: BullBoardDeps): Queue[] {
     serverAdapter: serverAdapter as unknown as ServerAdapter,
     options: { uiConfig: { boardTitle: 'Switchyard' } },
   });
-  app.use(BULL_BOARD_PATH, requireToken({ token: deps.token, logger: deps.logger, allowBasic: true }), auditWrites(deps.logger), serverAdapter.getRouter());
+  app.use(BULL_BOARD_PATH, requireToken({ token: deps.token, logger: deps.logger, allowBasic: true }), auditWrites(deps.logger, deps.db), serverAdapter.getRouter());
   return queues.map(({ queue }) => queue);
 }

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { countAuditEntries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Db } from '@switchyard/db';
+import { jobOptions, lookupJob, type Redis } from '@switchyard/queues';
+import { OpsQueues } from '../queues/ops-queues';
+import { findDeadLetter } from './list-dead-letters';
+
+export const REDRIVE_ACTION = 'dead_letter.retry';
+
+export interface RedriveDeps {
+  db: Db;
+  redis: Redis;
+  queues: OpsQueues;
+}
+
+export type RedriveResult =
+  | { ok: true; id: string; jobId: string; mode: 'retried' | 're-added' }
+  | { ok: false; id: string; status: 'not_found' | 'conflict'; reason: string };
+
+/** States in which the original job will run anyway: re-driving would only race it. */
+const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused']);
+const LOCK_MS = 60_000;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/** Re-drives of a re-added job count against the job it came from, so ids stay `<root>.r<n>`. */
+function rootJobId(jobId: string): string {
+  return jobId.replace(/\.r\d+$/, '');
+}
+
+/**
+ * Re-drives one dead letter: the inbound event dead → queued or the effect failed → pending, then
+ * the original failed job is retried in place (same id, attempts reset) or, if it was trimmed,
+ * added again as `<job id>.r<n>`; then the DLQ entry is removed and the re-drive audited.
+ *
+ * A per-entry lock in Redis makes concurrent re-drives of one entry run one at a time; the second
+ * then finds no entry, so no second job is ever created.
+ */
+export async function redriveDeadLetter(deps: RedriveDeps, id: string, actor: string, reason: string): Promise<RedriveResult> {
+  const lockKey = `${deps.queues.prefix}:ops:redrive-lock:${id}`;
+  const token = randomUUID();
+  if ((await deps.redis.set(lockKey, token, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+    return { ok: false, id, status: 'conflict', reason: 'another re-drive of this dead letter is in progress' };
+  }
+  try {
+    return await redriveLocked(deps, id, actor, reason);
+  } finally {
+    await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
+  }
+}
+
+async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: string, reason: string): Promise<RedriveResult> {
+  const entry = await findDeadLetter(queues, id);
+  if (!entry) return { ok: false, id, status: 'not_found', reason: `no dead letter with id "${id}" (already re-driven or removed)` };
+  if (entry === 'malformed') return { ok: false, id, status: 'conflict', reason: 'not a dead letter written by a Switchyard worker; inspect it in Bull Board' };
+  if (!OpsQueues.isQueueName(entry.queue)) return { ok: false, id, status: 'conflict', reason: `queue "${entry.queue}" is not in the registry` };
+
+  let def: ReturnType<typeof lookupJob>;
+  try {
+    def = lookupJob(entry.queue, entry.jobName);
+  } catch {
+    return { ok: false, id, status: 'conflict', reason: `job "${entry.jobName}" is no longer in the registry of queue "${entry.queue}"` };
+  }
+  const data = def.schema.safeParse(entry.data);
+  if (!data.success) return { ok: false, id, status: 'conflict', reason: `its payload no longer matches ${entry.jobName}: ${data.error.issues[0]?.message ?? 'invalid'}` };
+
+  const queue = queues.get(entry.queue);
+  const original = await queue.getJob(entry.jobId);
+  const state = original ? await original.getState() : 'missing';
+  if (PENDING_STATES.has(state)) return { ok: false, id, status: 'conflict', reason: `the original job ${entry.jobId} is already ${state}` };
+
+  const eventRequeued = entry.eventId ? await requeueDeadEvent(db, entry.eventId) : false;
+  const effectRequeued = entry.effectId ? await requeueFailedEffect(db, entry.effectId) : false;
+
+  const root = rootJobId(entry.jobId);
+  let jobId: string;
+  let mode: 'retried' | 're-added';
+  if (original && state === 'failed') {
+    try {
+      // Atomic in Redis: fails if someone (Bull Board) retried it since we looked.
+      await original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (err) {
+      return { ok: false, id, status: 'conflict', reason: `the original job ${entry.jobId} could not be retried: ${(err as Error).message}` };
+    }
+    jobId = entry.jobId;
+    mode = 'retried';
+  } else {
+    // Trimmed (or completed since): a new job, since BullMQ ignores an add with an existing id.
+    let n = await countAuditEntries(db, REDRIVE_ACTION, 'rootJobId', root);
+    while (await queue.getJob(`${root}.r${n}`)) n += 1;
+    jobId = `${root}.r${n}`;
+    await queue.add(entry.jobName, data.data, jobOptions(def, jobId));
+    mode = 're-added';
+  }
+
+  await queues.get(entry.deadLetterQueue).remove(id);
+  await insertAuditEntry(db, {
+    actor,
+    action: REDRIVE_ACTION,
+    target: id,
+    reason,
+    details: {
+      queue: entry.queue,
+      jobName: entry.jobName,
+      jobId: entry.jobId,
+      rootJobId: root,
+      newJobId: jobId,
+      mode,
+      eventId: entry.eventId,
+      effectId: entry.effectId,
+      eventRequeued,
+      effectRequeued,
+      error: entry.error,
+    },
+  });
+  return { ok: true, id, jobId, mode };
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { entityStory, type Db } from '@switchyard/db';
+import { redact } from '@switchyard/logger';
+import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
+
+export const entityTypes = ['payment', 'contact', 'message', 'lead', 'deal'] as const;
+
+const params = z.object({
+  type: z.enum(entityTypes, { error: (issue) => `"${String(issue.input)}" is not an entity type (one of: ${entityTypes.join(', ')})` }),
+  key: z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+});
+const query = z.strictObject({ limit: limit(200, 1000) }, unknownKeys('parameter'));
+
+type Entry = { at: Date; source: 'event' | 'effect' | 'attention'; id: string } & Record<string, unknown>;
+
+/** `GET /api/entities/:type/:key`: what happened to one payment, contact, message, lead or deal. */
+export function entityRoutes(db: Db): Router {
+  const router = Router();
+  router.get('/api/entities/:type/:key', async (req, res) => {
+    const p = parseRequest(params, req.params, res, 'query');
+    if (!p) return;
+    const q = parseRequest(query, req.query, res, 'query');
+    if (!q) return;
+    const story = await entityStory(db, p.type, p.key, q.limit);
+    const timeline: Entry[] = [
+      // When it happened at the provider, if known; otherwise when it reached us.
+      ...story.events.map((e) => ({ ...e, at: e.occurredAt ?? e.receivedAt, source: 'event' as const })),
+      ...story.effects.map((e) => ({ ...e, request: redact(e.request), at: e.createdAt, source: 'effect' as const })),
+      ...story.attention.map((a) => ({ ...a, at: a.createdAt, source: 'attention' as const })),
+    ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.source < b.source ? -1 : a.source > b.source ? 1 : a.id < b.id ? -1 : 1));
+    res.json({ type: p.type, key: p.key, timeline });
+  });
+  return router;
+}
