@@ -98,6 +98,32 @@ describe('WhatsApp Cloud API', () => {
       await receiver.close();
     }
   });
+  it('echoes biz_opaque_callback_data in every status webhook of the message, failed ones included', async () => {
+    const receiver = await startReceiver();
+    const s = sandbox({ SANDBOX_RECEIVER_URL: receiver.url });
+    try {
+      const send = (to: string, opaque: string) =>
+        request(s.app).post('/v21.0/1/messages').set(AUTH).send({ messaging_product: 'whatsapp', to, type: 'text', text: { body: 'hi' }, biz_opaque_callback_data: opaque });
+      const ok = await send('15551234567', 'effect:42');
+      expect(ok.status).toBe(200);
+      const failed = await send('15550001047', 'effect:43');
+      expect(failed.status).toBe(200);
+      const got = await receiver.waitFor(4);
+      const statuses = got.map((r) => JSON.parse(r.body).entry[0].changes[0].value.statuses[0] as { id: string; status: string; biz_opaque_callback_data?: string });
+      const opaqueOf = (id: string) => statuses.filter((st) => st.id === id).map((st) => [st.status, st.biz_opaque_callback_data]);
+      expect(opaqueOf(ok.body.messages[0].id)).toEqual([['sent', 'effect:42'], ['delivered', 'effect:42'], ['read', 'effect:42']]);
+      expect(opaqueOf(failed.body.messages[0].id)).toEqual([['failed', 'effect:43']]);
+      const without = await request(s.app).post('/v21.0/1/messages').set(AUTH).send({ messaging_product: 'whatsapp', to: '15557654321', type: 'text', text: { body: 'hi' } });
+      const [plain] = await receiver.waitFor(5).then((all) => all.slice(4));
+      expect(JSON.parse(plain?.body ?? '{}').entry[0].changes[0].value.statuses[0]).not.toHaveProperty('biz_opaque_callback_data');
+      expect(without.status).toBe(200);
+      const tooLong = await send('15551234567', 'x'.repeat(513));
+      expect(tooLong.body.error.code).toBe(100);
+    } finally {
+      s.close();
+      await receiver.close();
+    }
+  });
 });
 
 describe('Twilio Messages API', () => {
@@ -249,6 +275,35 @@ describe('refund APIs', () => {
     expect(again.body.details[0].issue).toBe('CAPTURE_FULLY_REFUNDED');
     const token = await request(current.app).post('/v1/oauth2/token').auth('sandbox-client-id', 'sandbox-client-secret').type('form').send({ grant_type: 'client_credentials' });
     expect(token.body).toMatchObject({ access_token: 'sandbox-token', token_type: 'Bearer' });
+  });
+});
+
+describe('Slack incoming webhooks', () => {
+  const hook = '/slack/services/T000/B000/XXXXXXXXXXXXXXXX';
+
+  it('answers 200 ok to text or blocks, 400 invalid_payload otherwise, and records the request', async () => {
+    const ok = await request(current.app).post(hook).send({ text: 'payments worker: 3 dead letters' });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('ok');
+    expect((await request(current.app).post(hook).send({ blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] })).text).toBe('ok');
+    const invalid = await request(current.app).post(hook).send({ username: 'no text' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.text).toBe('invalid_payload');
+    expect(invalid.headers['content-type']).toMatch(/^text\/plain/);
+    const log = await request(current.app).get('/__sandbox/requests?provider=slack');
+    expect(log.body.requests.map((r: { status: number; body: unknown }) => r.status)).toEqual([200, 200, 400]);
+    expect(log.body.requests[0].body).toEqual({ text: 'payments worker: 3 dead letters' });
+    const state = await request(current.app).get('/__sandbox/state');
+    expect(state.body.slack.posts).toHaveLength(2);
+  });
+
+  it('takes faults like every other API, answering in text', async () => {
+    await request(current.app).post('/__sandbox/faults').send({ provider: 'slack', type: 'rate_limit', retryAfter: 3, count: 1 }).expect(201);
+    const limited = await request(current.app).post(hook).send({ text: 'x' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('3');
+    expect(limited.text).toBe('rate_limited');
+    expect((await request(current.app).post('/slack/unknown').send({ text: 'x' })).text).toBe('no_service');
   });
 });
 

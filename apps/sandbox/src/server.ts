@@ -1,10 +1,12 @@
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
+import { send } from './apis/auth';
 import { providerError } from './apis/error-bodies';
 import { createHubspotApi } from './apis/hubspot/crm-api';
 import { createPaypalApi } from './apis/paypal/refunds-api';
 import { createPipedriveApi } from './apis/pipedrive/pipedrive-api';
 import { createRazorpayApi } from './apis/razorpay/refunds-api';
 import { createSalesforceApi } from './apis/salesforce/salesforce-api';
+import { createSlackApi } from './apis/slack/incoming-webhook-api';
 import { createStripeApi } from './apis/stripe/refunds-api';
 import { createTwilioApi } from './apis/twilio/messages-api';
 import type { ApiDeps, ApiProvider, EmulatedApi } from './apis/types';
@@ -39,6 +41,7 @@ export function createServer(deps: ServerDeps): SandboxServer {
     createStripeApi(apiDeps),
     createRazorpayApi(apiDeps),
     createPaypalApi(apiDeps),
+    createSlackApi(apiDeps),
   ];
   const faults = new FaultStore(deps.config.SANDBOX_SEED);
   const requests = new RequestLog();
@@ -83,7 +86,7 @@ export function createServer(deps: ServerDeps): SandboxServer {
 
   app.use((req, res) => {
     const provider = res.locals.provider as ApiProvider | undefined;
-    if (provider) return res.status(404).json(providerError(provider, 404, deps.rng, `Unknown endpoint ${req.method} ${req.path}`).body);
+    if (provider) return send(res, { status: 404, body: providerError(provider, 404, deps.rng, `Unknown endpoint ${req.method} ${req.path}`).body });
     res.status(404).json({ error: `the sandbox does not emulate ${req.method} ${req.path}` });
   });
 
@@ -91,9 +94,7 @@ export function createServer(deps: ServerDeps): SandboxServer {
     const provider = (res.locals.provider as ApiProvider | undefined) ?? 'stripe';
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) apiDeps.log.error('sandbox route failed', { error: String(error.message ?? error) });
-    const response = providerError(provider, status, deps.rng, status === 400 ? `Could not parse the request body: ${error.message}` : undefined);
-    if (response.headers) res.set(response.headers);
-    res.status(response.status).json(response.body);
+    send(res, providerError(provider, status, deps.rng, status === 400 ? `Could not parse the request body: ${error.message}` : undefined));
   };
   app.use(onError);
 

@@ -16,7 +16,9 @@ export function basicCredentials(req: Request): { user: string; password: string
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** Answers with a provider response; a string body goes out as text/plain (Slack answers `ok` / `invalid_payload`). */
 export function send(res: import('express').Response, response: { status: number; body: unknown; headers?: Record<string, string> }): void {
   if (response.headers) res.set(response.headers);
-  res.status(response.status).json(response.body);
+  if (typeof response.body === 'string') res.status(response.status).type('text/plain').send(response.body);
+  else res.status(response.status).json(response.body);
 }

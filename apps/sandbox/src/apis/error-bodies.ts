@@ -114,6 +114,9 @@ export function providerError(provider: ApiProvider, status: number, rng: Rng, m
       const code = status === 429 ? 20429 : status === 404 ? 20404 : server ? 20000 + status : 21000 + status;
       return { status, body: { code, message: message ?? reason, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
     }
+    case 'slack':
+      // Incoming webhooks answer a bare text error code.
+      return { status, body: status === 429 ? 'rate_limited' : status === 404 ? 'no_service' : status === 403 ? 'action_prohibited' : server ? 'internal_error' : 'invalid_payload' };
   }
 }
 

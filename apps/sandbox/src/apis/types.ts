@@ -5,7 +5,7 @@ import type { Log } from '../support/log';
 import type { Rng } from '../support/rng';
 import type { WebhookRequest } from '../webhooks/types';
 
-export const API_PROVIDERS = ['stripe', 'razorpay', 'paypal', 'hubspot', 'salesforce', 'pipedrive', 'whatsapp', 'twilio'] as const;
+export const API_PROVIDERS = ['stripe', 'razorpay', 'paypal', 'hubspot', 'salesforce', 'pipedrive', 'whatsapp', 'twilio', 'slack'] as const;
 export type ApiProvider = (typeof API_PROVIDERS)[number];
 
 /** Delivers a webhook the sandbox emits by itself (status callbacks) to a full URL. */

@@ -1,4 +1,5 @@
 import type { RequestHandler, Response } from 'express';
+import { send } from '../apis/auth';
 import { providerError, type ErrorResponse } from '../apis/error-bodies';
 import type { ApiProvider } from '../apis/types';
 import type { Clock } from '../support/clock';
@@ -35,10 +36,7 @@ export function faultMiddleware(ctx: FaultContext): RequestHandler {
     const act = () => {
       if (!terminal) return next();
       const rule = terminal.rule;
-      const answer = (response: ErrorResponse) => {
-        if (response.headers) res.set(response.headers);
-        res.status(response.status).json(response.body);
-      };
+      const answer = (response: ErrorResponse) => send(res, response);
       const withRetryAfter = (response: ErrorResponse): ErrorResponse => ({
         ...response,
         headers: { ...response.headers, 'retry-after': retryAfter(rule.retryAfter ?? 1, rule.retryAfterFormat, ctx.clock.now()) },

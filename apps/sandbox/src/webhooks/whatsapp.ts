@@ -44,6 +44,8 @@ export interface StatusInput {
   timestampMs: number;
   errors?: readonly WhatsappError[];
   category?: 'marketing' | 'utility' | 'authentication' | 'service';
+  /** The send request's `biz_opaque_callback_data`, echoed in every status of the message. */
+  bizOpaqueCallbackData?: string;
 }
 
 function metadata(ctx: BuildContext) {
@@ -57,6 +59,7 @@ export function statusEntry(input: StatusInput, conversationId: string): Record<
     status: input.status,
     timestamp: String(unix(input.timestampMs)),
     recipient_id: input.recipientId,
+    ...(input.bizOpaqueCallbackData !== undefined ? { biz_opaque_callback_data: input.bizOpaqueCallbackData } : {}),
   };
   if (input.status === 'failed') return { ...base, errors: input.errors ?? [WHATSAPP_STATUS_ERRORS[131026]] };
   return {

@@ -16,6 +16,8 @@ interface SentMessage {
   text?: string;
   statuses: WhatsappStatus[];
   errorCode?: number;
+  /** Echoed in every status webhook of this message, as Meta does. */
+  bizOpaqueCallbackData?: string;
   createdAt: string;
 }
 
@@ -60,6 +62,8 @@ export function createWhatsappApi(deps: ApiDeps): EmulatedApi {
     if (type === 'template' && (!template?.name || !template.language?.code)) return invalid('Param template[name] and template[language][code] are required.');
     if (type === 'text' && !text?.body) return invalid('Param text[body] is required.');
     if (type !== 'template' && type !== 'text') return invalid(`Unsupported message type ${type} in the sandbox (template, text).`);
+    const opaque = body.biz_opaque_callback_data;
+    if (opaque !== undefined && (typeof opaque !== 'string' || opaque.length > 512)) return invalid('Param biz_opaque_callback_data must be a string of at most 512 characters.');
     if (waId.endsWith(WHATSAPP_MAGIC_SUFFIXES.throughput)) {
       return send(res, metaError(rng, 400, 130429, '(#130429) Rate limit hit', 'Cloud API message throughput has been reached.'));
     }
@@ -77,6 +81,7 @@ export function createWhatsappApi(deps: ApiDeps): EmulatedApi {
       ...(text?.body ? { text: text.body } : {}),
       statuses: [],
       ...(errorCode ? { errorCode } : {}),
+      ...(typeof opaque === 'string' ? { bizOpaqueCallbackData: opaque } : {}),
       createdAt: new Date(clock.now()).toISOString(),
     };
     messages.set(id, message);
@@ -108,6 +113,7 @@ export function createWhatsappApi(deps: ApiDeps): EmulatedApi {
             status,
             timestampMs: at,
             category: message.type === 'template' ? 'utility' : 'service',
+            ...(message.bizOpaqueCallbackData !== undefined ? { bizOpaqueCallbackData: message.bizOpaqueCallbackData } : {}),
             ...(message.errorCode === 131047 || message.errorCode === 131026 ? { errors: [WHATSAPP_STATUS_ERRORS[message.errorCode]] } : {}),
           },
           conversationId,
