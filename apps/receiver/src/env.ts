@@ -12,9 +12,11 @@ const schema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** The public URL providers call (behind a proxy the URL Twilio signed differs from ours). */
   PUBLIC_BASE_URL: z.string().url().optional(),
-  /** YAML file declaring provider connections (several accounts per provider). */
+  /** YAML settings file: provider connections (several accounts per provider), lead forms and the rest of @switchyard/settings. */
   SWITCHYARD_CONFIG: z.string().optional(),
   /** Unfinished events untouched for this long are re-driven (lost Redis data). */
+  /** Largest accepted lead-form body, in bytes. */
+  FORM_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024),
   RECONCILE_AFTER_MS: z.coerce.number().int().positive().default(5 * 60_000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),

@@ -2,6 +2,7 @@ import { createDb, createPool, countPendingOutbox } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
 import { QueueProducer, createRedis } from '@switchyard/queues';
+import { defaultSettings, loadSettings } from '@switchyard/settings';
 import { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections/connections';
 import { loadEnv } from './env';
 import { createReceiverMetrics } from './http/metrics';
@@ -10,6 +11,7 @@ import { createServer } from './server';
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger({ service: 'receiver', level: env.LOG_LEVEL });
+  const settings = env.SWITCHYARD_CONFIG ? loadSettings(env.SWITCHYARD_CONFIG, env.variables) : defaultSettings();
   const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
   const pool = createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const db = createDb({ url: env.DATABASE_URL, pool });
@@ -19,12 +21,12 @@ async function main(): Promise<void> {
   const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
   const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
   const metrics = createReceiverMetrics(() => countPendingOutbox(db));
-  const app = createServer({ db, pool, redis, connections, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
+  const app = createServer({ db, pool, redis, connections, forms: settings.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
 
   relay.start();
   reconciler.start();
   const server = app.listen(env.RECEIVER_PORT, () => {
-    logger.info('receiver listening', { port: env.RECEIVER_PORT, providers: Object.fromEntries(Object.entries(connections).map(([p, c]) => [p, Object.keys(c)])) });
+    logger.info('receiver listening', { port: env.RECEIVER_PORT, providers: Object.fromEntries(Object.entries(connections).map(([p, c]) => [p, Object.keys(c)])), forms: Object.keys(settings.forms) });
   });
 
   const shutdown = async (signal: string) => {

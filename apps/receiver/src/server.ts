@@ -2,7 +2,9 @@ import express, { type Express } from 'express';
 import type { Redis } from '@switchyard/queues';
 import type { Pool, PrismaClient } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
+import type { Settings } from '@switchyard/settings';
 import type { Connections } from './connections/connections';
+import { formRoutes } from './forms/form-routes';
 import type { ReceiverMetrics } from './http/metrics';
 import { webhookRoutes } from './http/webhook-routes';
 
@@ -12,6 +14,10 @@ export interface ReceiverDeps {
   pool: Pool;
   redis: Redis;
   connections: Connections;
+  /** Lead forms served at `POST /forms/:formId` (none when omitted). */
+  forms?: Settings['forms'];
+  /** Largest accepted form body, in bytes (default 16 kB). */
+  formBodyLimitBytes?: number;
   logger: Logger;
   metrics: ReceiverMetrics;
   bodyLimitBytes: number;
@@ -47,6 +53,7 @@ export function createServer(deps: ReceiverDeps): Express {
   });
 
   app.use(webhookRoutes({ ...deps, now: deps.now ?? (() => new Date()) }));
+  app.use(formRoutes({ ...deps, forms: deps.forms ?? {}, formBodyLimitBytes: deps.formBodyLimitBytes ?? 16 * 1024, now: deps.now ?? (() => new Date()) }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });

@@ -3,6 +3,7 @@ import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@sw
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type Queue, type QueueName, type Redis } from '@switchyard/queues';
+import type { Settings } from '@switchyard/settings';
 import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
 import { connectionsFromEnv, readConnectionsFile, resolveConnections } from '../src/connections/connections';
 import { loadEnv } from '../src/env';
@@ -38,6 +39,8 @@ export interface HarnessOptions {
   relay?: boolean;
   redisUrl?: string;
   databaseUrl?: string;
+  /** Lead forms to serve at `POST /forms/:formId`. */
+  forms?: Settings['forms'];
 }
 
 /** A receiver on a real port, over the test database and the machine's Redis, isolated by key prefix. */
@@ -56,7 +59,7 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
   const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
   const metrics = createReceiverMetrics(() => countPendingOutbox(db));
-  const app = createServer({ db, pool, redis, connections, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
+  const app = createServer({ db, pool, redis, connections, forms: opts.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
   if (opts.relay !== false) relay.start();
   const server = await listen(app);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
