@@ -8,3 +8,8 @@ export type PaymentsWorkerEnv = z.infer<typeof schema>;
 export function loadEnv(source: Record<string, string | undefined> = process.env): PaymentsWorkerEnv {
   return parseEnv(schema, source);
 }
+
+/** The raw environment, for `${VAR}` placeholders in the configuration file. */
+export function rawEnv(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -1,1 +1,1 @@
-export { handlePaymentEvent } from './processors';
+export { paymentsWorker } from './payments-worker';

@@ -1,8 +1,15 @@
 import { runWorkerApp } from '@switchyard/worker-runtime';
-import { loadEnv } from './env';
-import { handlePaymentEvent } from './processors';
+import { workflowSetup } from '@switchyard/workflows';
+import { loadEnv, rawEnv } from './env';
+import { paymentsWorker } from './payments-worker';
 
-runWorkerApp({ service: 'worker-payments', queue: 'payments', env: loadEnv(), handle: handlePaymentEvent }).catch((err: Error) => {
+const env = loadEnv();
+runWorkerApp({
+  service: 'worker-payments',
+  queue: 'payments',
+  env,
+  setup: workflowSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients) => paymentsWorker(settings, clients)),
+}).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);
 });

@@ -30,6 +30,11 @@ export interface QueueWorkerOptions<Q extends QueueName> {
   /** Called once a job has failed for good, after it is copied to the dead-letter queue. */
   onDead?: (dead: DeadLetter) => Promise<void>;
   onError?: (err: Error) => void;
+  /** Lock and stall detection: how soon a job of a crashed worker runs again elsewhere. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** How often one job may be found stalled (its worker died) before it counts as failed. */
+  maxStalledCount?: number;
 }
 
 function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -73,7 +78,14 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
         throw err;
       }
     },
-    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency },
+    {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.stalledIntervalMs ?? opts.lockDurationMs ?? 30_000,
+      maxStalledCount: opts.maxStalledCount ?? 5,
+    },
   );
 
   worker.on('failed', (job, err) => {
@@ -94,6 +106,10 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
       .catch((e: Error) => opts.onError?.(e));
   });
   worker.on('error', (err) => opts.onError?.(err));
+  // A job re-driven from Bull Board (retry of a failed job) that now completed leaves no dead letter behind.
+  worker.on('completed', (job) => {
+    if (job.failedReason) deadLetters.remove(`${job.id}.dead`).catch((e: Error) => opts.onError?.(e));
+  });
 
   return {
     worker,

@@ -1,8 +1,9 @@
-import { markEventFailed, markEventProcessed, startProcessing, type PrismaClient } from '@switchyard/db';
+import { markEffectFailed, markEventFailed, markEventProcessed, startProcessing, type PrismaClient } from '@switchyard/db';
 import { canonicalEvent, type CanonicalEvent } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
-import { createQueueWorker, processEventJob, type Handlers, type JobContext, type QueueName, type Redis } from '@switchyard/queues';
+import { createQueueWorker, performEffectJob, processEventJob, type Handlers, type JobContext, type QueueName, type Redis } from '@switchyard/queues';
+import { runEffect, type Performers } from './effect-runner';
 
 export interface EventHandlerContext extends JobContext {
   db: PrismaClient;
@@ -21,15 +22,24 @@ export interface EventWorkerOptions<Q extends QueueName> {
   concurrency: number;
   logger: Logger;
   handle: EventHandler;
+  /** How this worker performs the effects routed to its queue, by effect kind. */
+  performers?: Performers;
+  /** An effect whose outcome stays unknown this long is parked for a person. */
+  parkAfterMs?: number;
+  lockDurationMs?: number;
+  maxStalledCount?: number;
+  /** Called after a job's transaction committed follow-up work (wake the outbox relay). */
+  onCommitted?: () => void;
 }
 
 /**
- * Consumes a queue's process-event jobs: claims the stored event (a job for an event that is
- * already finished does nothing, so re-deliveries are harmless), runs the app's handler, and
- * records the outcome on the event: processed, failed (will retry) or dead.
+ * Consumes a queue's two jobs. `process-event`: claims the stored event (a job for an event that
+ * is already finished does nothing), runs the app's handler, records the outcome on the event.
+ * `perform-effect`: performs one effect of the ledger at most once.
  */
 export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<Q>) {
   const { db, logger } = opts;
+  const performers = opts.performers ?? {};
   const handlers = {
     [processEventJob[opts.queue]]: async ({ eventId }: { eventId: string }, ctx: JobContext) =>
       withLogContext({ correlationId: eventId, queue: opts.queue, jobId: ctx.job.id }, async () => {
@@ -42,6 +52,11 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         if (!parsed.success) throw new PermanentError(`stored event ${eventId} has no valid canonical form: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'INVALID_CANONICAL_EVENT');
         await opts.handle(parsed.data, { ...ctx, db, logger, eventId });
         await markEventProcessed(db, eventId);
+        opts.onCommitted?.();
+      }),
+    [performEffectJob[opts.queue]]: async ({ effectId }: { effectId: string }, ctx: JobContext) =>
+      withLogContext({ correlationId: effectId, queue: opts.queue, jobId: ctx.job.id }, async () => {
+        await runEffect(effectId, { db, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
       }),
   } as unknown as Handlers<Q>;
 
@@ -51,10 +66,14 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
     prefix: opts.prefix,
     concurrency: opts.concurrency,
     handlers,
+    lockDurationMs: opts.lockDurationMs,
+    maxStalledCount: opts.maxStalledCount,
     onDead: async (dead) => {
-      const eventId = (dead.data as { eventId?: string }).eventId;
-      if (eventId) await markEventFailed(db, eventId, `${dead.error.kind}: ${dead.error.message}`, true);
-      logger.error('job dead-lettered', { queue: dead.queue, jobId: dead.jobId, eventId, error: dead.error });
+      const data = dead.data as { eventId?: string; effectId?: string };
+      const reason = `${dead.error.kind}: ${dead.error.message}`;
+      if (data.eventId) await markEventFailed(db, data.eventId, reason, true);
+      if (data.effectId) await markEffectFailed(db, data.effectId, reason);
+      logger.error('job dead-lettered', { queue: dead.queue, jobId: dead.jobId, ...data, error: dead.error });
     },
     onError: (err) => logger.error('worker error', { error: err.message }),
   });

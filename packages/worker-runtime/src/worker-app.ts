@@ -1,35 +1,69 @@
 import express from 'express';
 import type { Server } from 'node:http';
-import { Gauge, Registry, collectDefaultMetrics, Counter } from 'prom-client';
-import { createDb } from '@switchyard/db';
-import { createLogger } from '@switchyard/logger';
-import { Queue, createRedis, registry, type QueueName } from '@switchyard/queues';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createDb, type PrismaClient } from '@switchyard/db';
+import { createLogger, type Logger } from '@switchyard/logger';
+import { OutboxRelay } from '@switchyard/outbox';
+import { Queue, QueueProducer, createRedis, registry, type QueueName, type Redis } from '@switchyard/queues';
+import type { Performers } from './effect-runner';
 import { createEventWorker, type EventHandler } from './event-worker';
 import type { WorkerEnv } from './worker-env';
+
+export interface WorkerDeps {
+  db: PrismaClient;
+  logger: Logger;
+  /** A producer-side Redis connection (rate limiters, caches); not the worker's blocking one. */
+  redis: Redis;
+}
+
+export interface WorkerSetup {
+  handle: EventHandler;
+  performers: Performers;
+  close?(): Promise<void>;
+}
 
 export interface WorkerAppOptions {
   service: string;
   queue: QueueName;
   env: WorkerEnv & { METRICS_PORT: number };
-  handle: EventHandler;
+  setup(deps: WorkerDeps): Promise<WorkerSetup> | WorkerSetup;
 }
 
 /**
- * Runs one worker app: the queue consumer, `/healthz` and `/metrics` on METRICS_PORT, and graceful
- * shutdown (SIGTERM → stop taking jobs, let active ones finish up to the deadline, close).
+ * Runs one worker app: the queue consumer, an outbox relay for the follow-up work its jobs write,
+ * `/healthz` and `/metrics` on METRICS_PORT, and graceful shutdown (SIGTERM → stop taking jobs,
+ * let active ones finish up to the deadline, close). Replicas need nothing but Redis and Postgres.
  */
 export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   const { env } = opts;
   const logger = createLogger({ service: opts.service, level: env.LOG_LEVEL });
   const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const connection = createRedis(env.REDIS_URL, 'worker');
-  const runtime = createEventWorker({ queue: opts.queue, db, connection, prefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY, logger, handle: opts.handle });
+  const redis = createRedis(env.REDIS_URL, 'producer');
+  redis.on('error', () => undefined);
+  const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
+  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
+  const setup = await opts.setup({ db, logger, redis });
+  const runtime = createEventWorker({
+    queue: opts.queue,
+    db,
+    connection,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: env.WORKER_CONCURRENCY,
+    logger,
+    handle: setup.handle,
+    performers: setup.performers,
+    parkAfterMs: env.EFFECT_PARK_AFTER_MS,
+    lockDurationMs: env.WORKER_LOCK_MS,
+    maxStalledCount: env.WORKER_MAX_STALLED,
+    onCommitted: () => relay.wake(),
+  });
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const processed = new Counter({ name: 'switchyard_jobs_completed_total', help: 'Jobs completed', labelNames: ['queue'], registers: [metrics] });
-  const failed = new Counter({ name: 'switchyard_jobs_failed_total', help: 'Job attempts that failed', labelNames: ['queue'], registers: [metrics] });
-  const dlq = new Queue(registry[opts.queue].deadLetterQueue, { connection, prefix: env.QUEUE_PREFIX });
+  const completed = new Counter({ name: 'switchyard_jobs_completed_total', help: 'Jobs completed', labelNames: ['queue', 'job'], registers: [metrics] });
+  const failed = new Counter({ name: 'switchyard_jobs_failed_total', help: 'Job attempts that failed', labelNames: ['queue', 'job'], registers: [metrics] });
+  const dlq = new Queue(registry[opts.queue].deadLetterQueue, { connection: redis, prefix: env.QUEUE_PREFIX, skipWaitingForReady: true });
   dlq.on('error', () => undefined);
   new Gauge({
     name: 'switchyard_dead_letter_depth',
@@ -40,8 +74,8 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
       this.set({ queue: opts.queue }, await dlq.count().catch(() => -1));
     },
   });
-  runtime.worker.on('completed', () => processed.inc({ queue: opts.queue }));
-  runtime.worker.on('failed', () => failed.inc({ queue: opts.queue }));
+  runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
+  runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
 
   const app = express();
   app.get('/healthz', (_req, res) => {
@@ -51,6 +85,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   const server: Server = app.listen(env.METRICS_PORT, () => logger.info('worker started', { queue: opts.queue, concurrency: env.WORKER_CONCURRENCY, metricsPort: env.METRICS_PORT }));
+  relay.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -60,10 +95,16 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
     const deadline = new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), env.SHUTDOWN_DEADLINE_MS).unref());
     const outcome = await Promise.race([runtime.close().then(() => 'drained' as const), deadline]);
     if (outcome === 'deadline') logger.warn('shutdown deadline passed; unfinished jobs will be picked up again after their lock expires');
+    else logger.info('active jobs finished');
+    await relay.stop().catch(() => undefined);
     server.close();
+    await setup.close?.().catch(() => undefined);
     await dlq.close().catch(() => undefined);
+    await producer.close().catch(() => undefined);
     connection.disconnect();
+    redis.disconnect();
     await db.$disconnect();
+    logger.info('stopped', { outcome });
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

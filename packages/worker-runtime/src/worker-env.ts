@@ -11,5 +11,15 @@ export const workerEnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   /** After SIGTERM, active jobs get this long to finish before connections close. */
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(25_000),
+  /** A crashed worker's jobs run again elsewhere after about this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** A job whose worker died more often than this counts as failed (then retries per policy). */
+  WORKER_MAX_STALLED: z.coerce.number().int().min(1).default(5),
+  /** A message send whose outcome stays unknown this long is parked for a person, never resent blindly. */
+  EFFECT_PARK_AFTER_MS: z.coerce.number().int().positive().default(120_000),
+  /** How often this worker's outbox relay looks for follow-up work written by other processes. */
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** The business configuration file (YAML); without it the workflows use their defaults. */
+  SWITCHYARD_CONFIG: z.string().optional(),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

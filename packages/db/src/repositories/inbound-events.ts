@@ -102,13 +102,14 @@ export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void
 }
 
 /**
- * Claims an event for processing. Returns null when it is already finished (processed, dead or
- * ignored), so a re-delivered job does nothing.
+ * Claims an event for processing. Returns null when it is already finished (processed or ignored),
+ * so a re-delivered job does nothing. A dead event is claimed: its job only runs again when a
+ * person re-drove it (Bull Board retry or the ops API).
  */
 export async function startProcessing(db: Db, eventId: string) {
   const rows = await db.$queryRawUnsafe<{ id: string; canonical: unknown; status: EventStatus; attempts: number }[]>(
     `UPDATE inbound_events SET status = 'processing', attempts = attempts + 1
-     WHERE id = $1::uuid AND status NOT IN ('processed', 'dead', 'ignored')
+     WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored')
      RETURNING id, canonical, status::text AS status, attempts`,
     eventId,
   );

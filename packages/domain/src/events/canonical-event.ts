@@ -60,6 +60,8 @@ export const messageStatusChanged = z.object({
   status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),
+  /** What we attached to the send (WhatsApp `biz_opaque_callback_data`): our effect id. */
+  callbackData: z.string().optional(),
 });
 export const templateStatusChanged = z.object({ ...base, type: z.literal('template.status_changed'), templateName: z.string(), language: z.string().optional(), status: z.string(), reason: z.string().optional() });
 /** A submission of one of the configured lead forms (`POST /forms/:formId`), fields already validated. */

@@ -38,7 +38,7 @@ const KIND = { 'payment.succeeded': 'succeeded', 'payment.failed': 'failed', 'pa
 
 export function paymentFactOf(event: PaymentEvent): PaymentFact {
   const fact: PaymentFact = { id: event.providerEventId, kind: KIND[event.type], occurredAt: event.occurredAt, currency: event.currency, customer: event.customer };
-  if (event.orderId) fact.orderId = event.orderId;
+  if ('orderId' in event && event.orderId) fact.orderId = event.orderId;
   switch (event.type) {
     case 'payment.succeeded':
       fact.amount = event.amount;

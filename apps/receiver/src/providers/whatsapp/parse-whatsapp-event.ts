@@ -58,6 +58,7 @@ export function parseWhatsappEvent(item: WhatsappItem, ctx: ParseContext): Parse
         status: s.status as Status,
         errorCode: error ? String(error.code) : undefined,
         errorMessage: error ? (error.error_data?.details ?? error.message ?? error.title) : undefined,
+        ...(s.biz_opaque_callback_data ? { callbackData: s.biz_opaque_callback_data } : {}),
       };
       return { type: `statuses.${s.status}`, occurredAt, canonical };
     }

@@ -10,6 +10,7 @@ export const whatsappStatus = z.looseObject({
   status: z.string().min(1),
   timestamp: z.string().optional(),
   recipient_id: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
   errors: z.array(z.object({ code: z.union([z.number(), z.string()]), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() })).optional(),
 });
 export const templateUpdate = z.looseObject({

@@ -4,7 +4,7 @@ import { hubspotDaily, hubspotError, hubspotTenSecondly } from '../error-bodies'
 import type { ApiDeps, EmulatedApi } from '../types';
 import { HubspotRateLimiter } from './rate-limiter';
 
-const OBJECT_TYPES = ['contacts', 'deals'] as const;
+const OBJECT_TYPES = ['contacts', 'deals', 'notes'] as const;
 type ObjectType = (typeof OBJECT_TYPES)[number];
 
 interface CrmObject {
@@ -25,7 +25,7 @@ function stringify(properties: Properties): Record<string, string | null> {
 export function createHubspotApi(deps: ApiDeps): EmulatedApi {
   const { rng, clock, config } = deps;
   const limiter = new HubspotRateLimiter(config.SANDBOX_HUBSPOT_TEN_SECOND_LIMIT, config.SANDBOX_HUBSPOT_DAILY_LIMIT);
-  const store: Record<ObjectType, Map<string, CrmObject>> = { contacts: new Map(), deals: new Map() };
+  const store: Record<ObjectType, Map<string, CrmObject>> = { contacts: new Map(), deals: new Map(), notes: new Map() };
   let nextId = 1001;
   const router = Router();
 
@@ -127,10 +127,11 @@ export function createHubspotApi(deps: ApiDeps): EmulatedApi {
     provider: 'hubspot',
     owns: (path) => path.startsWith('/crm/'),
     router,
-    snapshot: () => ({ contacts: [...store.contacts.values()], deals: [...store.deals.values()], usage: limiter.usage() }),
+    snapshot: () => ({ contacts: [...store.contacts.values()], deals: [...store.deals.values()], notes: [...store.notes.values()], usage: limiter.usage() }),
     reset: () => {
       store.contacts.clear();
       store.deals.clear();
+      store.notes.clear();
       limiter.clear();
       nextId = 1001;
     },

@@ -1,0 +1,1 @@
+export { crmWorker } from './crm-worker';

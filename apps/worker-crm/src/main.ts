@@ -1,0 +1,15 @@
+import { runWorkerApp } from '@switchyard/worker-runtime';
+import { workflowSetup } from '@switchyard/workflows';
+import { loadEnv, rawEnv } from './env';
+import { crmWorker } from './crm-worker';
+
+const env = loadEnv();
+runWorkerApp({
+  service: 'worker-crm',
+  queue: 'crm',
+  env,
+  setup: workflowSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients, deps) => crmWorker(settings, clients, deps)),
+}).catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import type { EffectPerformer } from '@switchyard/worker-runtime';
+import type { OutboundClients, TeamNotifyRequest } from '@switchyard/workflows';
+
+/**
+ * Posts to a team channel. Incoming webhooks cannot deduplicate, so this is an intent effect:
+ * a post whose outcome a crash made unknown is parked for a person, never posted twice.
+ */
+export function teamNotifyPerformer(clients: OutboundClients): EffectPerformer {
+  return {
+    mode: 'intent',
+    async perform(effect) {
+      const r = effect.request as unknown as TeamNotifyRequest;
+      const body = r.format === 'slack' ? { text: r.text } : { text: r.text, event: r.event, data: r.data, effectId: effect.id };
+      await clients.notifier().post(r.url, body);
+      return { providerRef: null, response: { posted: true } };
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { whatsappWorker } from './whatsapp-worker';

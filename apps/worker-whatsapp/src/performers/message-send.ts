@@ -1,0 +1,65 @@
+import { findContact, findMessage, findPayment, recordSentMessage, type EffectRow } from '@switchyard/db';
+import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
+import type { MessageSendRequest, OutboundClients } from '@switchyard/workflows';
+
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Sends a customer message (WhatsApp Cloud template or text, or Twilio). Meta and Twilio cannot
+ * deduplicate, so this is an intent effect: the intent is committed before the call and our
+ * effect id travels as `biz_opaque_callback_data`, which Meta echoes in every status webhook of
+ * the message — that is how a send whose answer a crash lost is reconciled instead of resent.
+ *
+ * Checked just before sending: consent (a STOP received after the effect was planned wins), and
+ * for payment-failure notices that the payment has not succeeded since.
+ */
+export function messageSendPerformer(clients: OutboundClients, now: () => number = Date.now): EffectPerformer {
+  return {
+    mode: 'intent',
+    async precondition(effect, { db }) {
+      const r = effect.request as unknown as MessageSendRequest;
+      const contact = await findContact(db, r.to);
+      if (contact?.optedOutAt) return `recipient opted out at ${contact.optedOutAt.toISOString()}`;
+      if (r.consent === 'opted_in' && !contact?.consent) return 'recipient has not opted in';
+      if (r.unlessPaid) {
+        const payment = await findPayment(db, r.unlessPaid);
+        if (payment && ['succeeded', 'partially_refunded', 'refunded'].includes(payment.status)) return `payment ${r.unlessPaid} has succeeded since; the failure notice is no longer true`;
+      }
+      return null;
+    },
+    async perform(effect, { db }) {
+      const r = effect.request as unknown as MessageSendRequest;
+      const asText = await withinWindow(db, r, now);
+      let outcome: EffectOutcome;
+      if (r.channel === 'twilio') {
+        const body = r.text ?? `${r.template.name}: ${r.template.parameters.join(' ')}`;
+        const out = await clients.twilio(r.connection).sendMessage({ to: `whatsapp:+${r.to}`, body });
+        outcome = { providerRef: out.sid, response: { sid: out.sid, status: out.status } };
+      } else {
+        const client = clients.whatsapp(r.connection);
+        const out = asText
+          ? await client.sendText({ to: r.to, body: r.text!, bizOpaqueCallbackData: effect.id })
+          : await client.sendTemplate({ to: r.to, name: r.template.name, language: r.template.language, parameters: r.template.parameters, bizOpaqueCallbackData: effect.id });
+        outcome = { providerRef: out.messageId, response: { messageId: out.messageId, sentAs: asText ? 'text' : 'template' } };
+      }
+      return outcome;
+    },
+    async reconcile(effect, { db }) {
+      const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM messages WHERE effect_id = $1::uuid LIMIT 1`, effect.id);
+      return rows[0] ? { providerRef: rows[0].id, response: { reconciled: true } } : null;
+    },
+    async after(effect, outcome, { db }) {
+      const r = effect.request as unknown as MessageSendRequest;
+      if (outcome.providerRef && !(await findMessage(db, outcome.providerRef))) await recordSentMessage(db, { id: outcome.providerRef, channel: r.channel, recipient: r.to, effectId: effect.id });
+    },
+  };
+}
+
+/** Free-form text only inside the 24-hour customer-service window; templates everywhere else. */
+async function withinWindow(db: Parameters<NonNullable<EffectPerformer['precondition']>>[1]['db'], r: MessageSendRequest, now: () => number): Promise<boolean> {
+  if (!r.text) return false;
+  const contact = await findContact(db, r.to);
+  return !!contact?.lastInboundAt && now() - contact.lastInboundAt.getTime() < WINDOW_MS;
+}
+
+export type { EffectRow };

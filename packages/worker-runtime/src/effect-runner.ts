@@ -1,0 +1,131 @@
+import {
+  findEffect,
+  markEffectAttempt,
+  markEffectDone,
+  markEffectNotSent,
+  markEffectParked,
+  markEffectSending,
+  markEffectSkipped,
+  raiseAttention,
+  type EffectRow,
+  type PrismaClient,
+} from '@switchyard/db';
+import { AppError, PermanentError, RetryableError } from '@switchyard/errors';
+import type { Logger } from '@switchyard/logger';
+
+export interface EffectContext {
+  db: PrismaClient;
+  logger: Logger;
+}
+
+export interface EffectOutcome {
+  /** The provider's id for what was done (message id, refund id, CRM object id). */
+  providerRef: string | null;
+  response?: unknown;
+}
+
+/**
+ * How one kind of effect is performed.
+ * - `idempotent`: the provider deduplicates (idempotency key, upsert by external id), so an
+ *   interrupted call is simply made again with the same key.
+ * - `intent`: the provider cannot deduplicate (WhatsApp, Twilio). The intent is committed before
+ *   the call; a later run that finds an intent with no recorded outcome never sends blindly: it
+ *   reconciles (a status webhook carried our effect id) or, after `parkAfterMs`, parks the effect
+ *   for a person.
+ */
+export interface EffectPerformer {
+  mode: 'idempotent' | 'intent';
+  /** Checked just before the call; a reason skips the effect (e.g. the payment has since succeeded). */
+  precondition?(effect: EffectRow, ctx: EffectContext): Promise<string | null>;
+  perform(effect: EffectRow, ctx: EffectContext): Promise<EffectOutcome>;
+  /** Intent mode: what the provider told us about an earlier attempt, if anything. */
+  reconcile?(effect: EffectRow, ctx: EffectContext): Promise<EffectOutcome | null>;
+  /** Runs after the outcome is recorded (e.g. remember the sent message for status webhooks). */
+  after?(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext): Promise<void>;
+}
+
+export type Performers = Record<string, EffectPerformer>;
+
+export interface EffectRunnerOptions {
+  performers: Performers;
+  /** An unknown outcome older than this is parked for a person instead of waiting longer. */
+  parkAfterMs: number;
+  now?: () => number;
+}
+
+/** True when the provider answered (so the request was refused and nothing was sent). */
+function providerAnswered(err: unknown): boolean {
+  if (!(err instanceof AppError)) return false;
+  const cause = err.cause as { status?: unknown } | undefined;
+  return typeof err.details?.status === 'number' || typeof cause?.status === 'number';
+}
+
+/** Performs one effect of the ledger at most once, whatever happens to the job that carries it. */
+export async function runEffect(effectId: string, ctx: EffectContext, opts: EffectRunnerOptions): Promise<void> {
+  const { db, logger } = ctx;
+  const now = opts.now ?? Date.now;
+  const effect = await findEffect(db, effectId);
+  if (!effect) throw new PermanentError(`effect ${effectId} is not in the ledger`, 'EFFECT_NOT_FOUND');
+  if (effect.status === 'done' || effect.status === 'skipped' || effect.status === 'parked') {
+    logger.debug('effect already settled; nothing to do', { effectId, status: effect.status });
+    return;
+  }
+  const performer = opts.performers[effect.kind];
+  if (!performer) throw new PermanentError(`no performer for effect kind "${effect.kind}" on this worker`, 'EFFECT_KIND_UNKNOWN');
+
+  const skip = await performer.precondition?.(effect, ctx);
+  if (skip) {
+    await markEffectSkipped(db, effectId, skip);
+    logger.info('effect skipped', { effectId, kind: effect.kind, reason: skip });
+    return;
+  }
+
+  if (performer.mode === 'idempotent') {
+    try {
+      const outcome = await performer.perform(effect, ctx);
+      await settle(effect, outcome, ctx, performer);
+    } catch (err) {
+      await markEffectAttempt(db, effectId, (err as Error).message);
+      throw err;
+    }
+    return;
+  }
+
+  if (effect.status === 'sending' || !(await claimIntent(db, effectId))) {
+    const found = await performer.reconcile?.(effect, ctx);
+    if (found) {
+      await settle(effect, found, ctx, performer);
+      logger.info('effect outcome reconciled from the provider', { effectId, providerRef: found.providerRef });
+      return;
+    }
+    const current = (await findEffect(db, effectId)) ?? effect;
+    const since = current.sentAt ? now() - current.sentAt.getTime() : 0;
+    if (since >= opts.parkAfterMs) {
+      await markEffectParked(db, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`);
+      await raiseAttention(db, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: effectId, eventId: effect.eventId, summary: `${effect.kind} ${effect.businessKey}: the send may or may not have happened; confirm or resend it` });
+      logger.warn('effect parked for a person: outcome unknown', { effectId, kind: effect.kind });
+      return;
+    }
+    throw new RetryableError(`effect ${effectId} (${effect.kind}) was sent before but its outcome is unknown; waiting for the provider's status before deciding`, 'EFFECT_OUTCOME_UNKNOWN');
+  }
+
+  let outcome: EffectOutcome;
+  try {
+    outcome = await performer.perform(effect, ctx);
+  } catch (err) {
+    // An answer means the provider refused the request: nothing went out, so it may be tried again.
+    // No answer (timeout, reset) leaves the intent in `sending`: the next run reconciles, never resends.
+    if (providerAnswered(err)) await markEffectNotSent(db, effectId, (err as Error).message);
+    throw err;
+  }
+  await settle(effect, outcome, ctx, performer);
+}
+
+async function claimIntent(db: PrismaClient, effectId: string): Promise<boolean> {
+  return markEffectSending(db, effectId);
+}
+
+async function settle(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext, performer: EffectPerformer): Promise<void> {
+  await markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null);
+  await performer.after?.(effect, outcome, ctx);
+}

@@ -1,0 +1,13 @@
+export { effectKinds } from './effect-kinds';
+export type { EffectKind } from './effect-kinds';
+export type * from './effect-requests';
+export { dealExternalId, paymentContext, planPaymentEffects } from './plan/payment-effects';
+export { ourStage, planStageEffects } from './plan/stage-effects';
+export { keywordOf, OUTSIDE_WINDOW, planInboundMessage, planMessageFailure } from './plan/message-effects';
+export { leadKeys, pickOwner, planLeadEffects, routeLead } from './plan/lead-effects';
+export { digits } from './plan/plan-helpers';
+export { OutboundClients } from './outbound/outbound-clients';
+export { createSettingsHolder, staticSettings } from './outbound/settings-holder';
+export type { SettingsHolder } from './outbound/settings-holder';
+export { recordPlans } from './record-plans';
+export { workflowSetup } from './outbound/workflow-setup';

@@ -1,0 +1,25 @@
+import { createRateLimiter } from '@switchyard/connectors';
+import type { WorkerDeps, WorkerSetup } from '@switchyard/worker-runtime';
+import { OutboundClients } from './outbound-clients';
+import { createSettingsHolder, type SettingsHolder } from './settings-holder';
+
+/**
+ * The setup every worker app shares: the configuration file (reloaded on SIGHUP), and provider
+ * clients that share one Redis rate limiter across replicas. `build` adds the app's processors.
+ */
+export function workflowSetup(
+  config: { file: string | undefined; env: Record<string, string | undefined>; queuePrefix: string },
+  build: (settings: SettingsHolder, clients: OutboundClients, deps: WorkerDeps) => WorkerSetup,
+): (deps: WorkerDeps) => WorkerSetup {
+  return (deps) => {
+    const settings = createSettingsHolder(config.file, config.env);
+    const limiter = createRateLimiter(deps.redis, { prefix: `${config.queuePrefix}:rl` });
+    const clients = new OutboundClients(settings.current, limiter);
+    process.on('SIGHUP', () => {
+      const result = settings.reload();
+      if (result.ok) deps.logger.info('configuration reloaded; effects already planned keep their requests', { file: config.file });
+      else deps.logger.error('configuration reload refused; keeping the previous one', { file: config.file, error: result.error });
+    });
+    return build(settings, clients, deps);
+  };
+}
