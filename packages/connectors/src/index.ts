@@ -1,0 +1,16 @@
+export { classifyProviderError, type ClassifyOptions } from './classify-provider-error';
+export { createProviderHttp, DEFAULT_TIMEOUT_MS, type OutboundLimit, type ProviderAuth, type ProviderHttpOptions } from './provider-http';
+export { providerFailure, type ProviderFailure } from './provider-failure';
+export { PROVIDERS, type Provider } from './providers';
+export { createRateLimiter, DEFAULT_MAX_WAIT_MS, type AcquireOptions, type Grant, type RateLimiter, type RateLimiterOptions } from './rate-limiter';
+export { createTokenCache, type IssuedToken, type TokenCache } from './token-cache';
+export type { ClientOptions } from './client-options';
+export { createWhatsappClient, WHATSAPP_DEFAULT_LIMIT, type WhatsappClient, type WhatsappConfig, type WhatsappTemplateMessage, type WhatsappTextMessage } from './clients/whatsapp-client';
+export { createTwilioClient, type TwilioClient, type TwilioConfig, type TwilioMessage } from './clients/twilio-client';
+export { createHubspotClient, HUBSPOT_DEFAULT_LIMIT, type HubspotClient, type HubspotConfig, type HubspotObject, type HubspotProperties, type HubspotUpsertItem, type HubspotUpsertResult } from './clients/hubspot-client';
+export { createPipedriveClient, PIPEDRIVE_DEFAULT_LIMIT, type PipedriveClient, type PipedriveConfig, type PipedriveEntity, type PipedriveRecord } from './clients/pipedrive-client';
+export { createSalesforceClient, type SalesforceClient, type SalesforceConfig } from './clients/salesforce-client';
+export { createStripeClient, STRIPE_DEFAULT_LIMIT, type RefundResult, type StripeClient, type StripeConfig, type StripeRefundRequest } from './clients/stripe-client';
+export { createRazorpayClient, type RazorpayClient, type RazorpayConfig, type RazorpayRefundRequest } from './clients/razorpay-client';
+export { createPaypalClient, type PaypalClient, type PaypalConfig, type PaypalRefundRequest } from './clients/paypal-client';
+export { createNotifier, type Notifier, type NotifierMessage } from './clients/notifier';

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { RateLimitedError } from '@switchyard/errors';
+import { Redis } from 'ioredis';
+import { createHubspotClient, createRateLimiter } from '../src';
+import { startSandbox } from './sandbox';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+let a: Redis;
+let b: Redis;
+let prefix: string;
+
+beforeEach(() => {
+  a = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  b = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  prefix = `{sy-test-rl-${randomBytes(4).toString('hex')}}`;
+});
+
+afterEach(async () => {
+  const keys = await a.keys(`${prefix}*`);
+  if (keys.length > 0) await a.del(...keys);
+  a.disconnect();
+  b.disconnect();
+});
+
+/** The largest number of grants inside any window [t, t + windowMs). */
+function busiestWindow(grants: number[], windowMs: number): number {
+  const sorted = [...grants].sort((x, y) => x - y);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i += 1) {
+    while ((sorted[j] as number) < (sorted[i] as number) - windowMs + 1) j += 1;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+describe('createRateLimiter', () => {
+  it('two limiters on two Redis connections sharing a key never exceed the limit in any window', async () => {
+    const limit = 5;
+    const windowMs = 300;
+    const limiters = [createRateLimiter(a, { prefix }), createRateLimiter(b, { prefix })];
+    const grants: number[] = [];
+    const deadline = Date.now() + 1500;
+    const worker = async (i: number) => {
+      const limiter = limiters[i % 2] as ReturnType<typeof createRateLimiter>;
+      while (Date.now() < deadline) grants.push((await limiter.acquire('hubspot:default', { limit, windowMs, maxWaitMs: 5000 })).grantedAt);
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, i) => worker(i)));
+    expect(busiestWindow(grants, windowMs)).toBeLessThanOrEqual(limit);
+    // It still lets the full rate through: about limit per window over the run.
+    expect(grants.length).toBeGreaterThanOrEqual(limit * 3);
+    expect(busiestWindow(grants, windowMs)).toBe(limit);
+  });
+
+  it('sleeps for a slot within maxWaitMs, and otherwise throws RateLimitedError with the wait', async () => {
+    const limiter = createRateLimiter(a, { prefix });
+    const opts = { limit: 2, windowMs: 400 };
+    await limiter.acquire('k', opts);
+    await limiter.acquire('k', opts);
+    const started = Date.now();
+    const waited = await limiter.acquire('k', { ...opts, maxWaitMs: 1000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(waited.waitedMs).toBeGreaterThanOrEqual(350);
+    await limiter.acquire('k', { ...opts, maxWaitMs: 1000 });
+    const err = await limiter.acquire('k', { ...opts, maxWaitMs: 50 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect(err).toMatchObject({ kind: 'rate_limited', code: 'OUTBOUND_RATE_LIMIT' });
+    expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(0);
+    expect((err as RateLimitedError).retryAfterMs).toBeLessThanOrEqual(400);
+    expect(await a.pttl(`${prefix}:k`)).toBeLessThanOrEqual(400);
+  });
+
+  it('a client takes the slot before each request; past maxWaitMs the request is never sent', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const limiter = createRateLimiter(b, { prefix });
+      const client = createHubspotClient({ baseUrl: sandbox.url, token: sandbox.env.SANDBOX_HUBSPOT_TOKEN }, { limiter, limit: 2, windowMs: 60_000, maxWaitMs: 0 });
+      await client.get('contacts', '1');
+      await client.get('contacts', '1');
+      const err = await client.get('contacts', '1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ kind: 'rate_limited', code: 'OUTBOUND_RATE_LIMIT' });
+      expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(59_000);
+      expect(await sandbox.requests({ provider: 'hubspot' })).toHaveLength(2);
+      expect(await b.zcard(`${prefix}:hubspot:default`)).toBe(2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
