@@ -1,0 +1,177 @@
+import type { Server } from 'node:http';
+import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
+import { createLogger } from '@switchyard/logger';
+import { OutboxRelay } from '@switchyard/outbox';
+import { QueueProducer, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
+import { connectionsFromEnv, createReceiverMetrics, createServer as createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
+import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, sendWebhook, SANDBOX_DEFAULTS, systemClock, type WebhookRequest } from '@switchyard/sandbox';
+import { parseSettings } from '@switchyard/settings';
+import { captureLogs, createOwnDatabase, eventually, listen, testPrefix } from '@switchyard/testing';
+import { crmWorker } from '@switchyard/worker-crm';
+import { paymentsWorker } from '@switchyard/worker-payments';
+import { createEventWorker, type WorkerSetup } from '@switchyard/worker-runtime';
+import { whatsappWorker } from '@switchyard/worker-whatsapp';
+import { createRateLimiter } from '@switchyard/connectors';
+import { OutboundClients, staticSettings, type SettingsHolder } from '@switchyard/workflows';
+import { testSettingsDoc } from './test-settings';
+
+export interface FleetOptions {
+  /** Sections replacing the test settings' (see test-settings.ts). */
+  settings?: Record<string, unknown>;
+  /** Worker replicas per queue (default 1 each). */
+  replicas?: Partial<Record<QueueName, number>>;
+  concurrency?: number;
+  /** WhatsApp status webhooks from the sandbox (default on, fast). */
+  statusCallbacks?: boolean;
+  parkAfterMs?: number;
+}
+
+export interface SandboxRequest {
+  method: string;
+  path: string;
+  provider?: string;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * The whole fleet in one process, over real Redis and a Postgres database of its own: the
+ * receiver, the three workers (each with its own connections, as separate apps would have) and
+ * the sandbox on real ports. Webhooks go in over HTTP, effects come out over HTTP.
+ */
+export async function startFleet(opts: FleetOptions = {}) {
+  const database = await createOwnDatabase();
+  const prefix = testPrefix();
+  const { stream, lines: logs } = captureLogs();
+  const logger = createLogger({ service: 'fleet-test', level: process.env.FLEET_LOG_LEVEL ?? 'info', stream });
+  const pool = createPool({ url: database.url, poolSize: 20, connectTimeoutMs: 2000 });
+  const db: PrismaClient = createDb({ url: database.url, pool });
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis: Redis = createRedis(redisUrl, 'producer');
+  redis.on('error', () => undefined);
+  const producer = new QueueProducer(redis, prefix);
+  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
+
+  const secrets = SANDBOX_DEFAULTS;
+  const receiverEnv = loadReceiverEnv({ DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET, RAZORPAY_WEBHOOK_SECRET: secrets.RAZORPAY_WEBHOOK_SECRET, HUBSPOT_CLIENT_SECRET: secrets.HUBSPOT_CLIENT_SECRET, SALESFORCE_ORG_ID: secrets.SALESFORCE_ORG_ID, PIPEDRIVE_WEBHOOK_USER: secrets.PIPEDRIVE_WEBHOOK_USER, PIPEDRIVE_WEBHOOK_PASSWORD: secrets.PIPEDRIVE_WEBHOOK_PASSWORD, WHATSAPP_APP_SECRET: secrets.WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'sandbox-verify-token', TWILIO_AUTH_TOKEN: secrets.TWILIO_AUTH_TOKEN, STANDARD_WEBHOOK_SOURCES: 'acme', STANDARD_WEBHOOK_SECRET: secrets.STANDARD_WEBHOOK_SECRET });
+  const connections = resolveConnections([connectionsFromEnv(receiverEnv)]);
+
+  // The sandbox's port is needed in the settings and the receiver's in the sandbox: listen first.
+  let settings: SettingsHolder | undefined;
+  const receiverApp = createReceiver({
+    db,
+    pool,
+    redis,
+    connections,
+    get forms() {
+      return settings?.current().forms;
+    },
+    logger,
+    metrics: createReceiverMetrics(() => countPendingOutbox(db)),
+    bodyLimitBytes: receiverEnv.BODY_LIMIT_BYTES,
+    onStored: () => relay.wake(),
+  });
+  const receiver = await listen(receiverApp);
+  const sandboxConfig = loadSandboxEnv({ SANDBOX_RECEIVER_URL: receiver.url, SANDBOX_STATUS_CALLBACKS: opts.statusCallbacks === false ? 'false' : 'true', SANDBOX_STATUS_DELAYS_MS: '30,60,90' });
+  const sandbox = createSandbox({ config: sandboxConfig, clock: systemClock, rng: mulberry32(7), webhookSender: httpWebhookSender() });
+  const sandboxServer = await listen(sandbox.app);
+  settings = staticSettings(parseSettings(testSettingsDoc(sandboxServer.url, opts.settings), {}));
+
+  const connectionsToClose: Redis[] = [];
+  const workers: { queue: QueueName; close(): Promise<void>; runtime: ReturnType<typeof createEventWorker> }[] = [];
+  const limiterRedis = createRedis(redisUrl, 'producer');
+  limiterRedis.on('error', () => undefined);
+  const clients = new OutboundClients(settings.current, createRateLimiter(limiterRedis, { prefix: `${prefix}:rl` }));
+  const setups: Record<QueueName, () => WorkerSetup> = {
+    payments: () => paymentsWorker(settings!, clients),
+    crm: () => crmWorker(settings!, clients, { db }),
+    whatsapp: () => whatsappWorker(settings!, clients),
+  };
+  const startWorker = (queue: QueueName) => {
+    const connection = createRedis(redisUrl, 'worker');
+    connectionsToClose.push(connection);
+    const setup = setups[queue]();
+    const runtime = createEventWorker({ queue, db, connection, prefix, concurrency: opts.concurrency ?? 8, logger, handle: setup.handle, performers: setup.performers, parkAfterMs: opts.parkAfterMs ?? 60_000, onCommitted: () => relay.wake() });
+    const entry = { queue, runtime, close: () => runtime.close() };
+    workers.push(entry);
+    return entry;
+  };
+  for (const queue of queueNames) for (let i = 0; i < (opts.replicas?.[queue] ?? 1); i++) startWorker(queue);
+  relay.start();
+
+  const control = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(`${sandboxServer.url}/__sandbox${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+
+  const fleet = {
+    db,
+    prefix,
+    logs,
+    settings,
+    receiverUrl: receiver.url,
+    sandboxUrl: sandboxServer.url,
+    startWorker,
+    workers,
+    /** Delivers a sandbox-built webhook to the receiver (with the provider's retries, compressed). */
+    async deliver(request: WebhookRequest) {
+      const result = await sendWebhook(request, { to: receiver.url, timeScale: 0.001, maxAttempts: 5 });
+      return result;
+    },
+    /** What the workers sent to the emulated providers, oldest first. */
+    async sandboxRequests(filter?: { provider?: string; pathIncludes?: string }): Promise<SandboxRequest[]> {
+      const out = await control<{ requests: SandboxRequest[] } | SandboxRequest[]>('/requests');
+      const list = Array.isArray(out) ? out : out.requests;
+      return list.filter((r) => (!filter?.provider || r.provider === filter.provider) && (!filter?.pathIncludes || r.path.includes(filter.pathIncludes)));
+    },
+    sandboxState: () => control<Record<string, unknown>>('/state'),
+    addFault: (rule: Record<string, unknown>) => control('/faults', { method: 'POST', body: JSON.stringify(rule) }),
+    clearFaults: () => control('/faults', { method: 'DELETE' }),
+    /** Waits until every stored event is finished and no effect is waiting or in flight. */
+    async settled(timeoutMs = 30_000) {
+      await eventually(
+        async () => {
+          const rows = await db.$queryRawUnsafe<{ events: number; effects: number; outbox: number }[]>(
+            `SELECT (SELECT count(*) FROM inbound_events WHERE status NOT IN ('processed', 'ignored', 'dead'))::int AS events,
+                    (SELECT count(*) FROM effects WHERE status IN ('pending', 'sending'))::int AS effects,
+                    (SELECT count(*) FROM outbox_entries WHERE dispatched_at IS NULL)::int AS outbox`,
+          );
+          const r = rows[0]!;
+          if (r.events + r.effects + r.outbox > 0) {
+            const busy = await db.$queryRawUnsafe<{ kind: string; status: string; last_error: string | null; attempts: number }[]>(`SELECT kind, status::text, last_error, attempts FROM effects WHERE status IN ('pending', 'sending') LIMIT 5`);
+            throw new Error(`still busy: ${r.events} events, ${r.effects} effects, ${r.outbox} outbox entries ${JSON.stringify(busy)}`);
+          }
+          return true;
+        },
+        timeoutMs,
+        100,
+        'the fleet to settle',
+      );
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
+      await relay.stop();
+      await producer.close();
+      sandbox.close();
+      await sandboxServer.close();
+      await receiver.close();
+      for (const c of connectionsToClose) c.disconnect();
+      limiterRedis.disconnect();
+      redis.disconnect();
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+      await database.drop().catch(() => undefined);
+      const cleaner = createRedis(redisUrl, 'worker');
+      const found = await cleaner.keys(`${prefix}*`);
+      if (found.length) await cleaner.del(...found);
+      cleaner.disconnect();
+      if (process.env.FLEET_LOGS) require('node:fs').writeFileSync(process.env.FLEET_LOGS, logs.join('\n'));
+    },
+  };
+  return fleet;
+}
+
+export type Fleet = Awaited<ReturnType<typeof startFleet>>;
+export type { Server };
