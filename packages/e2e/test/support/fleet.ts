@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
@@ -58,14 +59,14 @@ export async function startFleet(opts: FleetOptions = {}) {
   const connections = resolveConnections([connectionsFromEnv(receiverEnv)]);
 
   // The sandbox's port is needed in the settings and the receiver's in the sandbox: listen first.
-  let settings: SettingsHolder | undefined;
+  const ref: { settings?: SettingsHolder } = {};
   const receiverApp = createReceiver({
     db,
     pool,
     redis,
     connections,
     get forms() {
-      return settings?.current().forms;
+      return ref.settings?.current().forms;
     },
     logger,
     metrics: createReceiverMetrics(() => countPendingOutbox(db)),
@@ -76,7 +77,8 @@ export async function startFleet(opts: FleetOptions = {}) {
   const sandboxConfig = loadSandboxEnv({ SANDBOX_RECEIVER_URL: receiver.url, SANDBOX_STATUS_CALLBACKS: opts.statusCallbacks === false ? 'false' : 'true', SANDBOX_STATUS_DELAYS_MS: '30,60,90' });
   const sandbox = createSandbox({ config: sandboxConfig, clock: systemClock, rng: mulberry32(7), webhookSender: httpWebhookSender() });
   const sandboxServer = await listen(sandbox.app);
-  settings = staticSettings(parseSettings(testSettingsDoc(sandboxServer.url, opts.settings), {}));
+  const settings = staticSettings(parseSettings(testSettingsDoc(sandboxServer.url, opts.settings), {}));
+  ref.settings = settings;
 
   const connectionsToClose: Redis[] = [];
   const workers: { queue: QueueName; close(): Promise<void>; runtime: ReturnType<typeof createEventWorker> }[] = [];
@@ -84,9 +86,9 @@ export async function startFleet(opts: FleetOptions = {}) {
   limiterRedis.on('error', () => undefined);
   const clients = new OutboundClients(settings.current, createRateLimiter(limiterRedis, { prefix: `${prefix}:rl` }));
   const setups: Record<QueueName, () => WorkerSetup> = {
-    payments: () => paymentsWorker(settings!, clients),
-    crm: () => crmWorker(settings!, clients, { db }),
-    whatsapp: () => whatsappWorker(settings!, clients),
+    payments: () => paymentsWorker(settings, clients),
+    crm: () => crmWorker(settings, clients, { db }),
+    whatsapp: () => whatsappWorker(settings, clients),
   };
   const startWorker = (queue: QueueName) => {
     const connection = createRedis(redisUrl, 'worker');
@@ -167,7 +169,7 @@ export async function startFleet(opts: FleetOptions = {}) {
       const found = await cleaner.keys(`${prefix}*`);
       if (found.length) await cleaner.del(...found);
       cleaner.disconnect();
-      if (process.env.FLEET_LOGS) require('node:fs').writeFileSync(process.env.FLEET_LOGS, logs.join('\n'));
+      if (process.env.FLEET_LOGS) writeFileSync(process.env.FLEET_LOGS, logs.join('\n'));
     },
   };
   return fleet;
