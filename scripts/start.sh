@@ -10,6 +10,9 @@ install_deps
 set -a
 source .env.example
 [ -f .env ] && source .env
+# The business configuration (workflows, templates, CRM stages, forms): the example drives the demo.
+SWITCHYARD_CONFIG="${SWITCHYARD_CONFIG:-switchyard.example.yaml}"
+case "$SWITCHYARD_CONFIG" in /*) ;; *) SWITCHYARD_CONFIG="$PWD/$SWITCHYARD_CONFIG" ;; esac
 set +a
 pnpm db:migrate
 
