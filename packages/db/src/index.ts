@@ -1,7 +1,7 @@
-export { createDb, createPool, Pool, PrismaClient } from './client';
+export { createDb, createPool, poolOf, withRawOnPool, Pool, PrismaClient } from './client';
 export type { DbOptions, Prisma } from './client';
-export { transaction } from './transaction';
-export type { Db } from './transaction';
+export { sqlDb, sqlTransaction, transaction } from './transaction';
+export type { Db, Sql } from './transaction';
 export { isDatabaseUnavailable } from './errors';
 export * from './repositories/inbound-events';
 export * from './repositories/outbox';
@@ -17,3 +17,4 @@ export * from './repositories/messages';
 export * from './repositories/contacts';
 export * from './repositories/leads';
 export * from './repositories/attention';
+export * from './repositories/stale-effects';

@@ -1,4 +1,4 @@
-import { claimStaleEvents, redispatchEvents, type PrismaClient } from '@switchyard/db';
+import { claimStaleEffects, claimStaleEvents, redispatchEffects, redispatchEvents, type PrismaClient } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { OutboxRelay } from './outbox-relay';
 
@@ -13,9 +13,10 @@ export interface ReconcilerOptions {
 }
 
 /**
- * Re-drives events whose processing has not finished in time, so a Redis that lost its data
- * (restart without persistence, FLUSHALL) loses no event. Re-driving re-dispatches the event's
- * outbox entry with the same job id, so a job that still exists is not duplicated.
+ * Re-drives events whose processing has not finished in time, and effects still owed, so a Redis
+ * that lost its data (restart without persistence, FLUSHALL) loses no event and no effect.
+ * Re-driving re-dispatches the outbox entry with the same job id, so a job that still exists is
+ * not duplicated, and the effect ledger makes a repeated effect job harmless.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -24,12 +25,14 @@ export class Reconciler {
   constructor(private readonly opts: ReconcilerOptions) {}
 
   async tick(): Promise<number> {
-    const ids = await claimStaleEvents(this.opts.db, this.opts.staleAfterMs, this.opts.batchSize ?? 500);
-    if (ids.length === 0) return 0;
-    const n = await redispatchEvents(this.opts.db, ids);
-    this.opts.logger.info('reconciler re-drove stalled events', { events: ids.length, outboxEntries: n });
+    const limit = this.opts.batchSize ?? 500;
+    const ids = await claimStaleEvents(this.opts.db, this.opts.staleAfterMs, limit);
+    const effectIds = await claimStaleEffects(this.opts.db, this.opts.staleAfterMs, limit);
+    if (ids.length === 0 && effectIds.length === 0) return 0;
+    const n = (await redispatchEvents(this.opts.db, ids)) + (await redispatchEffects(this.opts.db, effectIds));
+    this.opts.logger.info('reconciler re-drove stalled work', { events: ids.length, effects: effectIds.length, outboxEntries: n });
     this.opts.relay.wake();
-    return ids.length;
+    return ids.length + effectIds.length;
   }
 
   start(): void {
