@@ -39,6 +39,11 @@ export interface CrmNoteRequest extends CrmTarget {
   noteId: string;
   body: string;
   deal?: { externalId: string };
+  /**
+   * A payment's note: the deal is looked up when the note is written, from the payment as it is
+   * then, because the order id (and with it the deal) may arrive with a later event than the note's.
+   */
+  paymentKey?: string;
   contact?: { phone?: string; email?: string };
 }
 

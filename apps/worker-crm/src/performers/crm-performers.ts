@@ -74,7 +74,8 @@ export function crmNotePerformer({ clients, settings, db }: Deps): EffectPerform
     mode: 'idempotent',
     async perform(effect) {
       const r = req<CrmNoteRequest>(effect);
-      const id = await crmFor(r, clients, settings, db).addNote(r);
+      const note = r.paymentKey ? { ...r, deal: { externalId: await paymentDealId(db, r.paymentKey, r.deal) } } : r;
+      const id = await crmFor(r, clients, settings, db).addNote(note);
       return { providerRef: id, response: { crmKey: `notes:${r.noteId}`, crmId: id } };
     },
   };
@@ -89,6 +90,12 @@ export function contactUpsertPerformer({ clients, settings, db }: Deps): EffectP
       return { providerRef: id, response: { crmKey: `persons:${r.phone ?? r.email}`, crmId: id } };
     },
   };
+}
+
+/** The deal a payment's note belongs to now (its order, once any event has told us the order). */
+async function paymentDealId(db: PrismaClient, paymentKey: string, planned: { externalId: string } | undefined): Promise<string> {
+  const rows = await db.$queryRawUnsafe<{ order_id: string | null }[]>(`SELECT order_id FROM payments WHERE key = $1`, paymentKey);
+  return rows[0] ? dealExternalId(paymentKey, { orderId: rows[0].order_id }) : (planned?.externalId ?? paymentKey);
 }
 
 /** A lead: its contact, then its deal in the configured pipeline with the routed owner. */

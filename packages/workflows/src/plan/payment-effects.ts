@@ -51,7 +51,7 @@ export function planPaymentEffects({ event, paymentKey, state, version, settings
   switch (event.type) {
     case 'payment.succeeded': {
       const note = `Payment received: ${amount} via ${event.provider} (payment ${event.paymentId})${state.link ? ` ${state.link}` : ''}`;
-      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `payment-note:${paymentKey}`, ...entity, request: { noteId: `payment-note:${paymentKey}`, body: note, deal } }));
+      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `payment-note:${paymentKey}`, ...entity, request: { noteId: `payment-note:${paymentKey}`, body: note, deal, paymentKey } }));
       plans.push(...messagePlan(settings, { templateKey: notifications.paymentReceipt, to, businessKey: `receipt:${paymentKey}`, ...entity, context, consent }));
       plans.push(...teamPlans(settings, { event: 'payment.succeeded', subject: paymentKey, ...entity, text: `:moneybag: ${note}`, data: { paymentKey, amount, orderId: state.orderId } }));
       break;
@@ -66,14 +66,14 @@ export function planPaymentEffects({ event, paymentKey, state, version, settings
     case 'payment.refunded': {
       const refundKey = `${paymentKey}:${event.refundId ?? event.providerEventId}`;
       const note = `Refund ${event.full ? '(full)' : '(partial)'}: ${context.refund?.amount ?? ''} via ${event.provider} (payment ${event.paymentId}); refunded so far ${formatAmount(state.refundedAmount, state.currency ?? event.currency)}`;
-      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `refund-note:${refundKey}`, ...entity, request: { noteId: `refund-note:${refundKey}`, body: note, deal } }));
+      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `refund-note:${refundKey}`, ...entity, request: { noteId: `refund-note:${refundKey}`, body: note, deal, paymentKey } }));
       plans.push(...messagePlan(settings, { templateKey: notifications.refundNotice, to, businessKey: `refund:${refundKey}`, ...entity, context, consent }));
       plans.push(...teamPlans(settings, { event: 'payment.refunded', subject: refundKey, ...entity, text: note, data: { paymentKey, refundId: event.refundId } }));
       break;
     }
     case 'payment.disputed': {
       const note = `Dispute opened (${event.reason ?? 'no reason given'}): ${formatAmount(event.amount, event.currency)} on payment ${event.paymentId} via ${event.provider}. A person must respond.`;
-      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `dispute-note:${paymentKey}:${event.disputeId}`, ...entity, request: { noteId: `dispute-note:${paymentKey}:${event.disputeId}`, body: note, deal } }));
+      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `dispute-note:${paymentKey}:${event.disputeId}`, ...entity, request: { noteId: `dispute-note:${paymentKey}:${event.disputeId}`, body: note, deal, paymentKey } }));
       plans.push(...teamPlans(settings, { event: 'payment.disputed', subject: `${paymentKey}:${event.disputeId}`, ...entity, text: `:rotating_light: ${note}`, data: { paymentKey, disputeId: event.disputeId } }));
       break;
     }
