@@ -41,7 +41,8 @@ function paymentIntent(ctx: BuildContext, succeeded: boolean): Record<string, un
         },
     latest_charge: s.stripe.charge,
     livemode: false,
-    metadata: { email: s.email },
+    // Checkout collects the phone for WhatsApp receipts; Stripe keeps it where the merchant puts it.
+    metadata: { email: s.email, phone: `+${s.phone}` },
     payment_method: succeeded ? s.stripe.paymentMethod : null,
     payment_method_types: ['card'],
     receipt_email: s.email,
@@ -58,7 +59,7 @@ function charge(ctx: BuildContext, amountRefunded: number): Record<string, unkno
     amount_captured: s.amount,
     amount_refunded: amountRefunded,
     balance_transaction: `txn_${ids.alnum(ctx.rng, 24)}`,
-    billing_details: { email: s.email, name: s.name },
+    billing_details: { email: s.email, name: s.name, phone: `+${s.phone}` },
     captured: true,
     created: unix(now) - 60,
     currency: s.currency,
