@@ -1,9 +1,11 @@
-import { claimPendingOutbox, markEventsQueued, markOutboxDispatched, recordOutboxFailure, transaction, type PrismaClient } from '@switchyard/db';
+import { claimPendingOutbox, markOutboxDispatchedAndEventsQueued, poolOf, recordOutboxFailure, sqlDb, sqlTransaction, transaction, type Pool, type PrismaClient, type Sql } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { QueueProducer } from '@switchyard/queues';
 
 export interface OutboxRelayOptions {
   db: PrismaClient;
+  /** The pg pool to run the relay's statements on; defaults to the pool under `db` (createDb's). */
+  pool?: Pool;
   producer: QueueProducer;
   logger: Logger;
   batchSize?: number;
@@ -30,8 +32,14 @@ export class OutboxRelay {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private failures = 0;
+  private readonly pool: Pool | undefined;
+  private readonly sql: Sql;
 
   constructor(private readonly opts: OutboxRelayOptions) {
+    // Plain pg transactions on the pool when there is one: a Prisma interactive transaction per
+    // batch costs several times the CPU, and under load the relay runs a batch every few ms.
+    this.pool = opts.pool ?? poolOf(opts.db);
+    this.sql = this.pool ? sqlDb(this.pool) : opts.db;
     this.batchSize = opts.batchSize ?? 500;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 5000;
@@ -41,14 +49,14 @@ export class OutboxRelay {
   /** Dispatches one batch; returns how many entries went to Redis. Throws if Redis refused them. */
   async drainOnce(): Promise<number> {
     const { db, producer } = this.opts;
-    return transaction(db, async (tx) => {
+    const drain = async (tx: Sql) => {
       const entries = await claimPendingOutbox(tx, this.batchSize);
       if (entries.length === 0) return 0;
       await producer.enqueueRaw(entries);
-      await markOutboxDispatched(tx, entries.map((e) => e.id));
-      await markEventsQueued(tx, entries.flatMap((e) => (e.eventId ? [e.eventId] : [])));
+      await markOutboxDispatchedAndEventsQueued(tx, entries.map((e) => e.id));
       return entries.length;
-    });
+    };
+    return this.pool ? sqlTransaction(this.pool, drain) : transaction(db, drain);
   }
 
   /** Asks the relay to look for work now instead of at its next poll. Never blocks the caller. */
@@ -97,8 +105,8 @@ export class OutboxRelay {
 
   private async noteFailure(err: Error): Promise<void> {
     try {
-      const entries = await claimPendingOutbox(this.opts.db, Math.min(this.batchSize, 50));
-      await recordOutboxFailure(this.opts.db, entries.map((e) => e.id), err.message);
+      const entries = await claimPendingOutbox(this.sql, Math.min(this.batchSize, 50));
+      await recordOutboxFailure(this.sql, entries.map((e) => e.id), err.message);
     } catch {
       // The database may be the part that is down; the next loop tries again.
     }

@@ -1,4 +1,4 @@
-import { markEffectFailed, markEventFailed, markEventProcessed, startProcessing, type PrismaClient } from '@switchyard/db';
+import { markEffectFailed, markEventFailed, markEventProcessed, poolOf, startProcessing, withRawOnPool, type Pool, type PrismaClient } from '@switchyard/db';
 import { canonicalEvent, type CanonicalEvent } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
@@ -9,6 +9,13 @@ export interface EventHandlerContext extends JobContext {
   db: PrismaClient;
   logger: Logger;
   eventId: string;
+  /** The pg pool under `db`, for handlers that run their transaction with `sqlTransaction`. */
+  pool?: Pool;
+  /**
+   * For handlers that mark the event processed inside their own transaction (markEventProcessedFor,
+   * savePaymentForEvent): call it there, and the worker does not mark the event again afterwards.
+   */
+  eventProcessed?(): void;
 }
 
 /** What a worker app does with one canonical event; throw AppErrors to steer retries. */
@@ -38,7 +45,11 @@ export interface EventWorkerOptions<Q extends QueueName> {
  * `perform-effect`: performs one effect of the ledger at most once.
  */
 export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<Q>) {
-  const { db, logger } = opts;
+  const { logger } = opts;
+  // Top-level raw statements (the repositories' hot path) go to the pg pool directly; models and
+  // Prisma transactions are unchanged.
+  const db = withRawOnPool(opts.db);
+  const pool = poolOf(opts.db);
   const performers = opts.performers ?? {};
   const handlers = {
     [processEventJob[opts.queue]]: async ({ eventId }: { eventId: string }, ctx: JobContext) =>
@@ -50,8 +61,9 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         }
         const parsed = canonicalEvent.safeParse(claimed.canonical);
         if (!parsed.success) throw new PermanentError(`stored event ${eventId} has no valid canonical form: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'INVALID_CANONICAL_EVENT');
-        await opts.handle(parsed.data, { ...ctx, db, logger, eventId });
-        await markEventProcessed(db, eventId);
+        let processed = false;
+        await opts.handle(parsed.data, { ...ctx, db, logger, eventId, pool, eventProcessed: () => (processed = true) });
+        if (!processed) await markEventProcessed(db, eventId);
         opts.onCommitted?.();
       }),
     [performEffectJob[opts.queue]]: async ({ effectId }: { effectId: string }, ctx: JobContext) =>

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { createDb, type PrismaClient } from '@switchyard/db';
+import { createDb, createPool, type PrismaClient } from '@switchyard/db';
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
 import { Queue, QueueProducer, createRedis, registry, type QueueName, type Redis } from '@switchyard/queues';
@@ -37,7 +37,9 @@ export interface WorkerAppOptions {
 export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   const { env } = opts;
   const logger = createLogger({ service: opts.service, level: env.LOG_LEVEL });
-  const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  // One pg pool for Prisma and for the hot paths that run their SQL on it directly.
+  const pool = createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  const db = createDb({ url: env.DATABASE_URL, pool, rawOnPool: true });
   const connection = createRedis(env.REDIS_URL, 'worker');
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
@@ -104,6 +106,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
     connection.disconnect();
     redis.disconnect();
     await db.$disconnect();
+    await pool.end().catch(() => undefined);
     logger.info('stopped', { outcome });
     process.exit(0);
   };

@@ -1,7 +1,8 @@
 import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalOf, type PaymentFact } from '@switchyard/domain';
-import { lockPayment, raiseAttention, savePayment, tagEventEntity, transaction } from '@switchyard/db';
+import { lockPayment, markEventProcessedFor, planEffects, raiseAttention, savePaymentForEvent, sqlTransaction, transaction, type Sql } from '@switchyard/db';
+import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { planPaymentEffects, recordPlans, type SettingsHolder } from '@switchyard/workflows';
+import { planPaymentEffects, type SettingsHolder } from '@switchyard/workflows';
 
 type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'>;
 
@@ -9,24 +10,40 @@ type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'paymen
  * Workflows 1–3. Under the payment's row lock (so two replicas or two events never lose an
  * update): add the event as a fact, fold every fact into the state, save it, and write the
  * follow-up effects to the ledger with their outbox jobs — all in one transaction, so a crash or
- * a Redis outage between steps loses nothing. A fact we already have changes nothing.
+ * a Redis outage between steps loses nothing. A fact we already have changes nothing. The event is
+ * tagged with the payment and marked processed in the same transaction.
+ *
+ * The transaction is a plain pg one on the worker's pool (a Prisma interactive transaction costs
+ * several times the CPU); a dispute also raises an attention item, whose repository takes a
+ * Prisma client, so that rare case keeps the Prisma transaction.
  */
 export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const key = paymentKey(event);
-  await transaction(ctx.db, async (tx) => {
+  const dispute = event.type === 'payment.disputed';
+  const apply = async (tx: Sql): Promise<boolean> => {
     const row = await lockPayment(tx, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId });
-    await tagEventEntity(tx, ctx.eventId, 'payment', key);
     const facts = addPaymentFact(row.facts as PaymentFact[], paymentFactOf(event));
     if (!facts) {
+      await markEventProcessedFor(tx, ctx.eventId, 'payment', key);
+      ctx.eventProcessed?.();
       ctx.logger.info('payment fact already applied', { paymentKey: key, type: event.type });
-      return;
+      return false;
     }
     const state = foldPayment(facts);
-    const version = await savePayment(tx, key, facts, state);
+    const version = await savePaymentForEvent(tx, key, facts, state, ctx.eventId);
+    ctx.eventProcessed?.();
     const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current() });
-    const planned = await recordPlans(tx, ctx.eventId, plans);
-    if (event.type === 'payment.disputed')
-      await raiseAttention(tx, { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
+    const planned = await planEffects(tx, ctx.eventId, plans, (queue, effectId) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) }));
     ctx.logger.info('payment updated', { paymentKey: key, type: event.type, status: state.status, version, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
+    return true;
+  };
+  if (ctx.pool && !dispute) {
+    await sqlTransaction(ctx.pool, apply);
+    return;
+  }
+  await transaction(ctx.db, async (tx) => {
+    const changed = await apply(tx);
+    if (changed && dispute)
+      await raiseAttention(tx, { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
   });
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../transaction';
+import type { Sql } from '../transaction';
 
 export interface ContactRow {
   phone: string;
@@ -11,13 +11,13 @@ export interface ContactRow {
 
 const COLUMNS = `phone, email, name, consent, opted_out_at AS "optedOutAt", last_inbound_at AS "lastInboundAt"`;
 
-export async function findContact(db: Db, phone: string): Promise<ContactRow | null> {
+export async function findContact(db: Sql, phone: string): Promise<ContactRow | null> {
   const rows = await db.$queryRawUnsafe<ContactRow[]>(`SELECT ${COLUMNS} FROM contacts WHERE phone = $1`, phone);
   return rows[0] ?? null;
 }
 
 /** Adds what we learned about a person; consent only ever turns on here (opt-outs are explicit). */
-export async function upsertContact(db: Db, c: { phone: string; email?: string; name?: string; consent?: boolean }): Promise<void> {
+export async function upsertContact(db: Sql, c: { phone: string; email?: string; name?: string; consent?: boolean }): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO contacts (phone, email, name, consent) VALUES ($1, $2, $3, $4)
      ON CONFLICT (phone) DO UPDATE SET email = coalesce(excluded.email, contacts.email), name = coalesce(excluded.name, contacts.name),
@@ -30,7 +30,7 @@ export async function upsertContact(db: Db, c: { phone: string; email?: string; 
 }
 
 /** An inbound message: opens the 24-hour window (kept at the newest message time). */
-export async function recordInbound(db: Db, phone: string, at: string, name?: string): Promise<void> {
+export async function recordInbound(db: Sql, phone: string, at: string, name?: string): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO contacts (phone, name, last_inbound_at) VALUES ($1, $2, $3::timestamptz)
      ON CONFLICT (phone) DO UPDATE SET last_inbound_at = greatest(contacts.last_inbound_at, excluded.last_inbound_at), name = coalesce(contacts.name, excluded.name), updated_at = now()`,
@@ -41,7 +41,7 @@ export async function recordInbound(db: Db, phone: string, at: string, name?: st
 }
 
 /** STOP: every later send checks `opted_out_at`. An opt-in (START) after it clears it. */
-export async function recordOptOut(db: Db, phone: string, at: string): Promise<void> {
+export async function recordOptOut(db: Sql, phone: string, at: string): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO contacts (phone, opted_out_at, consent) VALUES ($1, $2::timestamptz, false)
      ON CONFLICT (phone) DO UPDATE SET opted_out_at = greatest(contacts.opted_out_at, excluded.opted_out_at), consent = false, updated_at = now()`,
@@ -50,7 +50,7 @@ export async function recordOptOut(db: Db, phone: string, at: string): Promise<v
   );
 }
 
-export async function recordOptIn(db: Db, phone: string, at: string): Promise<void> {
+export async function recordOptIn(db: Sql, phone: string, at: string): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO contacts (phone, consent) VALUES ($1, true)
      ON CONFLICT (phone) DO UPDATE SET consent = true,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../transaction';
+import type { Sql } from '../transaction';
 
 /** One planned side effect: what, about what, caused by which event, performed by which queue. */
 export interface EffectPlan {
@@ -39,7 +39,7 @@ export interface PlannedEffect {
  * An effect whose (kind, business key) is already in the ledger is left alone and gets no new job,
  * so planning the same work twice (a re-run job, a duplicate event) performs it once.
  */
-export async function planEffects(db: Db, eventId: string | null, plans: EffectPlan[], jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string }): Promise<PlannedEffect[]> {
+export async function planEffects(db: Sql, eventId: string | null, plans: EffectPlan[], jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string }): Promise<PlannedEffect[]> {
   if (plans.length === 0) return [];
   const rows = plans.map((p) => {
     const id = randomUUID();
@@ -72,39 +72,39 @@ const COLUMNS = `id, kind, business_key AS "businessKey", queue, provider, conne
   request, status::text AS status, idempotency_key AS "idempotencyKey", event_id AS "eventId", provider_ref AS "providerRef", attempts,
   sent_at AS "sentAt", created_at AS "createdAt"`;
 
-export async function findEffect(db: Db, id: string): Promise<EffectRow | null> {
+export async function findEffect(db: Sql, id: string): Promise<EffectRow | null> {
   const rows = await db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE id = $1::uuid`, id);
   return rows[0] ?? null;
 }
 
-export async function findEffectByKey(db: Db, kind: string, businessKey: string): Promise<EffectRow | null> {
+export async function findEffectByKey(db: Sql, kind: string, businessKey: string): Promise<EffectRow | null> {
   const rows = await db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE kind = $1 AND business_key = $2`, kind, businessKey);
   return rows[0] ?? null;
 }
 
 /** Locks the effect row for the caller's transaction, so two jobs for one effect run one at a time. */
-export async function lockEffect(db: Db, id: string): Promise<EffectRow | null> {
+export async function lockEffect(db: Sql, id: string): Promise<EffectRow | null> {
   const rows = await db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE id = $1::uuid FOR UPDATE`, id);
   return rows[0] ?? null;
 }
 
 /** Records the intent before a call that the provider cannot deduplicate (WhatsApp, Twilio). */
 /** False when another run already holds the intent (its outcome is then unknown to this run). */
-export async function markEffectSending(db: Db, id: string): Promise<boolean> {
+export async function markEffectSending(db: Sql, id: string): Promise<boolean> {
   const n = await db.$executeRawUnsafe(`UPDATE effects SET status = 'sending', sent_at = now(), attempts = attempts + 1, updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'failed')`, id);
   return n > 0;
 }
 
 /** The call was refused (an answer came back), so nothing was sent: the effect may be tried again. */
-export async function markEffectNotSent(db: Db, id: string, error: string): Promise<void> {
+export async function markEffectNotSent(db: Sql, id: string, error: string): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE effects SET status = 'pending', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`, id, error.slice(0, 2000));
 }
 
-export async function markEffectAttempt(db: Db, id: string, error: string): Promise<void> {
+export async function markEffectAttempt(db: Sql, id: string, error: string): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE effects SET attempts = attempts + 1, last_error = $2, updated_at = now() WHERE id = $1::uuid`, id, error.slice(0, 2000));
 }
 
-export async function markEffectDone(db: Db, id: string, providerRef: string | null, response: unknown): Promise<boolean> {
+export async function markEffectDone(db: Sql, id: string, providerRef: string | null, response: unknown): Promise<boolean> {
   const n = await db.$executeRawUnsafe(
     `UPDATE effects SET status = 'done', provider_ref = coalesce($2, provider_ref), response = $3::jsonb, done_at = now(), last_error = NULL, updated_at = now()
      WHERE id = $1::uuid AND status IN ('pending', 'sending', 'parked', 'failed')`,
@@ -115,19 +115,19 @@ export async function markEffectDone(db: Db, id: string, providerRef: string | n
   return n > 0;
 }
 
-export async function markEffectSkipped(db: Db, id: string, reason: string): Promise<void> {
+export async function markEffectSkipped(db: Sql, id: string, reason: string): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE effects SET status = 'skipped', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'sending', 'failed')`, id, reason.slice(0, 2000));
 }
 
-export async function markEffectParked(db: Db, id: string, reason: string): Promise<void> {
+export async function markEffectParked(db: Sql, id: string, reason: string): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE effects SET status = 'parked', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`, id, reason.slice(0, 2000));
 }
 
-export async function markEffectFailed(db: Db, id: string, error: string): Promise<void> {
+export async function markEffectFailed(db: Sql, id: string, error: string): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE effects SET status = 'failed', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'pending'`, id, error.slice(0, 2000));
 }
 
 /** Effects an entity caused, oldest first (what the tests and the ops timeline read). */
-export async function effectsOf(db: Db, entityType: string, entityKey: string): Promise<EffectRow[]> {
+export async function effectsOf(db: Sql, entityType: string, entityKey: string): Promise<EffectRow[]> {
   return db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE entity_type = $1 AND entity_key = $2 ORDER BY created_at, id`, entityType, entityKey);
 }

@@ -1,6 +1,6 @@
 import { unfinishedStatuses, type EventStatus } from '@switchyard/domain';
 import type { Pool } from 'pg';
-import type { Db } from '../transaction';
+import type { Sql } from '../transaction';
 
 export interface OutboxJob {
   queue: string;
@@ -90,13 +90,13 @@ export async function recordInboundEvents(pool: Pool, events: NewInboundEvent[])
 }
 
 /** received → queued, once the job is in Redis. Never moves an event backwards. */
-export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void> {
+export async function markEventsQueued(db: Sql, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
   // A worker may already have picked the job up (it can run before this commits): keep its status.
   await db.$executeRawUnsafe(
     `UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
        status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
-     WHERE id = ANY($1::uuid[])`,
+     WHERE id = ANY($1::uuid[]) AND (queued_at IS NULL OR status = 'received')`,
     eventIds,
   );
 }
@@ -106,7 +106,7 @@ export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void
  * so a re-delivered job does nothing. A dead event is claimed: its job only runs again when a
  * person re-drove it (Bull Board retry or the ops API).
  */
-export async function startProcessing(db: Db, eventId: string) {
+export async function startProcessing(db: Sql, eventId: string) {
   const rows = await db.$queryRawUnsafe<{ id: string; canonical: unknown; status: EventStatus; attempts: number }[]>(
     `UPDATE inbound_events SET status = 'processing', attempts = attempts + 1
      WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored')
@@ -116,11 +116,27 @@ export async function startProcessing(db: Db, eventId: string) {
   return rows[0] ?? null;
 }
 
-export async function markEventProcessed(db: Db, eventId: string): Promise<void> {
+export async function markEventProcessed(db: Sql, eventId: string): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE inbound_events SET status = 'processed', processed_at = now(), last_error = NULL WHERE id = $1::uuid AND status <> 'processed'`, eventId);
 }
 
-export async function markEventFailed(db: Db, eventId: string, error: string, dead: boolean): Promise<void> {
+/**
+ * markEventProcessed, also tagging the event with the entity it is about (tagEventEntity): one
+ * statement for handlers that finish the event inside their own transaction.
+ */
+export async function markEventProcessedFor(db: Sql, eventId: string, entityType: string, entityKey: string): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE inbound_events SET entity_type = $2, entity_key = $3,
+       status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+       last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+     WHERE id = $1::uuid`,
+    eventId,
+    entityType,
+    entityKey,
+  );
+}
+
+export async function markEventFailed(db: Sql, eventId: string, error: string, dead: boolean): Promise<void> {
   await db.$executeRawUnsafe(
     `UPDATE inbound_events SET status = $2::"EventStatus", last_error = $3 WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored')`,
     eventId,
@@ -133,7 +149,7 @@ export async function markEventFailed(db: Db, eventId: string, error: string, de
  * Events that still owe work and have not moved for `olderThanMs`: their job may have been lost
  * (Redis restarted without persistence, FLUSHALL). Marks them re-driven so one tick takes each once.
  */
-export async function claimStaleEvents(db: Db, olderThanMs: number, limit: number): Promise<string[]> {
+export async function claimStaleEvents(db: Sql, olderThanMs: number, limit: number): Promise<string[]> {
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
     `UPDATE inbound_events SET redriven_at = now()
      WHERE id IN (

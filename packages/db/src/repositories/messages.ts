@@ -1,5 +1,5 @@
 import { mergeMessageStatus, type MessageStatus } from '@switchyard/domain';
-import type { Db } from '../transaction';
+import type { Sql } from '../transaction';
 
 export interface MessageRow {
   id: string;
@@ -13,7 +13,7 @@ export interface MessageRow {
 }
 
 /** Records a message we just sent (status `queued` until the provider's status webhooks arrive). */
-export async function recordSentMessage(db: Db, m: { id: string; channel: string; recipient: string; effectId: string }): Promise<void> {
+export async function recordSentMessage(db: Sql, m: { id: string; channel: string; recipient: string; effectId: string }): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES ($1, $2, $3, 'queued', $4::uuid)
      ON CONFLICT (id) DO UPDATE SET effect_id = coalesce(messages.effect_id, excluded.effect_id), recipient = coalesce(messages.recipient, excluded.recipient)`,
@@ -29,7 +29,7 @@ export async function recordSentMessage(db: Db, m: { id: string; channel: string
  * so status webhooks in any order end in the same state. Returns the state before and after.
  */
 export async function applyMessageStatus(
-  db: Db,
+  db: Sql,
   update: { id: string; channel: string; recipient?: string; status: MessageStatus; errorCode?: string; errorMessage?: string; occurredAt: string; effectId?: string },
 ): Promise<{ before: MessageStatus | null; after: MessageRow }> {
   await db.$executeRawUnsafe(
@@ -66,7 +66,7 @@ export async function applyMessageStatus(
   return { before, after: after[0]! };
 }
 
-export async function findMessage(db: Db, id: string): Promise<MessageRow | null> {
+export async function findMessage(db: Sql, id: string): Promise<MessageRow | null> {
   const rows = await db.$queryRawUnsafe<MessageRow[]>(
     `SELECT id, channel, recipient, status, error_code AS "errorCode", error_message AS "errorMessage", effect_id AS "effectId", version FROM messages WHERE id = $1`,
     id,

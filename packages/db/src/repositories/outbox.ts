@@ -1,4 +1,4 @@
-import type { Db } from '../transaction';
+import type { Sql } from '../transaction';
 
 export interface PendingOutboxEntry {
   id: bigint;
@@ -10,7 +10,7 @@ export interface PendingOutboxEntry {
 }
 
 /** Locks up to `limit` undispatched entries; other relays skip them instead of waiting. */
-export async function claimPendingOutbox(db: Db, limit: number): Promise<PendingOutboxEntry[]> {
+export async function claimPendingOutbox(db: Sql, limit: number): Promise<PendingOutboxEntry[]> {
   const rows = await db.$queryRawUnsafe<{ id: bigint; event_id: string | null; queue: string; job_name: string; job_id: string; data: unknown }[]>(
     `SELECT id, event_id, queue, job_name, job_id, data FROM outbox_entries
      WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -19,23 +19,39 @@ export async function claimPendingOutbox(db: Db, limit: number): Promise<Pending
   return rows.map((r) => ({ id: BigInt(r.id), eventId: r.event_id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, data: r.data }));
 }
 
-export async function markOutboxDispatched(db: Db, ids: bigint[]): Promise<void> {
+export async function markOutboxDispatched(db: Sql, ids: bigint[]): Promise<void> {
   if (ids.length === 0) return;
   await db.$executeRawUnsafe(`UPDATE outbox_entries SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, ids.map(String));
 }
 
-export async function recordOutboxFailure(db: Db, ids: bigint[], error: string): Promise<void> {
+/**
+ * markOutboxDispatched and markEventsQueued (for the events the entries belong to) in one statement.
+ */
+export async function markOutboxDispatchedAndEventsQueued(db: Sql, ids: bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.$executeRawUnsafe(
+    `WITH d AS (
+       UPDATE outbox_entries SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[]) RETURNING event_id
+     )
+     UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
+       status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
+     WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received')`,
+    ids.map(String),
+  );
+}
+
+export async function recordOutboxFailure(db: Sql, ids: bigint[], error: string): Promise<void> {
   if (ids.length === 0) return;
   await db.$executeRawUnsafe(`UPDATE outbox_entries SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, ids.map(String), error.slice(0, 2000));
 }
 
 /** Makes the outbox dispatch these events' jobs again (the job ids stay the same, so no duplicates). */
-export async function redispatchEvents(db: Db, eventIds: string[]): Promise<number> {
+export async function redispatchEvents(db: Sql, eventIds: string[]): Promise<number> {
   if (eventIds.length === 0) return 0;
   return db.$executeRawUnsafe(`UPDATE outbox_entries SET dispatched_at = NULL WHERE event_id = ANY($1::uuid[]) AND dispatched_at IS NOT NULL`, eventIds);
 }
 
-export async function countPendingOutbox(db: Db): Promise<number> {
+export async function countPendingOutbox(db: Sql): Promise<number> {
   const rows = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM outbox_entries WHERE dispatched_at IS NULL`);
   return Number(rows[0]?.n ?? 0);
 }

@@ -1,5 +1,5 @@
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
-import type { Db } from '../transaction';
+import type { Sql } from '../transaction';
 
 export interface PaymentRow {
   key: string;
@@ -15,14 +15,18 @@ export interface PaymentRow {
  * Creates the payment row if needed and locks it for the caller's transaction: concurrent jobs
  * about one payment (two replicas, two events) apply their facts one after the other.
  */
-export async function lockPayment(db: Db, key: string, ids: { provider: string; connection: string; paymentId: string }): Promise<PaymentRow> {
-  await db.$executeRawUnsafe(
-    `INSERT INTO payments (key, provider, connection, payment_id, status) VALUES ($1, $2, $3, $4, 'pending') ON CONFLICT (key) DO NOTHING`,
+export async function lockPayment(db: Sql, key: string, ids: { provider: string; connection: string; paymentId: string }): Promise<PaymentRow> {
+  // A new payment is created and locked in one statement (the inserting transaction holds its lock);
+  // only an existing one needs the second statement to lock it.
+  const created = await db.$queryRawUnsafe<PaymentRow[]>(
+    `INSERT INTO payments (key, provider, connection, payment_id, status) VALUES ($1, $2, $3, $4, 'pending') ON CONFLICT (key) DO NOTHING
+     RETURNING key, provider, connection, payment_id AS "paymentId", status, facts, version`,
     key,
     ids.provider,
     ids.connection,
     ids.paymentId,
   );
+  if (created[0]) return created[0];
   const rows = await db.$queryRawUnsafe<PaymentRow[]>(
     `SELECT key, provider, connection, payment_id AS "paymentId", status, facts, version FROM payments WHERE key = $1 FOR UPDATE`,
     key,
@@ -30,7 +34,7 @@ export async function lockPayment(db: Db, key: string, ids: { provider: string; 
   return rows[0]!;
 }
 
-export async function savePayment(db: Db, key: string, facts: PaymentFact[], state: PaymentState): Promise<number> {
+export async function savePayment(db: Sql, key: string, facts: PaymentFact[], state: PaymentState): Promise<number> {
   const rows = await db.$queryRawUnsafe<{ version: number }[]>(
     `UPDATE payments SET facts = $2::jsonb, status = $3, amount = $4, currency = $5, order_id = $6, refunded_amount = $7, disputed = $8,
        customer = $9::jsonb, last_occurred_at = $10::timestamptz, version = version + 1, updated_at = now()
@@ -49,7 +53,37 @@ export async function savePayment(db: Db, key: string, facts: PaymentFact[], sta
   return Number(rows[0]?.version ?? 0);
 }
 
-export async function findPayment(db: Db, key: string): Promise<(PaymentRow & { amount: number | null; currency: string | null; refundedAmount: number; disputed: boolean; orderId: string | null }) | null> {
+/**
+ * savePayment, and in the same statement the event that caused it is tagged with the payment and
+ * marked processed (markEventProcessed), for handlers that finish the event in their transaction.
+ */
+export async function savePaymentForEvent(db: Sql, key: string, facts: PaymentFact[], state: PaymentState, eventId: string): Promise<number> {
+  const rows = await db.$queryRawUnsafe<{ version: number }[]>(
+    `WITH ev AS (
+       UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
+         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+       WHERE id = $11::uuid RETURNING id
+     )
+     UPDATE payments SET facts = $2::jsonb, status = $3, amount = $4, currency = $5, order_id = $6, refunded_amount = $7, disputed = $8,
+       customer = $9::jsonb, last_occurred_at = $10::timestamptz, version = version + 1, updated_at = now()
+     WHERE key = $1 RETURNING version`,
+    key,
+    JSON.stringify(facts),
+    state.status,
+    state.amount,
+    state.currency,
+    state.orderId,
+    state.refundedAmount,
+    state.disputed,
+    JSON.stringify(state.customer),
+    state.lastOccurredAt,
+    eventId,
+  );
+  return Number(rows[0]?.version ?? 0);
+}
+
+export async function findPayment(db: Sql, key: string): Promise<(PaymentRow & { amount: number | null; currency: string | null; refundedAmount: number; disputed: boolean; orderId: string | null }) | null> {
   const rows = await db.$queryRawUnsafe<(PaymentRow & { amount: number | null; currency: string | null; refundedAmount: number; disputed: boolean; orderId: string | null })[]>(
     `SELECT key, provider, connection, payment_id AS "paymentId", status, facts, version, amount, currency, refunded_amount AS "refundedAmount", disputed, order_id AS "orderId"
      FROM payments WHERE key = $1`,
