@@ -53,7 +53,18 @@ export function createServer(deps: ReceiverDeps): Express {
   });
 
   app.use(webhookRoutes({ ...deps, now: deps.now ?? (() => new Date()) }));
-  app.use(formRoutes({ ...deps, forms: deps.forms ?? {}, formBodyLimitBytes: deps.formBodyLimitBytes ?? 16 * 1024, now: deps.now ?? (() => new Date()) }));
+  // Read per request, not copied: `deps.forms` may be a getter over settings that are (re)loaded later.
+  const { forms: _forms, ...formDeps } = deps;
+  app.use(
+    formRoutes({
+      ...formDeps,
+      get forms() {
+        return deps.forms ?? {};
+      },
+      formBodyLimitBytes: deps.formBodyLimitBytes ?? 16 * 1024,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
