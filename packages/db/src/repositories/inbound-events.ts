@@ -2,13 +2,6 @@ import { unfinishedStatuses, type EventStatus } from '@switchyard/domain';
 import type { Pool } from 'pg';
 import type { Sql } from '../transaction';
 
-// The pg-pool fast path the hot paths share (index.ts re-exports this module's exports, so they
-// are part of the package's API from here): raw statements on the pool (`sqlDb`), plain pg
-// transactions (`sqlTransaction`), the pool under a client from createDb (`poolOf`), and a client
-// whose top-level raw methods run on its pool (`withRawOnPool`).
-export { sqlDb, sqlTransaction, type Sql } from '../transaction';
-export { poolOf, withRawOnPool } from '../client';
-
 export interface OutboxJob {
   queue: string;
   jobName: string;
