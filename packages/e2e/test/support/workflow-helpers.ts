@@ -93,3 +93,8 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+/** How many CRM calls the sandbox's injected outage refused (503), so a test can show it happened. */
+export async function refusedByOutage(fleet: Fleet, provider = 'hubspot'): Promise<number> {
+  return (await fleet.sandboxRequests({ provider })).filter((r) => r.status === 503).length;
+}
