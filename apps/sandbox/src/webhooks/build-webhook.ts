@@ -42,6 +42,8 @@ export interface BuildOptions {
   sandboxUrl?: string;
   /** Seconds between events of a sequence or count. Default 60. */
   spacingSeconds?: number;
+  /** The customer's text for an inbound message (WhatsApp `message`); default a question about an order. */
+  text?: string;
 }
 
 export function secretsFromEnv(env: SandboxEnv): SigningSecrets {
@@ -84,6 +86,7 @@ function baseContext(opts: BuildOptions): Omit<BuildContext, 'now' | 'subject'> 
     ...(opts.connection ? { connection: opts.connection } : {}),
     source: opts.source ?? 'acme',
     batchSize: opts.count ?? 1,
+    ...(opts.text !== undefined ? { text: opts.text } : {}),
     paypalKey: () => {
       paypalKey ??= {
         privateKeyPem: loadPaypalKeyMaterial(opts.paypalKeyDir || undefined).privateKeyPem,

@@ -92,6 +92,8 @@ export interface BuildContext {
   batchSize: number;
   /** Lazily loaded: only PayPal needs it and it may touch disk. */
   paypalKey: () => PaypalSigningKey;
+  /** The body of an inbound text message (WhatsApp `message`), e.g. `STOP`. */
+  text?: string;
 }
 
 /** A provider's webhook emitter: which events it knows, how it builds one, and its related sequence. */

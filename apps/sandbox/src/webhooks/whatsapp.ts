@@ -114,7 +114,7 @@ function changesFor(event: string, ctx: BuildContext): Change[] {
   const at = ctx.now;
   switch (event) {
     case 'message':
-      return [messageChange(ctx, at, 'Hi! Where is my order?')];
+      return [messageChange(ctx, at, ctx.text ?? 'Hi! Where is my order?')];
     case 'status.sent':
     case 'status.delivered':
     case 'status.read':
