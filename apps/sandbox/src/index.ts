@@ -18,3 +18,4 @@ export { faultRuleSchema, type FaultRuleInput } from './faults/fault-rule';
 export { runScenario, loadScenario, parseScenario, type Scenario } from './scenarios/run-scenario';
 export { systemClock, type Clock } from './support/clock';
 export { mulberry32, type Rng } from './support/rng';
+export { runCli, type CliIo } from './cli/run-cli';

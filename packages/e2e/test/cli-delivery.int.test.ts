@@ -1,6 +1,6 @@
 import { createSubject, loadEnv, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '@switchyard/sandbox';
 // The CLI's programmatic entry (what `pnpm switchyard` runs); not part of the package's index.
-import { runCli } from '@switchyard/sandbox/src/cli/run-cli';
+import { runCli } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
 
 jest.setTimeout(90_000);

@@ -3,7 +3,7 @@ import { createRedis, effectJobId, Queue, type Redis } from '@switchyard/queues'
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '@switchyard/sandbox';
 import { captureLogs, eventually, listen } from '@switchyard/testing';
 // The ops console is an app, not a library the e2e package depends on: start it from its source.
-import { createServer as createOps } from '../../../apps/ops/src/server';
+import { createServer as createOps } from '@switchyard/ops';
 import { startFleet, type Fleet } from './support/fleet';
 
 jest.setTimeout(60_000);

@@ -122,12 +122,18 @@ export function buildWebhooks(provider: WebhookProvider, event: string, opts: Bu
   );
 }
 
-/** The provider's related lifecycle (e.g. payment failed → succeeded → refunded) about one subject. */
+/**
+ * The provider's related lifecycle (e.g. payment failed → succeeded → refunded) about one subject,
+ * or about `count` subjects (one lifecycle each, concatenated; the first is `subject` if given).
+ */
 export function buildSequence(provider: WebhookProvider, opts: BuildOptions = {}): WebhookRequest[] {
-  const base = baseContext(opts);
-  const subject = opts.subject ?? createSubject(base.rng);
+  const base = baseContext({ ...opts, count: 1 });
   const events = WEBHOOKS[provider].sequence;
   const last = toMs(opts.now ?? opts.signedAt);
   const spacing = (opts.spacingSeconds ?? 60) * 1000;
-  return events.map((event, i) => WEBHOOKS[provider].build(event, { ...base, now: last - (events.length - 1 - i) * spacing, subject }));
+  const count = Math.max(1, opts.count ?? 1);
+  return Array.from({ length: count }, (_, n) => {
+    const subject = n === 0 && opts.subject ? opts.subject : createSubject(base.rng);
+    return events.map((event, i) => WEBHOOKS[provider].build(event, { ...base, now: last - (events.length - 1 - i) * spacing, subject }));
+  }).flat();
 }

@@ -110,4 +110,11 @@ describe('delivery', () => {
     expect(results).toHaveLength(8);
     expect(seen).toEqual(planDeliveries(requests, { duplicate: 1, shuffle: true, seed: 8 }).map((r) => r.body));
   });
+
+  it('builds one lifecycle per customer for a sequence with a count', () => {
+    const requests = buildSequence('razorpay', { seed: 11, count: 3 });
+    expect(requests).toHaveLength(9);
+    const phones = requests.map((r) => String(r.body).match(/"contact":"([^"]+)"/)?.[1]);
+    expect(new Set(phones).size).toBe(3);
+  });
 });
