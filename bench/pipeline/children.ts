@@ -4,6 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
+/** Extra Node flags for every child, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS). */
+const extraNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const running = new Set<ChildProcess>();
 
 export interface Child {
@@ -15,7 +17,7 @@ export interface Child {
 
 /** Starts `entry` under Node with the tsx loader, in `cwd` (so the app resolves its own dependencies). */
 export function startChild(name: string, entry: string, env: Record<string, string>, opts: { cwd?: string } = {}): Child {
-  const proc = spawn(process.execPath, ['--import', tsxLoader, entry], {
+  const proc = spawn(process.execPath, [...extraNodeArgs, '--import', tsxLoader, entry], {
     cwd: opts.cwd,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -1,4 +1,4 @@
-import { claimPendingOutbox, markOutboxDispatchedAndEventsQueued, poolOf, recordOutboxFailure, sqlDb, sqlTransaction, transaction, type Pool, type PrismaClient, type Sql } from '@switchyard/db';
+import { beginAndClaimPendingOutbox, claimPendingOutbox, markOutboxDispatchedAndCommit, markOutboxDispatchedAndEventsQueued, poolOf, recordOutboxFailure, sqlDb, transaction, type Pool, type PrismaClient, type Sql } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { QueueProducer } from '@switchyard/queues';
 
@@ -56,7 +56,30 @@ export class OutboxRelay {
       await markOutboxDispatchedAndEventsQueued(tx, entries.map((e) => e.id));
       return entries.length;
     };
-    return this.pool ? sqlTransaction(this.pool, drain) : transaction(db, drain);
+    return this.pool ? this.drainOnPool(this.pool) : transaction(db, drain);
+  }
+
+  /** The same batch as a plain pg transaction in two round trips: BEGIN + claim, then mark + COMMIT. */
+  private async drainOnPool(pool: Pool): Promise<number> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    let open = false;
+    try {
+      open = true;
+      const entries = await beginAndClaimPendingOutbox(client, this.batchSize);
+      if (entries.length > 0) {
+        await this.opts.producer.enqueueRaw(entries);
+        await markOutboxDispatchedAndCommit(client, entries.map((e) => e.id));
+      } else {
+        await client.query('COMMIT');
+      }
+      open = false;
+      return entries.length;
+    } finally {
+      // On failure the claim is rolled back (the entries stay pending); a connection whose state is unknown is discarded.
+      if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      client.release(broken);
+    }
   }
 
   /** Asks the relay to look for work now instead of at its next poll. Never blocks the caller. */

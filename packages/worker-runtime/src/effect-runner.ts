@@ -7,6 +7,7 @@ import {
   markEffectSending,
   markEffectSkipped,
   raiseAttention,
+  transaction,
   type EffectRow,
   type PrismaClient,
 } from '@switchyard/db';
@@ -101,8 +102,11 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     const current = (await findEffect(db, effectId)) ?? effect;
     const since = current.sentAt ? now() - current.sentAt.getTime() : 0;
     if (since >= opts.parkAfterMs) {
-      await markEffectParked(db, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`);
-      await raiseAttention(db, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: effectId, eventId: effect.eventId, summary: `${effect.kind} ${effect.businessKey}: the send may or may not have happened; confirm or resend it` });
+      // Parked and flagged for a person atomically: a crash between the two would leave a parked effect nobody is told about.
+      await transaction(db, async (tx) => {
+        await markEffectParked(tx, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`);
+        await raiseAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: effectId, eventId: effect.eventId, summary: `${effect.kind} ${effect.businessKey}: the send may or may not have happened; confirm or resend it` });
+      });
       logger.warn('effect parked for a person: outcome unknown', { effectId, kind: effect.kind });
       return;
     }
@@ -126,6 +130,7 @@ async function claimIntent(db: PrismaClient, effectId: string): Promise<boolean>
 }
 
 async function settle(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext, performer: EffectPerformer): Promise<void> {
-  await markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null);
-  await performer.after?.(effect, outcome, ctx);
+  // Independent writes, so both go at once (one round trip of waiting instead of two or three). A
+  // crash between them is covered either way: a recorded message reconciles a `sending` effect.
+  await Promise.all([markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null), performer.after?.(effect, outcome, ctx)]);
 }

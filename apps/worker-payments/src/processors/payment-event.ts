@@ -1,5 +1,5 @@
 import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalOf, type PaymentFact } from '@switchyard/domain';
-import { lockPayment, markEventProcessedFor, planEffects, raiseAttention, savePaymentForEvent, sqlTransaction, transaction, type Sql } from '@switchyard/db';
+import { lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, transaction, type Sql } from '@switchyard/db';
 import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planPaymentEffects, type SettingsHolder } from '@switchyard/workflows';
@@ -30,10 +30,11 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
       return false;
     }
     const state = foldPayment(facts);
-    const version = await savePaymentForEvent(tx, key, facts, state, ctx.eventId);
-    ctx.eventProcessed?.();
+    // Saved with its effects in one statement; the row is locked, so this save makes version + 1.
+    const version = row.version + 1;
     const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current() });
-    const planned = await planEffects(tx, ctx.eventId, plans, (queue, effectId) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) }));
+    const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, (queue, effectId) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) }));
+    ctx.eventProcessed?.();
     ctx.logger.info('payment updated', { paymentKey: key, type: event.type, status: state.status, version, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
     return true;
   };

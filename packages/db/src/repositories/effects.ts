@@ -41,11 +41,7 @@ export interface PlannedEffect {
  */
 export async function planEffects(db: Sql, eventId: string | null, plans: EffectPlan[], jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string }): Promise<PlannedEffect[]> {
   if (plans.length === 0) return [];
-  const rows = plans.map((p) => {
-    const id = randomUUID();
-    const job = jobOf(p.queue, id);
-    return { id, kind: p.kind, business_key: p.businessKey, queue: p.queue, provider: p.provider, connection: p.connection, entity_type: p.entityType, entity_key: p.entityKey, request: p.request, idempotency_key: `sy-${id}`, job_name: job.jobName, job_id: job.jobId };
-  });
+  const rows = effectRows(plans, jobOf);
   const result = await db.$queryRawUnsafe<{ id: string; kind: string; business_key: string; inserted: boolean }[]>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
@@ -67,6 +63,30 @@ export async function planEffects(db: Sql, eventId: string | null, plans: Effect
   );
   return result.map((r) => ({ id: r.id, kind: r.kind, businessKey: r.business_key, inserted: r.inserted }));
 }
+
+/** The ledger rows (with their job) for plans, as the jsonb input of planEffects' statement. */
+export function effectRows(plans: EffectPlan[], jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string }) {
+  return plans.map((p) => {
+    const id = randomUUID();
+    const job = jobOf(p.queue, id);
+    return { id, kind: p.kind, business_key: p.businessKey, queue: p.queue, provider: p.provider, connection: p.connection, entity_type: p.entityType, entity_key: p.entityKey, request: p.request, idempotency_key: `sy-${id}`, job_name: job.jobName, job_id: job.jobId };
+  });
+}
+
+/** The part of planEffects' statement after `input` (the rows): insert new effects and their outbox jobs. */
+export const PLAN_EFFECTS_CTES = (inputParam: string, eventParam: string) => `input AS (
+       SELECT * FROM jsonb_to_recordset(${inputParam}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
+         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
+     ), ins AS (
+       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${eventParam}::uuid FROM input
+       ON CONFLICT (kind, business_key) DO NOTHING
+       RETURNING id, kind, business_key
+     ), ob AS (
+       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
+       SELECT ${eventParam}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
+       RETURNING id
+     )`;
 
 const COLUMNS = `id, kind, business_key AS "businessKey", queue, provider, connection, entity_type AS "entityType", entity_key AS "entityKey",
   request, status::text AS status, idempotency_key AS "idempotencyKey", event_id AS "eventId", provider_ref AS "providerRef", attempts,

@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { Sql } from '../transaction';
 
 export interface PendingOutboxEntry {
@@ -17,6 +18,30 @@ export async function claimPendingOutbox(db: Sql, limit: number): Promise<Pendin
     limit,
   );
   return rows.map((r) => ({ id: BigInt(r.id), eventId: r.event_id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, data: r.data }));
+}
+
+/**
+ * BEGIN and claimPendingOutbox in one round trip (a simple-protocol query: no parameters, the
+ * limit is an integer written into the text), on a client the caller holds for the transaction.
+ */
+export async function beginAndClaimPendingOutbox(client: PoolClient, limit: number): Promise<PendingOutboxEntry[]> {
+  if (!Number.isSafeInteger(limit) || limit <= 0) throw new Error(`invalid outbox batch size ${limit}`);
+  const results = (await client.query(`BEGIN; SELECT id::text, event_id, queue, job_name, job_id, data FROM outbox_entries WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`)) as unknown as { rows: { id: string; event_id: string | null; queue: string; job_name: string; job_id: string; data: unknown }[] }[];
+  return (results[1]?.rows ?? []).map((r) => ({ id: BigInt(r.id), eventId: r.event_id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, data: r.data }));
+}
+
+/** markOutboxDispatchedAndEventsQueued and COMMIT in one round trip (ids are integers written into the text). */
+export async function markOutboxDispatchedAndCommit(client: PoolClient, ids: bigint[]): Promise<void> {
+  const list = ids.map((id) => BigInt.asIntN(64, id).toString()).join(',');
+  await client.query(
+    `WITH d AS (
+       UPDATE outbox_entries SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY('{${list}}'::bigint[]) RETURNING event_id
+     )
+     UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
+       status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
+     WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received');
+     COMMIT`,
+  );
 }
 
 export async function markOutboxDispatched(db: Sql, ids: bigint[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
 import type { Sql } from '../transaction';
+import { effectRows, PLAN_EFFECTS_CTES, type EffectPlan, type PlannedEffect } from './effects';
 
 export interface PaymentRow {
   key: string;
@@ -81,6 +82,54 @@ export async function savePaymentForEvent(db: Sql, key: string, facts: PaymentFa
     eventId,
   );
   return Number(rows[0]?.version ?? 0);
+}
+
+/**
+ * One statement for a payment event's whole write, under the lock the caller's transaction holds
+ * (lockPayment): savePayment, the event tagged and marked processed (savePaymentForEvent), and the
+ * follow-up effects with their outbox jobs (planEffects). `plans` are planned for `version`, the
+ * version this save gives the row (the locked row's version + 1); a different outcome throws.
+ */
+export async function savePaymentWithEffects(
+  db: Sql,
+  key: string,
+  facts: PaymentFact[],
+  state: PaymentState,
+  eventId: string,
+  version: number,
+  plans: EffectPlan[],
+  jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string },
+): Promise<PlannedEffect[]> {
+  const rows = await db.$queryRawUnsafe<{ version: number | null; id: string | null; kind: string | null; business_key: string | null; inserted: boolean | null }[]>(
+    `WITH ev AS (
+       UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
+         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+       WHERE id = $11::uuid RETURNING id
+     ), pay AS (
+       UPDATE payments SET facts = $2::jsonb, status = $3, amount = $4, currency = $5, order_id = $6, refunded_amount = $7, disputed = $8,
+         customer = $9::jsonb, last_occurred_at = $10::timestamptz, version = version + 1, updated_at = now()
+       WHERE key = $1 RETURNING version
+     ), ${PLAN_EFFECTS_CTES('$12', '$11')}
+     SELECT (SELECT version FROM pay) AS version, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
+     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
+    key,
+    JSON.stringify(facts),
+    state.status,
+    state.amount,
+    state.currency,
+    state.orderId,
+    state.refundedAmount,
+    state.disputed,
+    JSON.stringify(state.customer),
+    state.lastOccurredAt,
+    eventId,
+    JSON.stringify(effectRows(plans, jobOf)),
+  );
+  const saved = Number(rows[0]?.version ?? 0);
+  // Cannot happen under the row lock; if it does, the effects were planned for the wrong version: undo.
+  if (saved !== version) throw new Error(`payment ${key} saved as version ${saved}, expected ${version}: is the row locked?`);
+  return rows.flatMap((r) => (r.id ? [{ id: r.id, kind: r.kind!, businessKey: r.business_key!, inserted: !!r.inserted }] : []));
 }
 
 export async function findPayment(db: Sql, key: string): Promise<(PaymentRow & { amount: number | null; currency: string | null; refundedAmount: number; disputed: boolean; orderId: string | null }) | null> {
