@@ -7,7 +7,7 @@ export { jobOptions } from './job-options';
 export { QueueProducer } from './producer';
 export type { RawJob } from './producer';
 export { createQueueWorker } from './worker';
-export type { DeadLetter, Handlers, JobContext, QueueWorkerOptions } from './worker';
+export type { AttemptError, DeadLetter, Handlers, JobContext, QueueWorkerOptions } from './worker';
 export type { Redis } from 'ioredis';
 export { Queue, Worker, QueueEvents } from 'bullmq';
 export type { Job } from 'bullmq';

@@ -11,15 +11,29 @@ export interface JobContext {
 /** A worker must handle every job of its queue: a missing handler is a compile error. */
 export type Handlers<Q extends QueueName> = { [J in JobName<Q>]: (data: JobData<Q, J>, ctx: JobContext) => Promise<void> };
 
+/** One failed attempt, as the worker classified it. */
+export interface AttemptError {
+  attempt: number;
+  message: string;
+  code?: string;
+  kind: string;
+  at: string;
+}
+
 export interface DeadLetter {
   queue: string;
   jobName: string;
   jobId: string;
   data: unknown;
   attemptsMade: number;
+  /** The failure that ended it. */
   error: { message: string; code?: string; kind: string };
+  /** Every failed attempt in order, each with its classification (rate-limit waits are not failures). */
+  errors: AttemptError[];
   failedAt: string;
 }
+
+const ATTEMPT_LOG = 'attempt-error ';
 
 export interface QueueWorkerOptions<Q extends QueueName> {
   queue: Q;
@@ -69,6 +83,10 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
         await timeout(handler(data, { job, attempt: job.attemptsMade + 1 }), jobDef.timeoutMs, `job ${job.name}`);
       } catch (err) {
         const kind = classify(err);
+        if (kind !== 'rate_limited') {
+          const entry: AttemptError = { attempt: job.attemptsMade + 1, message: describe(err), ...(err instanceof AppErrorClass ? { code: err.code } : {}), kind, at: new Date().toISOString() };
+          await job.log(ATTEMPT_LOG + JSON.stringify(entry)).catch(() => undefined);
+        }
         if (kind === 'permanent') throw new UnrecoverableError(describe(err));
         if (kind === 'rate_limited' && token) {
           const wait = (err as AppError).retryAfterMs ?? 1000;
@@ -88,21 +106,32 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
     },
   );
 
+  const source = new Queue(def.name, { connection: opts.connection, prefix: opts.prefix });
+  source.on('error', (err) => opts.onError?.(err));
+  const attemptErrors = async (jobId: string): Promise<AttemptError[]> => {
+    const { logs } = await source.getJobLogs(jobId, 0, 99).catch(() => ({ logs: [] as string[] }));
+    return logs.filter((l) => l.startsWith(ATTEMPT_LOG)).map((l) => JSON.parse(l.slice(ATTEMPT_LOG.length)) as AttemptError);
+  };
+
   worker.on('failed', (job, err) => {
     if (!job || !isFinalFailure(job, err)) return;
-    const dead: DeadLetter = {
-      queue: def.name,
-      jobName: job.name,
-      jobId: String(job.id),
-      data: job.data,
-      attemptsMade: job.attemptsMade,
-      error: { message: err.message, code: err instanceof AppErrorClass ? err.code : undefined, kind: err instanceof UnrecoverableError ? 'permanent' : classify(err) },
-      failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
-    };
-    // Deterministic id: copying the same failure twice (a crash between the two steps) is harmless.
-    deadLetters
-      .add('dead-letter.v1', dead, { jobId: `${dead.jobId}.dead`, removeOnComplete: false, removeOnFail: false })
-      .then(() => opts.onDead?.(dead))
+    void (async () => {
+      const errors = await attemptErrors(String(job.id));
+      const last = errors[errors.length - 1];
+      const dead: DeadLetter = {
+        queue: def.name,
+        jobName: job.name,
+        jobId: String(job.id),
+        data: job.data,
+        attemptsMade: job.attemptsMade,
+        error: { message: err.message, code: err instanceof AppErrorClass ? err.code : last?.code, kind: err instanceof UnrecoverableError ? 'permanent' : classify(err) },
+        errors,
+        failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
+      };
+      // Deterministic id: copying the same failure twice (a crash between the two steps) is harmless.
+      await deadLetters.add('dead-letter.v1', dead, { jobId: `${dead.jobId}.dead`, removeOnComplete: false, removeOnFail: false });
+      await opts.onDead?.(dead);
+    })()
       .catch((e: Error) => opts.onError?.(e));
   });
   worker.on('error', (err) => opts.onError?.(err));
@@ -117,6 +146,7 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
     close: async () => {
       await worker.close();
       await deadLetters.close();
+      await source.close();
     },
   };
 }
