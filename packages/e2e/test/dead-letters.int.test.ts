@@ -17,6 +17,7 @@ interface DeadLetterData {
   data: { effectId?: string };
   attemptsMade: number;
   error: { message: string; code?: string; kind: string };
+  errors: { attempt: number; code?: string; kind: string }[];
   failedAt: string;
 }
 
@@ -89,6 +90,8 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     expect(data).toMatchObject({ queue: 'crm', jobName: 'crm.perform-effect.v1', jobId, data: { effectId: deal!.id }, attemptsMade: 1, error: { kind: 'permanent' } });
     expect(data.error.message).toMatch(/^HTTP_400|^HUBSPOT_400/);
     expect(data.error.message).toContain('hubspot 400');
+    expect(data.error.code).toBe('HUBSPOT_400_VALIDATION_ERROR');
+    expect(data.errors).toEqual([expect.objectContaining({ attempt: 1, kind: 'permanent', code: 'HUBSPOT_400_VALIDATION_ERROR' })]);
     console.log(`dead letter ${deadId}: ${JSON.stringify(data.error)}; effect last_error: ${deal!.last_error}`);
     // "Immediately": the job was started once, never delayed for a backoff.
     expect(job?.attemptsStarted).toBe(1);

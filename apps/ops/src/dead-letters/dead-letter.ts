@@ -9,6 +9,10 @@ const deadLetterData = z.object({
   data: z.unknown(),
   attemptsMade: z.number().int().nonnegative().catch(0),
   error: z.object({ message: z.string().catch(''), code: z.string().optional().catch(undefined), kind: z.string().catch('retryable') }),
+  errors: z
+    .array(z.object({ attempt: z.number(), message: z.string(), code: z.string().optional(), kind: z.string(), at: z.string() }))
+    .catch([])
+    .default([]),
   failedAt: z.string(),
 });
 
@@ -22,6 +26,8 @@ export interface DeadLetterEntry {
   data: unknown;
   attemptsMade: number;
   error: { message: string; code: string | null; kind: string };
+  /** Every failed attempt with its classification (older dead letters have none). */
+  errors: { attempt: number; message: string; code?: string; kind: string; at: string }[];
   failedAt: Date;
   eventId: string | null;
   effectId: string | null;
@@ -53,6 +59,7 @@ export function toDeadLetterEntry(job: Job, deadLetterQueue: string): DeadLetter
     data: d.data,
     attemptsMade: d.attemptsMade,
     error: { message: d.error.message, code: d.error.code ?? CODE_PREFIX.exec(d.error.message)?.[1] ?? null, kind: d.error.kind },
+    errors: d.errors,
     failedAt: Number.isNaN(failedAt.getTime()) ? new Date(job.timestamp) : failedAt,
     eventId: idOf(d.data, 'eventId'),
     effectId: idOf(d.data, 'effectId'),

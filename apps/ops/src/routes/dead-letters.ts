@@ -35,6 +35,7 @@ async function present(db: Db, entries: DeadLetterEntry[]) {
       effect: effect ? { id: effect.id, kind: effect.kind, status: effect.status } : null,
       attemptsMade: e.attemptsMade,
       error: e.error,
+      errors: e.errors,
       failedAt: e.failedAt,
     };
   });
