@@ -14,8 +14,7 @@ type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'paymen
  * tagged with the payment and marked processed in the same transaction.
  *
  * The transaction is a plain pg one on the worker's pool (a Prisma interactive transaction costs
- * several times the CPU); a dispute also raises an attention item, whose repository takes a
- * Prisma client, so that rare case keeps the Prisma transaction.
+ * several times the CPU). A dispute also raises an attention item in the same transaction.
  */
 export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const key = paymentKey(event);
@@ -34,17 +33,12 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
     const version = row.version + 1;
     const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current() });
     const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, (queue, effectId) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) }));
+    if (dispute)
+      await raiseAttention(tx, { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
     ctx.eventProcessed?.();
     ctx.logger.info('payment updated', { paymentKey: key, type: event.type, status: state.status, version, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
     return true;
   };
-  if (ctx.pool && !dispute) {
-    await sqlTransaction(ctx.pool, apply);
-    return;
-  }
-  await transaction(ctx.db, async (tx) => {
-    const changed = await apply(tx);
-    if (changed && dispute)
-      await raiseAttention(tx, { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
-  });
+  if (ctx.pool) await sqlTransaction(ctx.pool, apply);
+  else await transaction(ctx.db, apply);
 }

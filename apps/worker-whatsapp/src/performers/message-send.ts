@@ -1,4 +1,4 @@
-import { findContact, findMessage, findPayment, recordSentMessage, type EffectRow } from '@switchyard/db';
+import { findContact, findPayment, recordSentMessage, type EffectRow } from '@switchyard/db';
 import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
 import type { MessageSendRequest, OutboundClients } from '@switchyard/workflows';
 
@@ -50,7 +50,8 @@ export function messageSendPerformer(clients: OutboundClients, now: () => number
     },
     async after(effect, outcome, { db }) {
       const r = effect.request as unknown as MessageSendRequest;
-      if (outcome.providerRef && !(await findMessage(db, outcome.providerRef))) await recordSentMessage(db, { id: outcome.providerRef, channel: r.channel, recipient: r.to, effectId: effect.id });
+      // An upsert that keeps what a status webhook may already have written.
+      if (outcome.providerRef) await recordSentMessage(db, { id: outcome.providerRef, channel: r.channel, recipient: r.to, effectId: effect.id });
     },
   };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../transaction';
+import type { Sql } from '../transaction';
 
 /** Flags something a person must act on; one open item per (kind, entity). */
-export async function raiseAttention(db: Db, item: { kind: string; entityType: string; entityKey: string; eventId: string | null; summary: string }): Promise<void> {
+export async function raiseAttention(db: Sql, item: { kind: string; entityType: string; entityKey: string; eventId: string | null; summary: string }): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO attention_items (id, kind, entity_type, entity_key, event_id, summary) VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6)
      ON CONFLICT (kind, entity_type, entity_key) DO NOTHING`,
@@ -16,6 +16,6 @@ export async function raiseAttention(db: Db, item: { kind: string; entityType: s
 }
 
 /** Sets the entity an inbound event is about, for the entity timeline. */
-export async function tagEventEntity(db: Db, eventId: string, entityType: string, entityKey: string): Promise<void> {
+export async function tagEventEntity(db: Sql, eventId: string, entityType: string, entityKey: string): Promise<void> {
   await db.$executeRawUnsafe(`UPDATE inbound_events SET entity_type = $2, entity_key = $3 WHERE id = $1::uuid`, eventId, entityType, entityKey);
 }
