@@ -1,0 +1,211 @@
+import { Queue, createRedis, registry, type Redis } from '@switchyard/queues';
+import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES, type Subject } from '@switchyard/sandbox';
+import { eventually } from '@switchyard/testing';
+import { ChildWorker, withChildLogs, writeSettingsFile } from './support/child-workers';
+import { startFleet, type Fleet } from './support/fleet';
+
+const EVENTS = 500;
+const KILLS = 20;
+// Receipts only: no CRM, no team alerts, so every outbound call is a WhatsApp send.
+const SETTINGS = { crm: undefined, team: { notifications: [] } };
+
+type WhatsappState = { whatsapp: { messages: { to: string; statuses: string[] }[]; statusWebhooks: { status: number | null }[] } };
+type Send = { to: string; biz_opaque_callback_data?: string };
+
+/**
+ * `count` subjects with distinct phones (two seeds can draw the same 7 random digits), none
+ * ending in a sandbox magic suffix (undeliverable, throughput cap, ...): every receipt goes out.
+ */
+function subjects(count: number): Subject[] {
+  const byPhone = new Map<string, Subject>();
+  const magic = Object.values(WHATSAPP_MAGIC_SUFFIXES);
+  for (let seed = 10_000; byPhone.size < count; seed++) {
+    const s = createSubject(mulberry32(seed));
+    if (!byPhone.has(s.phone) && !magic.some((m) => s.phone.endsWith(m))) byPhone.set(s.phone, s);
+  }
+  return [...byPhone.values()];
+}
+
+/**
+ * The worker processes die the hard way, again and again, while payments flow: SIGKILL mid-job,
+ * then a restart. Jobs come back after their lock expires and run again; the effect ledger must
+ * turn "run again" into "done once". A receipt whose answer died with the worker is settled from
+ * Meta's status webhook (it carries our effect id), never sent a second time.
+ */
+describe('crash: worker processes SIGKILLed mid-job', () => {
+  let fleet: Fleet;
+  let settingsFile: { file: string; remove(): void };
+  let whatsapp: ChildWorker;
+  let payments: ChildWorker;
+  let redis: Redis;
+  let queues: Record<'whatsapp' | 'payments', Queue>;
+
+  beforeAll(async () => {
+    fleet = await startFleet({ replicas: { whatsapp: 0, payments: 0 }, settings: SETTINGS });
+    settingsFile = writeSettingsFile(fleet.sandboxUrl, SETTINGS);
+    const common = { databaseUrl: fleet.databaseUrl, prefix: fleet.prefix, settingsFile: settingsFile.file };
+    // Parked (outcome unknown) should only be a send that never reached Meta. Its status webhooks
+    // can be held up by the kills themselves (a status job caught in a kill waits out the lock), so
+    // this is well above a few kill cycles, and well below the default so the test ends.
+    whatsapp = new ChildWorker({ ...common, app: 'whatsapp', env: { EFFECT_PARK_AFTER_MS: '6000' } });
+    payments = new ChildWorker({ ...common, app: 'payments' });
+    await Promise.all([whatsapp.start(), payments.start()]);
+    redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
+    queues = {
+      whatsapp: new Queue(registry.whatsapp.name, { connection: redis, prefix: fleet.prefix }),
+      payments: new Queue(registry.payments.name, { connection: redis, prefix: fleet.prefix }),
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([whatsapp?.stop(), payments?.stop()]);
+    await Promise.all(Object.values(queues ?? {}).map((q) => q.close()));
+    redis?.disconnect();
+    settingsFile?.remove();
+    await fleet?.close();
+  });
+
+  it(`${EVENTS} payments, ${KILLS} SIGKILLs mid-job: every event processed, every receipt sent exactly once`, async () => {
+    const started = Date.now();
+    const people = subjects(EVENTS);
+    const requests = people.map((subject) => buildWebhook('razorpay', 'payment.captured', { subject, to: fleet.receiverUrl }));
+    const rng = mulberry32(4242);
+
+    type Kill = { target: string; incarnation: number; activeJobs: number; sendsInFlight: string[]; exit: string };
+    const kills: Kill[] = [];
+    const chunk = Math.ceil(EVENTS / KILLS);
+    let waitedForRestartMs = 0;
+    let loopDone = 0;
+    // A killed worker restarts while the other one is the next victim, so the rounds do not wait for it.
+    const ready = new Map<ChildWorker, Promise<void>>([
+      [whatsapp, Promise.resolve()],
+      [payments, Promise.resolve()],
+    ]);
+    const deliveries: Promise<{ delivered: boolean }[]>[] = [];
+
+    await withChildLogs([whatsapp, payments], async () => {
+      for (let i = 0; i < KILLS; i++) {
+        // Kills alternate: the WhatsApp worker (intent sends) and the payments worker (event planning).
+        const victim = i % 2 === 0 ? whatsapp : payments;
+        const queue = victim === whatsapp ? queues.whatsapp : queues.payments;
+        const waitFrom = Date.now();
+        await ready.get(victim);
+        waitedForRestartMs += Date.now() - waitFrom;
+        const batch = requests.slice(i * chunk, (i + 1) * chunk);
+        const since = new Date();
+        const delivering = Promise.all(batch.map((r) => fleet.deliver(r)));
+        deliveries.push(delivering);
+        if (victim === payments) {
+          // Planning a payment takes a few ms: the batch would be gone before a poll sees it. Held
+          // back and released at once, it keeps the worker busy long enough to be caught mid-job.
+          await queue.pause();
+          await delivering;
+          await eventually(async () => (await queue.getWaitingCount()) >= batch.length, 10_000, 10, 'the payments batch to be queued');
+          await queue.resume();
+        } else {
+          await new Promise((r) => setTimeout(r, 100 + Math.floor(rng() * 300)));
+        }
+        // Kill only while this incarnation is inside a job: for WhatsApp, while a send it claimed is in flight;
+        // for payments, while it holds a job's lock (its previous incarnation's locks expired long ago).
+        const activeKey = `${fleet.prefix}:${registry.payments.name}:active`;
+        const busy = await eventually(
+          async () => {
+            if (victim === whatsapp) {
+              const rows = await fleet.db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM effects WHERE status = 'sending' AND sent_at >= $1`, since);
+              return rows.length > 0 ? rows.map((r) => r.id) : null;
+            }
+            const active = await redis.lrange(activeKey, 0, -1);
+            const held = await Promise.all(active.map((id) => redis.exists(`${fleet.prefix}:${registry.payments.name}:${id}:lock`)));
+            return held.some(Boolean) ? [] : null;
+          },
+          15_000,
+          victim === whatsapp ? 10 : 1,
+          `${victim.label} to be mid-job before kill ${i + 1}`,
+        ).catch(async (err: Error) => {
+          const counts = { whatsapp: await queues.whatsapp.getJobCounts(), payments: await queues.payments.getJobCounts() };
+          const events = await fleet.db.$queryRawUnsafe(`SELECT provider, status::text, count(*)::int AS n FROM inbound_events GROUP BY 1, 2`);
+          const effectsNow = await fleet.db.$queryRawUnsafe(`SELECT status::text, count(*)::int AS n FROM effects GROUP BY 1`);
+          throw new Error(`${err.message}; queues ${JSON.stringify(counts)}; events ${JSON.stringify(events)}; effects ${JSON.stringify(effectsNow)}`);
+        });
+        const activeJobs = await queue.getActiveCount();
+        victim.kill('SIGKILL');
+        const exit = await victim.waitExit(10_000);
+        kills.push({ target: victim.label, incarnation: victim.incarnation, activeJobs, sendsInFlight: busy, exit: exit.signal ?? `code ${exit.code}` });
+        const restarting = victim.start();
+        restarting.catch(() => undefined);
+        ready.set(victim, restarting);
+      }
+      await Promise.all(ready.values());
+      loopDone = Date.now();
+      deliveries.push(Promise.all(requests.slice(KILLS * chunk).map((r) => fleet.deliver(r))));
+      const delivered = (await Promise.all(deliveries)).flat();
+      expect(delivered.filter((d) => d.delivered)).toHaveLength(EVENTS);
+
+      // Settled: every receipt's status webhooks came back and every event and effect is finished.
+      await eventually(
+        async () => {
+          const state = (await fleet.sandboxState()) as WhatsappState;
+          const { statusWebhooks, messages } = state.whatsapp;
+          if (statusWebhooks.length < 3 * messages.length) throw new Error(`${statusWebhooks.length} status webhooks for ${messages.length} messages; short: ${JSON.stringify(messages.filter((m) => m.statuses.length < 3))}; failed deliveries ${JSON.stringify(statusWebhooks.filter((w) => w.status !== 200))}`);
+          return true;
+        },
+        30_000,
+        100,
+        'the sandbox to deliver every status webhook',
+      );
+      await fleet.settled(60_000);
+    });
+    const duration = Date.now() - started;
+
+    expect(kills).toHaveLength(KILLS);
+    expect(kills.every((k) => k.exit === 'SIGKILL')).toBe(true);
+    expect(kills.filter((k) => k.target === 'whatsapp').every((k) => k.sendsInFlight.length > 0)).toBe(true);
+
+    const razorpay = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbound_events WHERE provider = 'razorpay'`);
+    expect(razorpay[0]!.n).toBe(EVENTS);
+    const eventStatuses = await fleet.db.$queryRawUnsafe<{ status: string; n: number }[]>(`SELECT status::text, count(*)::int AS n FROM inbound_events GROUP BY status`);
+    expect(eventStatuses.map((s) => s.status)).toEqual(['processed']);
+    const rerunEvents = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbound_events WHERE attempts > 1`);
+
+    const effects = await fleet.db.$queryRawUnsafe<{ id: string; kind: string; status: string; to: string; response: { reconciled?: boolean; reconciledFrom?: string } | null; attempts: number }[]>(
+      `SELECT id::text, kind, status::text, request->>'to' AS to, response, attempts FROM effects`,
+    );
+    expect(effects).toHaveLength(EVENTS);
+    expect(new Set(effects.map((e) => e.kind))).toEqual(new Set(['message.send']));
+
+    // What Meta received, by our effect id (biz_opaque_callback_data) and by customer.
+    const sends = (await fleet.sandboxRequests({ provider: 'whatsapp', pathIncludes: '/messages' })).map((r) => r.body as Send);
+    const sendsByEffect = new Map<string, number>();
+    for (const s of sends) sendsByEffect.set(s.biz_opaque_callback_data ?? '', (sendsByEffect.get(s.biz_opaque_callback_data ?? '') ?? 0) + 1);
+    const sendsByPhone = new Map<string, number>();
+    for (const s of sends) sendsByPhone.set(s.to, (sendsByPhone.get(s.to) ?? 0) + 1);
+
+    // A send is never repeated. `parked` is allowed for exactly one case: the worker died after
+    // committing the intent but before the request left, so no status webhook can ever settle it
+    // and resending blindly is what the ledger forbids; those sends must really be absent.
+    const parked = effects.filter((e) => e.status === 'parked');
+    expect(effects.filter((e) => e.status !== 'done' && e.status !== 'parked')).toEqual([]);
+    for (const e of effects) expect([e.id, sendsByEffect.get(e.id) ?? 0]).toEqual([e.id, e.status === 'done' ? 1 : 0]);
+    expect(sends).toHaveLength(EVENTS - parked.length);
+    expect([...sendsByPhone.values()].every((n) => n === 1)).toBe(true);
+    expect(new Set(people.map((p) => p.phone))).toEqual(new Set([...sendsByPhone.keys(), ...parked.map((e) => e.to)]));
+    // Each intent was claimed once: a re-run job reconciles or parks, it never claims (and sends) again.
+    expect(effects.filter((e) => e.attempts !== 1)).toEqual([]);
+    const attention = await fleet.db.$queryRawUnsafe<{ entity_key: string }[]>(`SELECT entity_key FROM attention_items WHERE kind = 'effect_outcome_unknown'`);
+    const flagged = new Set(attention.map((a) => a.entity_key));
+    expect(parked.filter((e) => !flagged.has(e.id))).toEqual([]);
+
+    // The kills cut sends in flight: some answers were lost and settled from the status webhooks.
+    const reconciled = effects.filter((e) => e.status === 'done' && (e.response?.reconciledFrom || e.response?.reconciled));
+    const killedInFlight = new Set(kills.flatMap((k) => k.sendsInFlight));
+    expect(reconciled.filter((e) => killedInFlight.has(e.id)).length).toBeGreaterThan(0);
+
+    console.log(
+      [
+        `crash: ${EVENTS} events, ${kills.length} SIGKILLs (${kills.filter((k) => k.target === 'whatsapp').length} whatsapp, ${kills.filter((k) => k.target === 'payments').length} payments) in ${(duration / 1000).toFixed(1)} s (kill rounds ${((loopDone - started) / 1000).toFixed(1)} s of which waiting for restarts ${(waitedForRestartMs / 1000).toFixed(1)} s, settling ${((started + duration - loopDone) / 1000).toFixed(1)} s)`,
+        `  at kill time: ${kills.reduce((n, k) => n + k.activeJobs, 0)} active jobs in all, ${killedInFlight.size} sends claimed and in flight`,
+        `  afterwards: ${sends.length} WhatsApp sends for ${people.length} customers, ${reconciled.length} sends reconciled from status webhooks (${reconciled.filter((e) => e.response?.reconciledFrom).length} by the webhook, ${reconciled.filter((e) => e.response?.reconciled).length} by the re-run job), ${parked.length} parked (intent committed, never sent), ${attention.length - parked.length} attention items left for sends parked then reconciled, ${rerunEvents[0]!.n} events processed more than once`,
+      ].join('\n'),
+    );
+  }, 150_000);
+});
