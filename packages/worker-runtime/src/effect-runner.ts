@@ -54,11 +54,20 @@ export interface EffectRunnerOptions {
   now?: () => number;
 }
 
-/** True when the provider answered (so the request was refused and nothing was sent). */
-function providerAnswered(err: unknown): boolean {
+/**
+ * Codes of failures that happen before a request leaves this process: the connection's own
+ * outbound rate limit (packages/connectors rate-limiter) and a request axios refused to build.
+ */
+const NEVER_SENT = (code: string) => code === 'OUTBOUND_RATE_LIMIT' || code.startsWith('CONFIG_');
+
+/**
+ * True when we know nothing went out: the provider answered (so it refused the request), or the
+ * request never left this process.
+ */
+function knownNotSent(err: unknown): boolean {
   if (!(err instanceof AppError)) return false;
   const cause = err.cause as { status?: unknown } | undefined;
-  return typeof err.details?.status === 'number' || typeof cause?.status === 'number';
+  return typeof err.details?.status === 'number' || typeof cause?.status === 'number' || NEVER_SENT(err.code);
 }
 
 /** Performs one effect of the ledger at most once, whatever happens to the job that carries it. */
@@ -117,9 +126,10 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
   try {
     outcome = await performer.perform(effect, ctx);
   } catch (err) {
-    // An answer means the provider refused the request: nothing went out, so it may be tried again.
-    // No answer (timeout, reset) leaves the intent in `sending`: the next run reconciles, never resends.
-    if (providerAnswered(err)) await markEffectNotSent(db, effectId, (err as Error).message);
+    // An answer means the provider refused the request, and a local refusal means it never left:
+    // nothing went out, so it may be tried again. No answer (timeout, reset) leaves the intent in
+    // `sending`: the next run reconciles, never resends.
+    if (knownNotSent(err)) await markEffectNotSent(db, effectId, (err as Error).message);
     throw err;
   }
   await settle(effect, outcome, ctx, performer);

@@ -13,7 +13,7 @@ export interface EventHandlerContext extends JobContext {
   pool?: Pool;
   /**
    * For handlers that mark the event processed inside their own transaction (markEventProcessedFor,
-   * savePaymentForEvent): call it there, and the worker does not mark the event again afterwards.
+   * savePaymentWithEffects): call it there, and the worker does not mark the event again afterwards.
    */
   eventProcessed?(): void;
 }

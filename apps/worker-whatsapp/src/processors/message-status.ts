@@ -1,4 +1,4 @@
-import { applyMessageStatus, findEffect, markEffectDone, tagEventEntity, transaction } from '@switchyard/db';
+import { applyMessageStatus, findEffect, markEffectDone, closeAttention, tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf, MessageStatus } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planMessageFailure, recordPlans, type MessageSendRequest, type SettingsHolder } from '@switchyard/workflows';
@@ -31,6 +31,8 @@ export async function processMessageStatus(event: CanonicalOf<'message.status_ch
     const sentBy = after.effectId ? await findEffect(tx, after.effectId) : null;
     if (sentBy && (sentBy.status === 'sending' || sentBy.status === 'parked')) {
       await markEffectDone(tx, sentBy.id, event.messageId, { reconciledFrom: 'status webhook', status: mapped });
+      if (sentBy.status === 'parked')
+        await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: sentBy.id, by: 'worker-whatsapp', resolution: `sent: the provider reported message ${event.messageId} as ${mapped}` });
       ctx.logger.info('send reconciled from a status webhook', { effectId: sentBy.id, messageId: event.messageId });
     }
     if (mapped === 'failed' && before !== 'failed') {

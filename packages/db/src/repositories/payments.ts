@@ -35,59 +35,15 @@ export async function lockPayment(db: Sql, key: string, ids: { provider: string;
   return rows[0]!;
 }
 
-export async function savePayment(db: Sql, key: string, facts: PaymentFact[], state: PaymentState): Promise<number> {
-  const rows = await db.$queryRawUnsafe<{ version: number }[]>(
-    `UPDATE payments SET facts = $2::jsonb, status = $3, amount = $4, currency = $5, order_id = $6, refunded_amount = $7, disputed = $8,
-       customer = $9::jsonb, last_occurred_at = $10::timestamptz, version = version + 1, updated_at = now()
-     WHERE key = $1 RETURNING version`,
-    key,
-    JSON.stringify(facts),
-    state.status,
-    state.amount,
-    state.currency,
-    state.orderId,
-    state.refundedAmount,
-    state.disputed,
-    JSON.stringify(state.customer),
-    state.lastOccurredAt,
-  );
-  return Number(rows[0]?.version ?? 0);
-}
-
-/**
- * savePayment, and in the same statement the event that caused it is tagged with the payment and
- * marked processed (markEventProcessed), for handlers that finish the event in their transaction.
- */
-export async function savePaymentForEvent(db: Sql, key: string, facts: PaymentFact[], state: PaymentState, eventId: string): Promise<number> {
-  const rows = await db.$queryRawUnsafe<{ version: number }[]>(
-    `WITH ev AS (
-       UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
-         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
-         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
-       WHERE id = $11::uuid RETURNING id
-     )
-     UPDATE payments SET facts = $2::jsonb, status = $3, amount = $4, currency = $5, order_id = $6, refunded_amount = $7, disputed = $8,
-       customer = $9::jsonb, last_occurred_at = $10::timestamptz, version = version + 1, updated_at = now()
-     WHERE key = $1 RETURNING version`,
-    key,
-    JSON.stringify(facts),
-    state.status,
-    state.amount,
-    state.currency,
-    state.orderId,
-    state.refundedAmount,
-    state.disputed,
-    JSON.stringify(state.customer),
-    state.lastOccurredAt,
-    eventId,
-  );
-  return Number(rows[0]?.version ?? 0);
+/** The state columns of a save, as query values $2–$10 after the key ($1). */
+function stateValues(facts: PaymentFact[], state: PaymentState): unknown[] {
+  return [JSON.stringify(facts), state.status, state.amount, state.currency, state.orderId, state.refundedAmount, state.disputed, JSON.stringify(state.customer), state.lastOccurredAt];
 }
 
 /**
  * One statement for a payment event's whole write, under the lock the caller's transaction holds
- * (lockPayment): savePayment, the event tagged and marked processed (savePaymentForEvent), and the
- * follow-up effects with their outbox jobs (planEffects). `plans` are planned for `version`, the
+ * (lockPayment): the payment's new state, the event tagged with the payment and marked processed,
+ * and the follow-up effects with their outbox jobs (planEffects). `plans` are planned for `version`, the
  * version this save gives the row (the locked row's version + 1); a different outcome throws.
  */
 export async function savePaymentWithEffects(
@@ -114,15 +70,7 @@ export async function savePaymentWithEffects(
      SELECT (SELECT version FROM pay) AS version, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
      FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
     key,
-    JSON.stringify(facts),
-    state.status,
-    state.amount,
-    state.currency,
-    state.orderId,
-    state.refundedAmount,
-    state.disputed,
-    JSON.stringify(state.customer),
-    state.lastOccurredAt,
+    ...stateValues(facts, state),
     eventId,
     JSON.stringify(effectRows(plans, jobOf)),
   );

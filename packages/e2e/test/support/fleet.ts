@@ -17,8 +17,8 @@ import { OutboundClients, staticSettings, type SettingsHolder } from '@switchyar
 import { testSettingsDoc } from './test-settings';
 
 export interface FleetOptions {
-  /** Sections replacing the test settings' (see test-settings.ts). */
-  settings?: Record<string, unknown>;
+  /** Sections replacing the test settings' (see test-settings.ts); a function gets the sandbox's URL. */
+  settings?: Record<string, unknown> | ((sandboxUrl: string) => Record<string, unknown>);
   /** Worker replicas per queue (default 1 each). */
   replicas?: Partial<Record<QueueName, number>>;
   concurrency?: number;
@@ -79,7 +79,7 @@ export async function startFleet(opts: FleetOptions = {}) {
   const sandboxConfig = loadSandboxEnv({ SANDBOX_RECEIVER_URL: receiver.url, SANDBOX_STATUS_CALLBACKS: opts.statusCallbacks === false ? 'false' : 'true', SANDBOX_STATUS_DELAYS_MS: '30,60,90' });
   const sandbox = createSandbox({ config: sandboxConfig, clock: systemClock, rng: mulberry32(7), webhookSender: httpWebhookSender() });
   const sandboxServer = await listen(sandbox.app);
-  const settings = staticSettings(parseSettings(testSettingsDoc(sandboxServer.url, opts.settings), {}));
+  const settings = staticSettings(parseSettings(testSettingsDoc(sandboxServer.url, typeof opts.settings === 'function' ? opts.settings(sandboxServer.url) : opts.settings), {}));
   ref.settings = settings;
 
   const connectionsToClose: Redis[] = [];
