@@ -25,6 +25,13 @@ import type { Settings } from '@switchyard/settings';
 type Outbound = Settings['outbound'];
 
 /**
+ * Our window is 5 % longer than the provider's: requests granted at the very edge of our window
+ * reach the provider a few milliseconds apart in another order, and its own window must still
+ * never see more than the limit.
+ */
+const padded = (windowMs: number) => Math.round(windowMs * 1.05);
+
+/**
  * The provider clients the workers call, built from the settings' `outbound` section and cached
  * per connection. Every client shares one Redis rate limiter, so a connection's limit holds
  * across all replicas (HubSpot 100 per 10 s, WhatsApp 80 messages/s per number).
@@ -55,17 +62,17 @@ export class OutboundClients {
 
   whatsapp(connection: string): WhatsappClient {
     const c = this.config('whatsapp', connection);
-    return this.cached(`whatsapp:${connection}`, c, () => createWhatsappClient(c, { limiter: this.limiter, limitKey: `whatsapp:${c.phoneNumberId}`, limit: c.messagesPerSecond, windowMs: 1000 }));
+    return this.cached(`whatsapp:${connection}`, c, () => createWhatsappClient(c, { limiter: this.limiter, limitKey: `whatsapp:${c.phoneNumberId}`, limit: c.messagesPerSecond, windowMs: padded(1000) }));
   }
 
   twilio(connection: string): TwilioClient {
     const c = this.config('twilio', connection);
-    return this.cached(`twilio:${connection}`, c, () => createTwilioClient(c, { limiter: this.limiter, limitKey: `twilio:${connection}`, limit: 100, windowMs: 1000 }));
+    return this.cached(`twilio:${connection}`, c, () => createTwilioClient(c, { limiter: this.limiter, limitKey: `twilio:${connection}`, limit: 100, windowMs: padded(1000) }));
   }
 
   hubspot(connection: string): HubspotClient {
     const c = this.config('hubspot', connection);
-    return this.cached(`hubspot:${connection}`, c, () => createHubspotClient(c, { limiter: this.limiter, limitKey: `hubspot:${connection}`, limit: c.requestsPer10s, windowMs: 10_000 }));
+    return this.cached(`hubspot:${connection}`, c, () => createHubspotClient(c, { limiter: this.limiter, limitKey: `hubspot:${connection}`, limit: c.requestsPer10s, windowMs: padded(10_000) }));
   }
 
   pipedrive(connection: string): PipedriveClient {
@@ -75,7 +82,7 @@ export class OutboundClients {
 
   salesforce(connection: string): SalesforceClient {
     const c = this.config('salesforce', connection);
-    return this.cached(`salesforce:${connection}`, c, () => createSalesforceClient(c, { limiter: this.limiter, limitKey: `salesforce:${connection}`, limit: 25, windowMs: 1000 }));
+    return this.cached(`salesforce:${connection}`, c, () => createSalesforceClient(c, { limiter: this.limiter, limitKey: `salesforce:${connection}`, limit: 25, windowMs: padded(1000) }));
   }
 
   stripe(connection: string): StripeClient {
@@ -85,12 +92,12 @@ export class OutboundClients {
 
   razorpay(connection: string): RazorpayClient {
     const c = this.config('razorpay', connection);
-    return this.cached(`razorpay:${connection}`, c, () => createRazorpayClient(c, { limiter: this.limiter, limitKey: `razorpay:${connection}`, limit: 25, windowMs: 1000 }));
+    return this.cached(`razorpay:${connection}`, c, () => createRazorpayClient(c, { limiter: this.limiter, limitKey: `razorpay:${connection}`, limit: 25, windowMs: padded(1000) }));
   }
 
   paypal(connection: string): PaypalClient {
     const c = this.config('paypal', connection);
-    return this.cached(`paypal:${connection}`, c, () => createPaypalClient(c, { limiter: this.limiter, limitKey: `paypal:${connection}`, limit: 25, windowMs: 1000 }));
+    return this.cached(`paypal:${connection}`, c, () => createPaypalClient(c, { limiter: this.limiter, limitKey: `paypal:${connection}`, limit: 25, windowMs: padded(1000) }));
   }
 
   notifier(): Notifier {
