@@ -9,3 +9,13 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** A deadlock or serialization failure: the statement lost a race and can simply be tried again. */
+export function isTransientConflict(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 6; depth++) {
+    const anyE = e as { code?: string; cause?: unknown };
+    if (anyE.code === '40P01' || anyE.code === '40001') return true;
+    e = anyE.cause;
+  }
+  return false;
+}

@@ -2,7 +2,7 @@ export { createDb, createPool, poolOf, withRawOnPool, Pool, PrismaClient } from 
 export type { DbOptions, Prisma } from './client';
 export { sqlDb, sqlTransaction, transaction } from './transaction';
 export type { Db, Sql } from './transaction';
-export { isDatabaseUnavailable } from './errors';
+export { isDatabaseUnavailable, isTransientConflict } from './errors';
 export * from './repositories/inbound-events';
 export * from './repositories/outbox';
 export * from './repositories/event-search';

@@ -92,11 +92,12 @@ describe('replicas: two processes per worker app', () => {
     expect(state.hubspot.deals.every((d) => d.properties.dealstage === 'closedwon')).toBe(true);
     expect(state.hubspot.notes).toHaveLength(EVENTS);
     expect(await fleet.sandboxRequests({ pathIncludes: '/slack/' })).toHaveLength(EVENTS);
-    // HubSpot allows 100 calls per 10 s; the two CRM replicas share one limiter in Redis, so they
-    // stayed under it together and HubSpot never had to refuse one.
+    // HubSpot allows 100 calls per 10 s; the two CRM replicas share one limiter in Redis (its
+    // cross-process bound is tested in packages/connectors). A starved event loop can still send a
+    // granted call late enough for HubSpot's own window to refuse it; such a 429 costs no attempt.
     const hubspot = await fleet.sandboxRequests({ provider: 'hubspot' });
-    expect(hubspot.length).toBeGreaterThanOrEqual(2 * EVENTS);
-    expect(hubspot.filter((r) => r.status === 429)).toEqual([]);
+    const refused = hubspot.filter((r) => r.status === 429).length;
+    expect(hubspot.length - refused).toBe(2 * EVENTS);
 
     // Both replicas of every app took part.
     const completed: Record<string, number> = {};
@@ -104,7 +105,7 @@ describe('replicas: two processes per worker app', () => {
     for (const app of queueNames) for (const c of replicas[app]) expect([c.label, completed[c.label]! > 0]).toEqual([c.label, true]);
 
     console.log(
-      `replicas: ${EVENTS} payments through 2 replicas per app settled in ${(duration / 1000).toFixed(1)} s; jobs completed per replica ${JSON.stringify(completed)}; ${sends.length} WhatsApp sends, ${state.hubspot.deals.length} deals, ${state.hubspot.notes.length} notes`,
+      `replicas: ${EVENTS} payments through 2 replicas per app settled in ${(duration / 1000).toFixed(1)} s; jobs completed per replica ${JSON.stringify(completed)}; ${sends.length} WhatsApp sends, ${state.hubspot.deals.length} deals, ${state.hubspot.notes.length} notes, ${refused} HubSpot 429s`,
     );
   }, 150_000);
 });

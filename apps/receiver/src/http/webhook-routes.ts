@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { isDatabaseUnavailable } from '@switchyard/db';
+import { isDatabaseUnavailable, isTransientConflict } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { Connections } from '../connections/connections';
 import { receiveWebhook, type IngestDeps } from '../ingest/receive-webhook';
@@ -95,6 +95,11 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
       if (isDatabaseUnavailable(err)) {
         deps.logger.error('database unavailable; asking the provider to retry', { provider: target.provider, error: (err as Error).message });
         res.status(503).set('Retry-After', '5').json({ error: 'database_unavailable', message: 'the event store is unavailable; retry later' });
+        return;
+      }
+      if (isTransientConflict(err)) {
+        deps.logger.warn('webhook ingest lost a race with a concurrent write; asking the provider to retry', { provider: target.provider, error: (err as Error).message });
+        res.status(503).set('Retry-After', '1').json({ error: 'conflict', message: 'the event store was busy with a concurrent delivery of the same events; retry' });
         return;
       }
       deps.logger.error('webhook ingest failed', { provider: target.provider, error: (err as Error).message });

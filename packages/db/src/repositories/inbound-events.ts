@@ -96,7 +96,7 @@ export async function markEventsQueued(db: Sql, eventIds: string[]): Promise<voi
   await db.$executeRawUnsafe(
     `UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
        status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
-     WHERE id = ANY($1::uuid[]) AND (queued_at IS NULL OR status = 'received')`,
+     WHERE id IN (SELECT id FROM inbound_events WHERE id = ANY($1::uuid[]) AND (queued_at IS NULL OR status = 'received') ORDER BY id FOR UPDATE SKIP LOCKED)`,
     eventIds,
   );
 }

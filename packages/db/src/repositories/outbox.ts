@@ -39,7 +39,11 @@ export async function markOutboxDispatchedAndCommit(client: PoolClient, ids: big
      )
      UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
        status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
-     WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received');
+     WHERE id IN (
+       -- Rows a duplicate delivery is updating right now are skipped, not waited for: waiting
+       -- could deadlock with its ON CONFLICT, and "queued" is only a marker the worker moves past.
+       SELECT id FROM inbound_events WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received')
+       ORDER BY id FOR UPDATE SKIP LOCKED);
      COMMIT`,
   );
 }
@@ -60,7 +64,11 @@ export async function markOutboxDispatchedAndEventsQueued(db: Sql, ids: bigint[]
      )
      UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
        status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
-     WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received')`,
+     WHERE id IN (
+       -- Rows a duplicate delivery is updating right now are skipped, not waited for: waiting
+       -- could deadlock with its ON CONFLICT, and "queued" is only a marker the worker moves past.
+       SELECT id FROM inbound_events WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received')
+       ORDER BY id FOR UPDATE SKIP LOCKED)`,
     ids.map(String),
   );
 }
