@@ -97,8 +97,9 @@ describe('parked effects', () => {
     expect(bad.body.message).toMatch(/status: "lost" is not an effect status/);
   });
 
-  it('outcome "sent" marks it done, audited', async () => {
+  it('outcome "sent" marks it done, audited, and closes its attention item', async () => {
     const id = await fleet.storeEffect('whatsapp', { status: 'parked' });
+    await ops.db.attentionItem.create({ data: { id: randomUUID(), kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, summary: 'the send may or may not have happened' } });
     const res = await ops.request.post(`/api/effects/${id}/resolve`).set(bearer).send({ outcome: 'sent', reason: 'customer confirmed by phone' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ outcome: 'sent', jobId: null, effect: { id, status: 'done' } });
@@ -107,6 +108,7 @@ describe('parked effects', () => {
     expect(row.doneAt).toBeInstanceOf(Date);
     expect(await ops.db.auditEntry.findFirst({ where: { target: id } })).toMatchObject({ actor: 'token', action: 'effect.resolve', reason: 'customer confirmed by phone', details: { outcome: 'sent' } });
     expect(await ops.queue('whatsapp').getJob(`whatsapp.eff.${id}.resend0`)).toBeUndefined();
+    expect(await ops.db.attentionItem.findFirst({ where: { entityKey: id } })).toMatchObject({ resolvedBy: 'token', resolution: 'sent: customer confirmed by phone', resolvedAt: expect.any(Date) });
   });
 
   it('outcome "resend" sets it pending and enqueues its perform-effect job once, which a worker runs', async () => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { countAuditEntries, insertAuditEntry, listEffectsByStatus, opsEffectStatuses, resolveParkedEffect, transaction, type PrismaClient } from '@switchyard/db';
+import { closeAttention, countAuditEntries, insertAuditEntry, listEffectsByStatus, opsEffectStatuses, resolveParkedEffect, transaction, type PrismaClient } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { effectJobId, jobOptions, lookupJob, performEffectJob } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
@@ -59,6 +59,8 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
         const outcome = await resolveParkedEffect(tx, id, body.outcome);
         if (!outcome.ok) return outcome;
         const effect = outcome.row;
+        // The person decided: the "outcome unknown" item the park raised is closed with the decision.
+        await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, by: actor, resolution: `${body.outcome}: ${body.reason}` });
         let jobId: string | null = null;
         if (body.outcome === 'resend') {
           if (!OpsQueues.isQueueName(effect.queue)) throw new ResolveRefused(`effect "${id}" names queue "${effect.queue}", which is not in the registry`);
