@@ -56,6 +56,26 @@ describe('POST /webhooks/salesforce', () => {
     expect(stored.every((row) => row.deliveries === 2)).toBe(true);
   });
 
+  it('redelivers 100-notification batches while the relay marks them queued: every delivery acked, none lost to a deadlock', async () => {
+    // Ingest and the relay both lock these rows; they take the locks in one order, so this race
+    // ends in waits, never in a deadlock (which had answered 500 to a redelivery in CI).
+    const q = await startReceiver({ relay: false, env: { SALESFORCE_ORG_ID: ORG.slice(0, 15), BODY_LIMIT_BYTES: String(128 * 1024) } });
+    try {
+      const send = (body: string) => q.request.post('/webhooks/salesforce').set('Content-Type', 'text/xml; charset=utf-8').set('SOAPAction', '""').send(body);
+      for (let round = 0; round < 8; round++) {
+        const { body, ids } = message('opportunity', 100);
+        expect((await send(body)).status).toBe(200);
+        const [a, b, drained] = await Promise.all([send(body), send(body), q.relay.drainOnce()]);
+        expect([a.status, b.status]).toEqual([200, 200]);
+        expect(drained).toBeGreaterThanOrEqual(100);
+        const stored = await rows(ids);
+        expect(stored.map((row) => [row.deliveries, row.status])).toEqual(Array(100).fill([3, 'queued']));
+      }
+    } finally {
+      await q.close();
+    }
+  });
+
   const matrix: [string, (m: { body: string }) => { body: string; contentType?: string }, number, string, RegExp][] = [
     ['a wrong org id', (m) => ({ body: m.body.replace(ORG, '00D5e000000ZzZzEAF') }), 403, 'wrong_account', /OrganizationId "00D5e000000ZzZzEAF" is not the Salesforce org configured/],
     ['an org id differing only in case', (m) => ({ body: m.body.replace(ORG, ORG.toLowerCase()) }), 403, 'wrong_account', /is not the Salesforce org configured/],

@@ -49,6 +49,8 @@ WITH input AS (
 ), ins AS (
   INSERT INTO inbound_events (id, provider, connection, provider_event_id, type, canonical_type, queue, status, payload, canonical, headers, occurred_at)
   SELECT id, provider, connection, provider_event_id, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at FROM input
+  -- One lock order for every writer of these rows (the relay uses it too): no deadlocks.
+  ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C"
   ON CONFLICT (provider, connection, provider_event_id)
   DO UPDATE SET deliveries = inbound_events.deliveries + 1, last_delivered_at = now()
   RETURNING id, provider_event_id, (xmax = 0) AS inserted, deliveries, status::text AS status
@@ -96,7 +98,8 @@ export async function markEventsQueued(db: Sql, eventIds: string[]): Promise<voi
   await db.$executeRawUnsafe(
     `UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
        status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
-     WHERE id IN (SELECT id FROM inbound_events WHERE id = ANY($1::uuid[]) AND (queued_at IS NULL OR status = 'received') ORDER BY id FOR UPDATE SKIP LOCKED)`,
+     WHERE id IN (SELECT id FROM inbound_events WHERE id = ANY($1::uuid[]) AND (queued_at IS NULL OR status = 'received')
+                  ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C" FOR UPDATE)`,
     eventIds,
   );
 }

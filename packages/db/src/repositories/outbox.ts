@@ -40,10 +40,10 @@ export async function markOutboxDispatchedAndCommit(client: PoolClient, ids: big
      UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
        status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
      WHERE id IN (
-       -- Rows a duplicate delivery is updating right now are skipped, not waited for: waiting
-       -- could deadlock with its ON CONFLICT, and "queued" is only a marker the worker moves past.
+       -- Locked in the order ingest locks them (recordInboundEvents), so a duplicate delivery of the
+       -- same batch arriving now waits for this or this waits for it, and they never deadlock.
        SELECT id FROM inbound_events WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received')
-       ORDER BY id FOR UPDATE SKIP LOCKED);
+       ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C" FOR UPDATE);
      COMMIT`,
   );
 }
@@ -65,10 +65,10 @@ export async function markOutboxDispatchedAndEventsQueued(db: Sql, ids: bigint[]
      UPDATE inbound_events SET queued_at = coalesce(queued_at, now()),
        status = CASE WHEN status = 'received' THEN 'queued'::"EventStatus" ELSE status END
      WHERE id IN (
-       -- Rows a duplicate delivery is updating right now are skipped, not waited for: waiting
-       -- could deadlock with its ON CONFLICT, and "queued" is only a marker the worker moves past.
+       -- Locked in the order ingest locks them (recordInboundEvents), so a duplicate delivery of the
+       -- same batch arriving now waits for this or this waits for it, and they never deadlock.
        SELECT id FROM inbound_events WHERE id IN (SELECT event_id FROM d WHERE event_id IS NOT NULL) AND (queued_at IS NULL OR status = 'received')
-       ORDER BY id FOR UPDATE SKIP LOCKED)`,
+       ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C" FOR UPDATE)`,
     ids.map(String),
   );
 }
