@@ -5,6 +5,7 @@
 //   ceiling: addBulk N jobs → bare BullMQ no-op worker, concurrency 50
 // Options: --events N (default 20000), --concurrency C (webhook sender, default 50),
 //          --worker-concurrency W (per worker, Switchyard and naive alike; default 8, Switchyard's default),
+//          --replicas R (processes per Switchyard payments and whatsapp worker; default 1),
 //          --only switchyard|naive|ceiling (repeatable; default all three).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ function option(name: string, fallback: number): number {
 const N = option('events', 20_000);
 const C = option('concurrency', 50);
 const W = option('worker-concurrency', 8);
+/** Processes per Switchyard worker app (payments and whatsapp; crm stays at one, it has no work here). */
+const R = option('replicas', 1);
 const only = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--only' ? [a] : []));
 const runs = (name: string) => only.length === 0 || only.includes(name);
 
@@ -288,7 +291,7 @@ async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedReque
   const common = { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const receiver = startChild('receiver', path.join(root, 'apps/receiver/src/main.ts'), { ...common, RECEIVER_PORT: String(receiverPort), RAZORPAY_WEBHOOK_SECRET: secret }, { cwd: path.join(root, 'apps/receiver') });
   const workers: Child[] = [];
-  for (const app of ['worker-payments', 'worker-whatsapp', 'worker-crm']) {
+  for (const app of ['worker-payments', 'worker-whatsapp', 'worker-crm'].flatMap((a) => Array.from({ length: a === 'worker-crm' ? 1 : R }, () => a))) {
     const metricsPort = await freePort();
     const child = startChild(app, path.join(root, `apps/${app}/src/main.ts`), { ...common, METRICS_PORT: String(metricsPort), WORKER_CONCURRENCY: String(W), SWITCHYARD_CONFIG: configFile }, { cwd: path.join(root, `apps/${app}`) });
     workers.push(child);
@@ -331,7 +334,7 @@ async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedReque
   const c = Object.fromEntries(Object.entries(check ?? {}).map(([k, v]) => [k, num(v)]));
   const wallMs = num(s?.last) - sent.startedAt;
   return {
-    name: 'switchyard: receiver → payments → whatsapp workers',
+    name: `switchyard: receiver → payments → whatsapp workers${R > 1 ? ` (×${R} replicas)` : ''}`,
     throughput: (N * 1000) / wallMs,
     wallMs,
     p50: num(s?.p50),
