@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createOwnDatabase } from '@switchyard/testing';
 import { startReceiver, type TestReceiver } from './harness';
 
 const ORG = '00D5e000000AbCdEAF';
@@ -59,7 +60,9 @@ describe('POST /webhooks/salesforce', () => {
   it('redelivers 100-notification batches while the relay marks them queued: every delivery acked, none lost to a deadlock', async () => {
     // Ingest and the relay both lock these rows; they take the locks in one order, so this race
     // ends in waits, never in a deadlock (which had answered 500 to a redelivery in CI).
-    const q = await startReceiver({ relay: false, env: { SALESFORCE_ORG_ID: ORG.slice(0, 15), BODY_LIMIT_BYTES: String(128 * 1024) } });
+    // Its own database: no other test's relay may drain these entries first.
+    const database = await createOwnDatabase();
+    const q = await startReceiver({ relay: false, databaseUrl: database.url, env: { SALESFORCE_ORG_ID: ORG.slice(0, 15), BODY_LIMIT_BYTES: String(128 * 1024) } });
     try {
       const send = (body: string) => q.request.post('/webhooks/salesforce').set('Content-Type', 'text/xml; charset=utf-8').set('SOAPAction', '""').send(body);
       for (let round = 0; round < 8; round++) {
@@ -68,11 +71,12 @@ describe('POST /webhooks/salesforce', () => {
         const [a, b, drained] = await Promise.all([send(body), send(body), q.relay.drainOnce()]);
         expect([a.status, b.status]).toEqual([200, 200]);
         expect(drained).toBeGreaterThanOrEqual(100);
-        const stored = await rows(ids);
+        const stored = await q.db.inboundEvent.findMany({ where: { provider: 'salesforce', providerEventId: { in: ids } } });
         expect(stored.map((row) => [row.deliveries, row.status])).toEqual(Array(100).fill([3, 'queued']));
       }
     } finally {
       await q.close();
+      await database.drop();
     }
   });
 
