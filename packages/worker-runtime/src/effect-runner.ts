@@ -101,7 +101,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     return;
   }
 
-  if (effect.status === 'sending' || !(await claimIntent(db, effectId))) {
+  if (effect.status === 'sending' || !(await markEffectSending(db, effectId))) {
     const found = await performer.reconcile?.(effect, ctx);
     if (found) {
       await settle(effect, found, ctx, performer);
@@ -133,10 +133,6 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     throw err;
   }
   await settle(effect, outcome, ctx, performer);
-}
-
-async function claimIntent(db: PrismaClient, effectId: string): Promise<boolean> {
-  return markEffectSending(db, effectId);
 }
 
 async function settle(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext, performer: EffectPerformer): Promise<void> {

@@ -97,19 +97,10 @@ export async function findEffect(db: Sql, id: string): Promise<EffectRow | null>
   return rows[0] ?? null;
 }
 
-export async function findEffectByKey(db: Sql, kind: string, businessKey: string): Promise<EffectRow | null> {
-  const rows = await db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE kind = $1 AND business_key = $2`, kind, businessKey);
-  return rows[0] ?? null;
-}
-
-/** Locks the effect row for the caller's transaction, so two jobs for one effect run one at a time. */
-export async function lockEffect(db: Sql, id: string): Promise<EffectRow | null> {
-  const rows = await db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE id = $1::uuid FOR UPDATE`, id);
-  return rows[0] ?? null;
-}
-
-/** Records the intent before a call that the provider cannot deduplicate (WhatsApp, Twilio). */
-/** False when another run already holds the intent (its outcome is then unknown to this run). */
+/**
+ * Records the intent before a call that the provider cannot deduplicate (WhatsApp, Twilio).
+ * False when another run already holds the intent (its outcome is then unknown to this run).
+ */
 export async function markEffectSending(db: Sql, id: string): Promise<boolean> {
   const n = await db.$executeRawUnsafe(`UPDATE effects SET status = 'sending', sent_at = now(), attempts = attempts + 1, updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'failed')`, id);
   return n > 0;
@@ -147,7 +138,3 @@ export async function markEffectFailed(db: Sql, id: string, error: string): Prom
   await db.$executeRawUnsafe(`UPDATE effects SET status = 'failed', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'pending'`, id, error.slice(0, 2000));
 }
 
-/** Effects an entity caused, oldest first (what the tests and the ops timeline read). */
-export async function effectsOf(db: Sql, entityType: string, entityKey: string): Promise<EffectRow[]> {
-  return db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE entity_type = $1 AND entity_key = $2 ORDER BY created_at, id`, entityType, entityKey);
-}

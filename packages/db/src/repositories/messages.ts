@@ -65,11 +65,3 @@ export async function applyMessageStatus(
   );
   return { before, after: after[0]! };
 }
-
-export async function findMessage(db: Sql, id: string): Promise<MessageRow | null> {
-  const rows = await db.$queryRawUnsafe<MessageRow[]>(
-    `SELECT id, channel, recipient, status, error_code AS "errorCode", error_message AS "errorMessage", effect_id AS "effectId", version FROM messages WHERE id = $1`,
-    id,
-  );
-  return rows[0] ?? null;
-}

@@ -180,10 +180,7 @@ export async function startFleet(opts: FleetOptions = {}) {
       await db.$disconnect();
       await pool.end().catch(() => undefined);
       await database.drop().catch(() => undefined);
-      const cleaner = createRedis(redisUrl, 'worker');
-      const found = await cleaner.keys(`${prefix}*`);
-      if (found.length) await cleaner.del(...found);
-      cleaner.disconnect();
+      await fleet.loseRedisData();
       if (process.env.FLEET_LOGS) writeFileSync(process.env.FLEET_LOGS, logs.join('\n'));
     },
   };

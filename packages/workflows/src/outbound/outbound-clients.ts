@@ -37,7 +37,9 @@ const padded = (windowMs: number) => Math.round(windowMs * 1.05);
  * across all replicas (HubSpot 100 per 10 s, WhatsApp 80 messages/s per number).
  */
 export class OutboundClients {
-  private readonly cache = new Map<string, unknown>();
+  /** One client per connection config object: a reload makes new objects, so clients follow it. */
+  private readonly cache = new WeakMap<object, unknown>();
+  private notifierClient: Notifier | undefined;
 
   constructor(
     private readonly settings: () => Settings,
@@ -50,57 +52,56 @@ export class OutboundClients {
     return conf as NonNullable<Outbound[P]>[string];
   }
 
-  private cached<T>(key: string, conf: unknown, make: () => T): T {
-    const id = `${key}:${JSON.stringify(conf)}`;
-    let client = this.cache.get(id) as T | undefined;
+  private cached<T>(conf: object, make: () => T): T {
+    let client = this.cache.get(conf) as T | undefined;
     if (!client) {
       client = make();
-      this.cache.set(id, client);
+      this.cache.set(conf, client);
     }
     return client;
   }
 
   whatsapp(connection: string): WhatsappClient {
     const c = this.config('whatsapp', connection);
-    return this.cached(`whatsapp:${connection}`, c, () => createWhatsappClient(c, { limiter: this.limiter, limitKey: `whatsapp:${c.phoneNumberId}`, limit: c.messagesPerSecond, windowMs: padded(1000) }));
+    return this.cached(c, () => createWhatsappClient(c, { limiter: this.limiter, limitKey: `whatsapp:${c.phoneNumberId}`, limit: c.messagesPerSecond, windowMs: padded(1000) }));
   }
 
   twilio(connection: string): TwilioClient {
     const c = this.config('twilio', connection);
-    return this.cached(`twilio:${connection}`, c, () => createTwilioClient(c, { limiter: this.limiter, limitKey: `twilio:${connection}`, limit: 100, windowMs: padded(1000) }));
+    return this.cached(c, () => createTwilioClient(c, { limiter: this.limiter, limitKey: `twilio:${connection}`, limit: 100, windowMs: padded(1000) }));
   }
 
   hubspot(connection: string): HubspotClient {
     const c = this.config('hubspot', connection);
-    return this.cached(`hubspot:${connection}`, c, () => createHubspotClient(c, { limiter: this.limiter, limitKey: `hubspot:${connection}`, limit: c.requestsPer10s, windowMs: padded(10_000) }));
+    return this.cached(c, () => createHubspotClient(c, { limiter: this.limiter, limitKey: `hubspot:${connection}`, limit: c.requestsPer10s, windowMs: padded(10_000) }));
   }
 
   pipedrive(connection: string): PipedriveClient {
     const c = this.config('pipedrive', connection);
-    return this.cached(`pipedrive:${connection}`, c, () => createPipedriveClient(c, { limiter: this.limiter, limitKey: `pipedrive:${connection}` }));
+    return this.cached(c, () => createPipedriveClient(c, { limiter: this.limiter, limitKey: `pipedrive:${connection}` }));
   }
 
   salesforce(connection: string): SalesforceClient {
     const c = this.config('salesforce', connection);
-    return this.cached(`salesforce:${connection}`, c, () => createSalesforceClient(c, { limiter: this.limiter, limitKey: `salesforce:${connection}`, limit: 25, windowMs: padded(1000) }));
+    return this.cached(c, () => createSalesforceClient(c, { limiter: this.limiter, limitKey: `salesforce:${connection}`, limit: 25, windowMs: padded(1000) }));
   }
 
   stripe(connection: string): StripeClient {
     const c = this.config('stripe', connection);
-    return this.cached(`stripe:${connection}`, c, () => createStripeClient(c, { limiter: this.limiter, limitKey: `stripe:${connection}` }));
+    return this.cached(c, () => createStripeClient(c, { limiter: this.limiter, limitKey: `stripe:${connection}` }));
   }
 
   razorpay(connection: string): RazorpayClient {
     const c = this.config('razorpay', connection);
-    return this.cached(`razorpay:${connection}`, c, () => createRazorpayClient(c, { limiter: this.limiter, limitKey: `razorpay:${connection}`, limit: 25, windowMs: padded(1000) }));
+    return this.cached(c, () => createRazorpayClient(c, { limiter: this.limiter, limitKey: `razorpay:${connection}`, limit: 25, windowMs: padded(1000) }));
   }
 
   paypal(connection: string): PaypalClient {
     const c = this.config('paypal', connection);
-    return this.cached(`paypal:${connection}`, c, () => createPaypalClient(c, { limiter: this.limiter, limitKey: `paypal:${connection}`, limit: 25, windowMs: padded(1000) }));
+    return this.cached(c, () => createPaypalClient(c, { limiter: this.limiter, limitKey: `paypal:${connection}`, limit: 25, windowMs: padded(1000) }));
   }
 
   notifier(): Notifier {
-    return this.cached('notifier', null, () => createNotifier());
+    return (this.notifierClient ??= createNotifier());
   }
 }

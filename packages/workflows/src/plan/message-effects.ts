@@ -22,8 +22,8 @@ export function planMessageFailure(event: StatusEvent, settings: Settings, sent:
   const phone = digits(event.recipient ?? sent?.request.to);
   const plans: EffectPlan[] = [];
   if (sent && sent.sentAsText && event.errorCode === OUTSIDE_WINDOW) {
-    const request: MessageSendRequest = { ...sent.request, text: undefined };
-    delete request.text;
+    // The same message as its approved template: without the free-form text.
+    const { text: _text, ...request } = sent.request;
     plans.push({ kind: effectKinds.messageSend.kind, queue: effectKinds.messageSend.queue, businessKey: `${sent.businessKey}:template-fallback`, provider: 'whatsapp', connection: sent.request.connection, ...entity, request: request as unknown as Record<string, unknown> });
     return plans;
   }
