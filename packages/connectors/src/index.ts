@@ -1,5 +1,5 @@
 export { classifyProviderError, type ClassifyOptions } from './classify-provider-error';
-export { createProviderHttp, DEFAULT_TIMEOUT_MS, type OutboundLimit, type ProviderAuth, type ProviderHttpOptions } from './provider-http';
+export { createProviderHttp, DEFAULT_TIMEOUT_MS, type OutboundLimit, permitConfig, type PermitTakenConfig, type ProviderAuth, type ProviderHttp, type ProviderHttpOptions } from './provider-http';
 export { providerFailure, type ProviderFailure } from './provider-failure';
 export { PROVIDERS, type Provider } from './providers';
 export { createRateLimiter, DEFAULT_MAX_WAIT_MS, type AcquireOptions, type Grant, type RateLimiter, type RateLimiterOptions } from './rate-limiter';

@@ -1,4 +1,4 @@
-import axios, { isAxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import axios, { isAxiosError, type AxiosInstance, type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios';
 import { classifyProviderError } from './classify-provider-error';
 import type { Provider } from './providers';
 import type { RateLimiter } from './rate-limiter';
@@ -35,6 +35,26 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 type RetriableConfig = InternalAxiosRequestConfig & { switchyardAuthRetried?: boolean };
 
+/**
+ * A request whose outbound permit the caller took beforehand (`takePermit`): the interceptor does
+ * not take another. Intent sends take theirs before committing the intent, so the wait for a
+ * shared limit never falls between "intent recorded" and "request sent".
+ */
+export interface PermitTakenConfig {
+  switchyardPermitTaken?: boolean;
+}
+
+/** `config` for a request whose permit the caller took beforehand when `taken` is true. */
+export function permitConfig(taken: boolean | undefined, config: AxiosRequestConfig = {}): AxiosRequestConfig {
+  return taken ? ({ ...config, switchyardPermitTaken: true } as AxiosRequestConfig) : config;
+}
+
+/** The axios instance of a provider client, plus its shared outbound limit as a separate step. */
+export interface ProviderHttp extends AxiosInstance {
+  /** Takes one permit of the connection's outbound limit (waits for it); no-op without a limit. */
+  takePermit(): Promise<void>;
+}
+
 function staticSecrets(auth: ProviderAuth | undefined): string[] {
   switch (auth?.type) {
     case 'bearer':
@@ -53,7 +73,7 @@ function staticSecrets(auth: ProviderAuth | undefined): string[] {
  * credentials elsewhere), the shared rate limit, and every failure classified by
  * classifyProviderError, so callers only ever see AppErrors.
  */
-export function createProviderHttp(options: ProviderHttpOptions): AxiosInstance {
+export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const { provider, auth, rateLimit } = options;
   const http = axios.create({
     baseURL: options.baseURL,
@@ -71,10 +91,13 @@ export function createProviderHttp(options: ProviderHttpOptions): AxiosInstance 
   });
   const secrets = [...staticSecrets(auth), ...(options.secrets ?? [])];
 
+  const takePermit = async (): Promise<void> => {
+    if (!rateLimit) return;
+    await rateLimit.limiter.acquire(rateLimit.key, { limit: rateLimit.limit, windowMs: rateLimit.windowMs, ...(rateLimit.maxWaitMs !== undefined ? { maxWaitMs: rateLimit.maxWaitMs } : {}) });
+  };
+
   http.interceptors.request.use(async (config) => {
-    if (rateLimit) {
-      await rateLimit.limiter.acquire(rateLimit.key, { limit: rateLimit.limit, windowMs: rateLimit.windowMs, ...(rateLimit.maxWaitMs !== undefined ? { maxWaitMs: rateLimit.maxWaitMs } : {}) });
-    }
+    if (!(config as PermitTakenConfig).switchyardPermitTaken) await takePermit();
     if (auth?.type === 'oauth') config.headers.set('authorization', `Bearer ${(await auth.tokens.get()).token}`);
     return config;
   });
@@ -92,5 +115,5 @@ export function createProviderHttp(options: ProviderHttpOptions): AxiosInstance 
     throw classifyProviderError(provider, err, { secrets: current ? [...secrets, current] : secrets });
   });
 
-  return http;
+  return Object.assign(http, { takePermit });
 }

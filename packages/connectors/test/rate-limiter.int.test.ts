@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RateLimitedError } from '@switchyard/errors';
 import { Redis } from 'ioredis';
-import { createHubspotClient, createRateLimiter } from '../src';
+import { createHubspotClient, createRateLimiter, createWhatsappClient } from '../src';
 import { startSandbox } from './sandbox';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -88,6 +88,24 @@ describe('createRateLimiter', () => {
       expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(59_000);
       expect(await sandbox.requests({ provider: 'hubspot' })).toHaveLength(2);
       expect(await b.zcard(`${prefix}:hubspot:default`)).toBe(2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('an intent send takes its permit beforehand (takePermit) and the send itself takes none', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const limiter = createRateLimiter(b, { prefix });
+      const client = createWhatsappClient({ baseUrl: sandbox.url, token: sandbox.env.SANDBOX_WHATSAPP_TOKEN, phoneNumberId: '100000000000001' }, { limiter, limit: 1, windowMs: 60_000, maxWaitMs: 0 });
+      await client.takePermit();
+      expect(await b.zcard(`${prefix}:whatsapp:100000000000001`)).toBe(1);
+      await client.sendTemplate({ to: '15550001234', name: 'payment_receipt', language: 'en_US', parameters: ['10.00 USD', 'order_1'], permitTaken: true });
+      expect(await b.zcard(`${prefix}:whatsapp:100000000000001`)).toBe(1);
+      // The window's only permit is gone: the next permit, and a send that takes its own, are refused before anything leaves.
+      await expect(client.takePermit()).rejects.toMatchObject({ code: 'OUTBOUND_RATE_LIMIT' });
+      await expect(client.sendText({ to: '15550001234', body: 'hello' })).rejects.toMatchObject({ code: 'OUTBOUND_RATE_LIMIT' });
+      expect(await sandbox.requests({ provider: 'whatsapp' })).toHaveLength(1);
     } finally {
       await sandbox.close();
     }

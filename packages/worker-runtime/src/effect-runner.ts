@@ -38,7 +38,14 @@ export interface EffectPerformer {
   mode: 'idempotent' | 'intent';
   /** Checked just before the call; a reason skips the effect (e.g. the payment has since succeeded). */
   precondition?(effect: EffectRow, ctx: EffectContext): Promise<string | null>;
-  perform(effect: EffectRow, ctx: EffectContext): Promise<EffectOutcome>;
+  /**
+   * Intent mode: everything that may wait or read before the call (the shared outbound limit's
+   * permit, which form of the message to send), run BEFORE the intent is committed, so that the
+   * gap between "intent committed" and "request sent" — the only gap a crash can leave an unknown
+   * outcome in — holds no round trip. Its result is handed to `perform`.
+   */
+  prepare?(effect: EffectRow, ctx: EffectContext): Promise<unknown>;
+  perform(effect: EffectRow, ctx: EffectContext, prepared?: unknown): Promise<EffectOutcome>;
   /** Intent mode: what the provider told us about an earlier attempt, if anything. */
   reconcile?(effect: EffectRow, ctx: EffectContext): Promise<EffectOutcome | null>;
   /** Runs after the outcome is recorded (e.g. remember the sent message for status webhooks). */
@@ -101,6 +108,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     return;
   }
 
+  const prepared = effect.status === 'sending' ? undefined : await performer.prepare?.(effect, ctx);
   if (effect.status === 'sending' || !(await markEffectSending(db, effectId))) {
     const found = await performer.reconcile?.(effect, ctx);
     if (found) {
@@ -112,11 +120,13 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     const since = current.sentAt ? now() - current.sentAt.getTime() : 0;
     if (since >= opts.parkAfterMs) {
       // Parked and flagged for a person atomically: a crash between the two would leave a parked effect nobody is told about.
-      await transaction(db, async (tx) => {
-        await markEffectParked(tx, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`);
+      // Only a park that happened is flagged: a status webhook may have settled the effect meanwhile.
+      const parked = await transaction(db, async (tx) => {
+        if (!(await markEffectParked(tx, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`))) return false;
         await raiseAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: effectId, eventId: effect.eventId, summary: `${effect.kind} ${effect.businessKey}: the send may or may not have happened; confirm or resend it` });
+        return true;
       });
-      logger.warn('effect parked for a person: outcome unknown', { effectId, kind: effect.kind });
+      if (parked) logger.warn('effect parked for a person: outcome unknown', { effectId, kind: effect.kind });
       return;
     }
     throw new RetryableError(`effect ${effectId} (${effect.kind}) was sent before but its outcome is unknown; waiting for the provider's status before deciding`, 'EFFECT_OUTCOME_UNKNOWN');
@@ -124,7 +134,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
 
   let outcome: EffectOutcome;
   try {
-    outcome = await performer.perform(effect, ctx);
+    outcome = await performer.perform(effect, ctx, prepared);
   } catch (err) {
     // An answer means the provider refused the request, and a local refusal means it never left:
     // nothing went out, so it may be tried again. No answer (timeout, reset) leaves the intent in

@@ -4,6 +4,11 @@ import type { MessageSendRequest, OutboundClients } from '@switchyard/workflows'
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
+interface Prepared {
+  /** Inside the 24-hour window with a text to send: free-form text instead of the template. */
+  asText: boolean;
+}
+
 /**
  * Sends a customer message (WhatsApp Cloud template or text, or Twilio). Meta and Twilio cannot
  * deduplicate, so this is an intent effect: the intent is committed before the call and our
@@ -27,19 +32,30 @@ export function messageSendPerformer(clients: OutboundClients, now: () => number
       }
       return null;
     },
-    async perform(effect, { db }) {
+    // Before the intent is committed: the number's outbound permit and the choice of text or template.
+    async prepare(effect, { db }): Promise<Prepared> {
       const r = effect.request as unknown as MessageSendRequest;
+      if (r.channel === 'twilio') {
+        await clients.twilio(r.connection).takePermit();
+        return { asText: false };
+      }
       const asText = await withinWindow(db, r, now);
+      await clients.whatsapp(r.connection).takePermit();
+      return { asText };
+    },
+    async perform(effect, _ctx, prepared) {
+      const r = effect.request as unknown as MessageSendRequest;
+      const { asText } = prepared as Prepared;
       let outcome: EffectOutcome;
       if (r.channel === 'twilio') {
         const body = r.text ?? `${r.template.name}: ${r.template.parameters.join(' ')}`;
-        const out = await clients.twilio(r.connection).sendMessage({ to: `whatsapp:+${r.to}`, body });
+        const out = await clients.twilio(r.connection).sendMessage({ to: `whatsapp:+${r.to}`, body, permitTaken: true });
         outcome = { providerRef: out.sid, response: { sid: out.sid, status: out.status } };
       } else {
         const client = clients.whatsapp(r.connection);
         const out = asText
-          ? await client.sendText({ to: r.to, body: r.text!, bizOpaqueCallbackData: effect.id })
-          : await client.sendTemplate({ to: r.to, name: r.template.name, language: r.template.language, parameters: r.template.parameters, bizOpaqueCallbackData: effect.id });
+          ? await client.sendText({ to: r.to, body: r.text!, bizOpaqueCallbackData: effect.id, permitTaken: true })
+          : await client.sendTemplate({ to: r.to, name: r.template.name, language: r.template.language, parameters: r.template.parameters, bizOpaqueCallbackData: effect.id, permitTaken: true });
         outcome = { providerRef: out.messageId, response: { messageId: out.messageId, sentAs: asText ? 'text' : 'template' } };
       }
       return outcome;

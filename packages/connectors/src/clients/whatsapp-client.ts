@@ -1,5 +1,5 @@
 import { outboundLimit, type ClientOptions } from '../client-options';
-import { createProviderHttp } from '../provider-http';
+import { createProviderHttp, permitConfig } from '../provider-http';
 import { unexpectedResponse } from '../unexpected-response';
 
 export interface WhatsappConfig {
@@ -19,17 +19,22 @@ export interface WhatsappTemplateMessage {
   parameters: string[];
   /** Echoed back by Meta in every status webhook of this message (max 512 chars). */
   bizOpaqueCallbackData?: string;
+  /** The caller already took this send's outbound permit (`takePermit`). */
+  permitTaken?: boolean;
 }
 
 export interface WhatsappTextMessage {
   to: string;
   body: string;
   bizOpaqueCallbackData?: string;
+  permitTaken?: boolean;
 }
 
 export interface WhatsappClient {
   sendTemplate(message: WhatsappTemplateMessage): Promise<{ messageId: string }>;
   sendText(message: WhatsappTextMessage): Promise<{ messageId: string }>;
+  /** Takes one permit of the number's outbound limit now, for a send made later with `permitTaken`. */
+  takePermit(): Promise<void>;
 }
 
 /** Meta's default throughput: 80 messages per second per business phone number. */
@@ -47,21 +52,21 @@ export function createWhatsappClient(config: WhatsappConfig, options: ClientOpti
   });
   const path = `/${encodeURIComponent(version)}/${encodeURIComponent(config.phoneNumberId)}/messages`;
 
-  async function send(to: string, content: Record<string, unknown>, bizOpaqueCallbackData?: string): Promise<{ messageId: string }> {
+  async function send(to: string, content: Record<string, unknown>, bizOpaqueCallbackData: string | undefined, permitTaken: boolean | undefined): Promise<{ messageId: string }> {
     const { data } = await http.post<{ messages?: Array<{ id?: string }> }>(path, {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       to,
       ...content,
       ...(bizOpaqueCallbackData !== undefined ? { biz_opaque_callback_data: bizOpaqueCallbackData } : {}),
-    });
+    }, permitConfig(permitTaken));
     const messageId = data?.messages?.[0]?.id;
     if (!messageId) throw unexpectedResponse('whatsapp', 'messages[0].id');
     return { messageId };
   }
 
   return {
-    sendTemplate: ({ to, name, language, parameters, bizOpaqueCallbackData }) =>
+    sendTemplate: ({ to, name, language, parameters, bizOpaqueCallbackData, permitTaken }) =>
       send(
         to,
         {
@@ -73,7 +78,9 @@ export function createWhatsappClient(config: WhatsappConfig, options: ClientOpti
           },
         },
         bizOpaqueCallbackData,
+        permitTaken,
       ),
-    sendText: ({ to, body, bizOpaqueCallbackData }) => send(to, { type: 'text', text: { preview_url: false, body } }, bizOpaqueCallbackData),
+    sendText: ({ to, body, bizOpaqueCallbackData, permitTaken }) => send(to, { type: 'text', text: { preview_url: false, body } }, bizOpaqueCallbackData, permitTaken),
+    takePermit: () => http.takePermit(),
   };
 }

@@ -130,8 +130,9 @@ export async function markEffectSkipped(db: Sql, id: string, reason: string): Pr
   await db.$executeRawUnsafe(`UPDATE effects SET status = 'skipped', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'sending', 'failed')`, id, reason.slice(0, 2000));
 }
 
-export async function markEffectParked(db: Sql, id: string, reason: string): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE effects SET status = 'parked', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`, id, reason.slice(0, 2000));
+/** sending → parked; false when the effect was settled meanwhile (e.g. by its status webhook). */
+export async function markEffectParked(db: Sql, id: string, reason: string): Promise<boolean> {
+  return 1 === await db.$executeRawUnsafe(`UPDATE effects SET status = 'parked', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`, id, reason.slice(0, 2000));
 }
 
 export async function markEffectFailed(db: Sql, id: string, error: string): Promise<void> {
