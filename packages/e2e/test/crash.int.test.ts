@@ -1,6 +1,9 @@
 import { Queue, createRedis, registry, type Redis } from '@switchyard/queues';
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES, type Subject } from '@switchyard/sandbox';
-import { eventually } from '@switchyard/testing';
+import { createLogger } from '@switchyard/logger';
+import { captureLogs, eventually, listen } from '@switchyard/testing';
+// The ops console is an app, not a library the e2e package depends on: start it from its source.
+import { createServer as createOps } from '@switchyard/ops';
 import { ChildWorker, withChildLogs, writeSettingsFile } from './support/child-workers';
 import { startFleet, type Fleet } from './support/fleet';
 
@@ -8,6 +11,7 @@ const EVENTS = 500;
 const KILLS = 20;
 // Receipts only: no CRM, no team alerts, so every outbound call is a WhatsApp send.
 const SETTINGS = { crm: undefined, team: { notifications: [] } };
+const OPS_TOKEN = 'e2e-ops-token-crash-0123456789abcdef';
 
 type WhatsappState = { whatsapp: { messages: { to: string; statuses: string[] }[]; statusWebhooks: { status: number | null }[] } };
 type Send = { to: string; biz_opaque_callback_data?: string };
@@ -202,11 +206,65 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     const killedInFlight = new Set(kills.flatMap((k) => k.sendsInFlight));
     expect(reconciled.filter((e) => killedInFlight.has(e.id)).length).toBeGreaterThan(0);
 
+    // The person's part. A parked send is one whose worker died between committing the intent and
+    // the request leaving: no status webhook can ever settle it. An operator lists the parked sends
+    // in the ops console, checks with the provider (here its request log stands for WhatsApp
+    // Manager or the customer: nothing arrived) and resolves each one `resend` with a reason. The
+    // re-driven effect sends once; after that every receipt has gone out exactly once.
+    const resolvedAt = Date.now();
+    if (parked.length > 0) {
+      const { stream } = captureLogs();
+      const ops = await listen(createOps({ db: fleet.db, redis, prefix: fleet.prefix, token: OPS_TOKEN, logger: createLogger({ service: 'ops-e2e', level: 'warn', stream }) }));
+      const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+        const res = await fetch(`${ops.url}${path}`, { method, headers: { authorization: `Bearer ${OPS_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        return { status: res.status, body: (await res.json()) as { items?: { id: string }[]; jobId?: string } };
+      };
+      try {
+        const listed = await api('GET', '/api/effects?status=parked&limit=200');
+        expect(listed.status).toBe(200);
+        expect((listed.body.items ?? []).map((e) => e.id).sort()).toEqual(parked.map((e) => e.id).sort());
+        for (const e of parked) {
+          expect(sendsByEffect.get(e.id) ?? 0).toBe(0);
+          const res = await api('POST', `/api/effects/${e.id}/resolve`, { outcome: 'resend', reason: 'crash test: the provider has no such message' });
+          expect([e.id, res.status]).toEqual([e.id, 200]);
+        }
+        await withChildLogs([whatsapp, payments], async () => {
+          await eventually(
+            async () => {
+              const { statusWebhooks, messages } = ((await fleet.sandboxState()) as WhatsappState).whatsapp;
+              if (messages.length < EVENTS || statusWebhooks.length < 3 * messages.length) {
+                const rows = await fleet.db.$queryRawUnsafe(`SELECT status::text, attempts, last_error FROM effects WHERE id = ANY($1::uuid[])`, parked.map((e) => e.id));
+                throw new Error(`${messages.length} messages, ${statusWebhooks.length} status webhooks; the resent effects: ${JSON.stringify(rows)}; whatsapp queue ${JSON.stringify(await queues.whatsapp.getJobCounts())}`);
+              }
+              return true;
+            },
+            30_000,
+            100,
+            'the resent receipts and their status webhooks',
+          );
+          await fleet.settled(60_000);
+        });
+      } finally {
+        await ops.close();
+      }
+    }
+    const finalEffects = await fleet.db.$queryRawUnsafe<{ id: string; status: string; attempts: number }[]>(`SELECT id::text, status::text, attempts FROM effects`);
+    const finalSends = (await fleet.sandboxRequests({ provider: 'whatsapp', pathIncludes: '/messages' })).map((r) => r.body as Send);
+    const finalByEffect = new Map<string, number>();
+    for (const s of finalSends) finalByEffect.set(s.biz_opaque_callback_data ?? '', (finalByEffect.get(s.biz_opaque_callback_data ?? '') ?? 0) + 1);
+    expect(finalEffects.filter((e) => e.status !== 'done')).toEqual([]);
+    for (const e of finalEffects) expect([e.id, finalByEffect.get(e.id) ?? 0]).toEqual([e.id, 1]);
+    expect(finalSends).toHaveLength(EVENTS);
+    expect(new Set(finalSends.map((s) => s.to)).size).toBe(EVENTS);
+    const stillOpen = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM attention_items WHERE kind = 'effect_outcome_unknown' AND resolved_at IS NULL`);
+    expect(stillOpen[0]!.n).toBe(0);
+
     console.log(
       [
         `crash: ${EVENTS} events, ${kills.length} SIGKILLs (${kills.filter((k) => k.target === 'whatsapp').length} whatsapp, ${kills.filter((k) => k.target === 'payments').length} payments) in ${(duration / 1000).toFixed(1)} s (kill rounds ${((loopDone - started) / 1000).toFixed(1)} s of which waiting for restarts ${(waitedForRestartMs / 1000).toFixed(1)} s, settling ${((started + duration - loopDone) / 1000).toFixed(1)} s)`,
         `  at kill time: ${kills.reduce((n, k) => n + k.activeJobs, 0)} active jobs in all, ${killedInFlight.size} sends claimed and in flight`,
         `  afterwards: ${sends.length} WhatsApp sends for ${people.length} customers, ${reconciled.length} sends reconciled from status webhooks (${reconciled.filter((e) => e.response?.reconciledFrom).length} by the webhook, ${reconciled.filter((e) => e.response?.reconciled).length} by the re-run job), ${parked.length} parked (intent committed, never sent), ${rerunEvents[0]!.n} events processed more than once`,
+        `  then: ${parked.length} parked sends resolved "resend" in the ops console and sent once (${((Date.now() - resolvedAt) / 1000).toFixed(1)} s); ${finalSends.length} sends for ${EVENTS} effects, each exactly once`,
       ].join('\n'),
     );
   }, 150_000);

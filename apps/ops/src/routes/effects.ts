@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { closeAttention, countAuditEntries, insertAuditEntry, listEffectsByStatus, opsEffectStatuses, resolveParkedEffect, transaction, type PrismaClient } from '@switchyard/db';
+import { closeAttention, countAuditEntries, insertAuditEntry, listEffectsByStatus, markOutboxDispatched, opsEffectStatuses, resolveParkedEffect, transaction, type PrismaClient } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
-import { effectJobId, jobOptions, lookupJob, performEffectJob } from '@switchyard/queues';
+import { effectJobId, jobOptions, lookupJob, performEffectJob, type QueueName } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
 import { isUuid } from '../events/event-cursor';
 import { OpsQueues } from '../queues/ops-queues';
@@ -53,8 +53,11 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
       return;
     }
     try {
-      // The status change, its audit entry and (for resend) the job stand or fall together: the
-      // job is added last inside the transaction, so a Redis failure rolls the change back.
+      // The status change, its audit entry and (for resend) the job stand or fall together: the job
+      // is an outbox entry in the same transaction, added to Redis right after the commit (or by a
+      // worker's relay if Redis refuses now). A job added inside the transaction could run before
+      // the commit, find the effect still parked and do nothing.
+      let dispatch: { queueName: QueueName; jobName: string; jobId: string; entryId: bigint } | undefined;
       const result = await transaction(db, async (tx) => {
         const outcome = await resolveParkedEffect(tx, id, body.outcome);
         if (!outcome.ok) return outcome;
@@ -70,12 +73,21 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
           while (await queue.getJob(`${effectJobId(effect.queue, id)}.resend${n}`)) n += 1;
           jobId = `${effectJobId(effect.queue, id)}.resend${n}`;
           await insertAuditEntry(tx, { actor, action: EFFECT_RESOLVE_ACTION, target: id, reason: body.reason, details: { outcome: body.outcome, kind: effect.kind, queue: effect.queue, jobId, resendOf: id } });
-          await queue.add(jobName, { effectId: id }, jobOptions(lookupJob(effect.queue, jobName), jobId));
+          const entry = await tx.outboxEntry.create({ data: { eventId: effect.eventId, queue: effect.queue, jobName, jobId, data: { effectId: id } } });
+          dispatch = { queueName: effect.queue, jobName, jobId, entryId: entry.id };
         } else {
           await insertAuditEntry(tx, { actor, action: EFFECT_RESOLVE_ACTION, target: id, reason: body.reason, details: { outcome: body.outcome, kind: effect.kind, queue: effect.queue } });
         }
         return { ok: true as const, row: effect, jobId };
       });
+      if (result.ok && dispatch) {
+        const d = dispatch;
+        await queues
+          .get(d.queueName)
+          .add(d.jobName, { effectId: id }, jobOptions(lookupJob(d.queueName, d.jobName), d.jobId))
+          .then(() => markOutboxDispatched(db, [d.entryId]))
+          .catch(() => undefined);
+      }
       if (!result.ok) {
         if (result.reason === 'not_found') res.status(404).json({ error: 'not_found', message: `no effect with id "${id}"` });
         else res.status(409).json({ error: 'not_parked', message: `effect "${id}" is ${result.current ?? 'not parked'}; only parked effects are resolved here` });
