@@ -5,7 +5,10 @@
 //   ceiling: addBulk N jobs → bare BullMQ no-op worker, concurrency 50
 // Options: --events N (default 20000), --concurrency C (webhook sender, default 50),
 //          --worker-concurrency W (per worker, Switchyard and naive alike; default 8, Switchyard's default),
-//          --replicas R (processes per Switchyard payments and whatsapp worker; default 1),
+//          --replicas R[,R2...] (processes per Switchyard payments and whatsapp worker; default 1;
+//                     a list runs Switchyard once per value and prints the throughput ratios),
+//          --provider-latency MS (the sandbox answers every WhatsApp send MS later, in every run;
+//                     default 0: a real provider's latency is what makes replicas pay off),
 //          --only switchyard|naive|ceiling (repeatable; default all three).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,18 +23,26 @@ import { killAllNow, startChild, stopAll, stopChild, waitForHttp, type Child } f
 import { sendAll, type SignedRequest } from './pipeline/load';
 
 // ── options ─────────────────────────────────────────────────────────────────────────────────
-function option(name: string, fallback: number): number {
+function option(name: string, fallback: number, zeroAllowed = false): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer`);
+  if (!Number.isInteger(value) || value < (zeroAllowed ? 0 : 1)) throw new Error(`--${name} needs a ${zeroAllowed ? 'non-negative' : 'positive'} integer`);
   return value;
+}
+function listOption(name: string, fallback: number[]): number[] {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const values = String(process.argv[i + 1]).split(',').map(Number);
+  if (values.some((v) => !Number.isInteger(v) || v <= 0)) throw new Error(`--${name} needs positive integers separated by commas`);
+  return values;
 }
 const N = option('events', 20_000);
 const C = option('concurrency', 50);
 const W = option('worker-concurrency', 8);
-/** Processes per Switchyard worker app (payments and whatsapp; crm stays at one, it has no work here). */
-const R = option('replicas', 1);
+/** Processes per Switchyard worker app (payments and whatsapp; crm stays at one, it has no work here), one run per value. */
+const REPLICAS = listOption('replicas', [1]);
+const PROVIDER_LATENCY_MS = option('provider-latency', 0, true);
 const only = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--only' ? [a] : []));
 const runs = (name: string) => only.length === 0 || only.includes(name);
 
@@ -178,6 +189,18 @@ async function sandboxReset(sandboxUrl: string): Promise<void> {
   await (await fetch(`${sandboxUrl}/__sandbox/reset`, { method: 'POST' })).arrayBuffer();
 }
 
+/** `--provider-latency`: every WhatsApp send is answered that much later, for every run alike. */
+async function sandboxLatency(sandboxUrl: string): Promise<void> {
+  await (await fetch(`${sandboxUrl}/__sandbox/faults`, { method: 'DELETE' })).arrayBuffer();
+  if (PROVIDER_LATENCY_MS === 0) return;
+  const res = await fetch(`${sandboxUrl}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ provider: 'whatsapp', path: '/**/messages', type: 'latency', latencyMs: PROVIDER_LATENCY_MS }),
+  });
+  if (res.status !== 201) throw new Error(`the sandbox refused the latency fault: ${res.status} ${await res.text()}`);
+}
+
 // ── the three runs ──────────────────────────────────────────────────────────────────────────
 async function runCeiling(redis: Redis): Promise<Figures> {
   const qPrefix = `${prefix}-ceiling`;
@@ -285,7 +308,7 @@ consent:
 `;
 }
 
-async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedRequest[], sandboxUrl: string, receiverPort: number): Promise<Figures> {
+async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedRequest[], sandboxUrl: string, receiverPort: number, R: number): Promise<Figures> {
   const configFile = path.join(tmp, 'switchyard.yaml');
   writeFileSync(configFile, settingsYaml(sandboxUrl));
   const common = { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' };
@@ -334,7 +357,7 @@ async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedReque
   const c = Object.fromEntries(Object.entries(check ?? {}).map(([k, v]) => [k, num(v)]));
   const wallMs = num(s?.last) - sent.startedAt;
   return {
-    name: `switchyard: receiver → payments → whatsapp workers${R > 1 ? ` (×${R} replicas)` : ''}`,
+    name: `switchyard: receiver → payments → whatsapp workers (×${R} replica${R > 1 ? 's' : ''})`,
     throughput: (N * 1000) / wallMs,
     wallMs,
     p50: num(s?.p50),
@@ -416,16 +439,26 @@ async function main(): Promise<void> {
   }
   if (runs('naive')) {
     console.log('running the naive pipeline…');
+    await sandboxLatency(sandboxUrl);
     results.push(await runNaive(db, redis, events, sandboxUrl));
     await sandboxReset(sandboxUrl);
   }
   if (runs('switchyard')) {
-    console.log('running Switchyard…');
-    results.push(await runSwitchyard(db, redis, events, sandboxUrl, receiverPort));
+    for (const [i, R] of REPLICAS.entries()) {
+      if (i > 0) {
+        // The same signed webhooks again: start from empty tables and queues, or all would be duplicates.
+        await db.$executeRawUnsafe(`TRUNCATE inbound_events, outbox_entries, effects, payments, messages, contacts, attention_items CASCADE`);
+        await deletePrefix(redis, prefix.slice(0, -1));
+        await sandboxReset(sandboxUrl);
+      }
+      console.log(`running Switchyard (${R} replica${R > 1 ? 's' : ''} of each worker)…`);
+      await sandboxLatency(sandboxUrl);
+      results.push(await runSwitchyard(db, redis, events, sandboxUrl, receiverPort, R));
+    }
   }
   await stopChild(sandbox);
 
-  console.log(`\npipeline bench: ${N} events, sender concurrency ${C}, worker concurrency ${W}, ${os.cpus().length}-core machine, Redis maxmemory-policy ${policy[1]}\n`);
+  console.log(`\npipeline bench: ${N} events, sender concurrency ${C}, worker concurrency ${W}, provider latency ${PROVIDER_LATENCY_MS} ms, ${os.cpus().length}-core machine, Redis maxmemory-policy ${policy[1]}\n`);
   console.table(
     results.map((f) => ({
       run: f.name,
@@ -463,6 +496,8 @@ async function main(): Promise<void> {
   }
   if (sy && ceiling) console.log(`throughput ratio switchyard / ceiling: ${(sy.throughput / ceiling.throughput).toFixed(2)}x`);
   if (naive && ceiling) console.log(`throughput ratio naive / ceiling:      ${(naive.throughput / ceiling.throughput).toFixed(2)}x`);
+  const scaled = results.filter((f) => f.name.startsWith('switchyard'));
+  for (const f of scaled.slice(1)) console.log(`throughput ratio ${f.name.replace(/^.*\(/, '(')} / first Switchyard run: ${(f.throughput / scaled[0]!.throughput).toFixed(2)}x`);
 }
 
 main()
