@@ -48,8 +48,11 @@ export interface EffectPerformer {
   perform(effect: EffectRow, ctx: EffectContext, prepared?: unknown): Promise<EffectOutcome>;
   /** Intent mode: what the provider told us about an earlier attempt, if anything. */
   reconcile?(effect: EffectRow, ctx: EffectContext): Promise<EffectOutcome | null>;
-  /** Runs after the outcome is recorded (e.g. remember the sent message for status webhooks). */
-  after?(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext): Promise<void>;
+  /**
+   * Records the outcome instead of the runner's markEffectDone, for a performer that records more
+   * with it in the same statement (the sent message, for status webhooks). Must mark the effect done.
+   */
+  settle?(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext): Promise<void>;
 }
 
 export type Performers = Record<string, EffectPerformer>;
@@ -146,7 +149,6 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
 }
 
 async function settle(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext, performer: EffectPerformer): Promise<void> {
-  // Independent writes, so both go at once (one round trip of waiting instead of two or three). A
-  // crash between them is covered either way: a recorded message reconciles a `sending` effect.
-  await Promise.all([markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null), performer.after?.(effect, outcome, ctx)]);
+  if (performer.settle) await performer.settle(effect, outcome, ctx);
+  else await markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null);
 }

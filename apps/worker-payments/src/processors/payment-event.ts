@@ -1,5 +1,5 @@
 import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalOf, type PaymentFact } from '@switchyard/domain';
-import { lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, transaction, type Sql } from '@switchyard/db';
+import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, transaction, type Sql } from '@switchyard/db';
 import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planPaymentEffects, type SettingsHolder } from '@switchyard/workflows';
@@ -15,10 +15,27 @@ type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'paymen
  *
  * The transaction is a plain pg one on the worker's pool (a Prisma interactive transaction costs
  * several times the CPU). A dispute also raises an attention item in the same transaction.
+ *
+ * Most payments are new when their first event arrives: that case is tried first as ONE statement
+ * that creates the payment only if it does not exist (createPaymentWithEffects), with the same
+ * fold and plan the locked path would make from no facts. If the payment exists, nothing was
+ * written and the locked path runs.
  */
 export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const key = paymentKey(event);
   const dispute = event.type === 'payment.disputed';
+  const jobOf = (queue: string, effectId: string) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) });
+  if (!dispute && ctx.pool) {
+    const facts = addPaymentFact([], paymentFactOf(event))!;
+    const state = foldPayment(facts);
+    const plans = planPaymentEffects({ event, paymentKey: key, state, version: 1, settings: settings.current() });
+    const planned = await createPaymentWithEffects(ctx.db, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId }, facts, state, ctx.eventId, plans, jobOf);
+    if (planned) {
+      ctx.eventProcessed?.();
+      ctx.logger.info('payment created', { paymentKey: key, type: event.type, status: state.status, version: 1, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
+      return;
+    }
+  }
   const apply = async (tx: Sql): Promise<boolean> => {
     const row = await lockPayment(tx, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId });
     const facts = addPaymentFact(row.facts as PaymentFact[], paymentFactOf(event));
@@ -32,7 +49,7 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
     // Saved with its effects in one statement; the row is locked, so this save makes version + 1.
     const version = row.version + 1;
     const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current() });
-    const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, (queue, effectId) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) }));
+    const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, jobOf);
     if (dispute)
       await raiseAttention(tx, { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
     ctx.eventProcessed?.();

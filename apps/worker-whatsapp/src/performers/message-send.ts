@@ -1,4 +1,4 @@
-import { findContact, findPayment, recordSentMessage, type EffectRow } from '@switchyard/db';
+import { findContact, findPayment, markEffectDone, markEffectDoneWithMessage, type EffectRow } from '@switchyard/db';
 import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
 import type { MessageSendRequest, OutboundClients } from '@switchyard/workflows';
 
@@ -64,10 +64,11 @@ export function messageSendPerformer(clients: OutboundClients, now: () => number
       const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM messages WHERE effect_id = $1::uuid LIMIT 1`, effect.id);
       return rows[0] ? { providerRef: rows[0].id, response: { reconciled: true } } : null;
     },
-    async after(effect, outcome, { db }) {
+    async settle(effect, outcome, { db }) {
       const r = effect.request as unknown as MessageSendRequest;
-      // An upsert that keeps what a status webhook may already have written.
-      if (outcome.providerRef) await recordSentMessage(db, { id: outcome.providerRef, channel: r.channel, recipient: r.to, effectId: effect.id });
+      // The message is an upsert that keeps what a status webhook may already have written.
+      if (outcome.providerRef) await markEffectDoneWithMessage(db, effect.id, outcome.response ?? null, { id: outcome.providerRef, channel: r.channel, recipient: r.to });
+      else await markEffectDone(db, effect.id, null, outcome.response ?? null);
     },
   };
 }

@@ -73,10 +73,14 @@ export function effectRows(plans: EffectPlan[], jobOf: (queue: string, effectId:
   });
 }
 
-/** The part of planEffects' statement after `input` (the rows): insert new effects and their outbox jobs. */
-export const PLAN_EFFECTS_CTES = (inputParam: string, eventParam: string) => `input AS (
+/**
+ * The part of planEffects' statement after `input` (the rows): insert new effects and their outbox
+ * jobs. With `guard`, a SQL condition, nothing is planned unless it holds.
+ */
+export const PLAN_EFFECTS_CTES = (inputParam: string, eventParam: string, guard?: string) => `input AS (
        SELECT * FROM jsonb_to_recordset(${inputParam}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
-         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
+         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)${guard ? `
+       WHERE ${guard}` : ''}
      ), ins AS (
        INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
        SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${eventParam}::uuid FROM input

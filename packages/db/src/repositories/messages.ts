@@ -12,15 +12,24 @@ export interface MessageRow {
   version: number;
 }
 
-/** Records a message we just sent (status `queued` until the provider's status webhooks arrive). */
-export async function recordSentMessage(db: Sql, m: { id: string; channel: string; recipient: string; effectId: string }): Promise<void> {
+/**
+ * A send's outcome in one statement: the effect done with the provider's message id, and the
+ * message recorded (an upsert that keeps what a status webhook may already have written) so its
+ * status webhooks find the effect.
+ */
+export async function markEffectDoneWithMessage(db: Sql, effectId: string, response: unknown, m: { id: string; channel: string; recipient: string }): Promise<void> {
   await db.$executeRawUnsafe(
-    `INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES ($1, $2, $3, 'queued', $4::uuid)
+    `WITH done AS (
+       UPDATE effects SET status = 'done', provider_ref = $2, response = $3::jsonb, done_at = now(), last_error = NULL, updated_at = now()
+       WHERE id = $1::uuid AND status IN ('pending', 'sending', 'parked', 'failed') RETURNING id
+     )
+     INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES ($2, $4, $5, 'queued', $1::uuid)
      ON CONFLICT (id) DO UPDATE SET effect_id = coalesce(messages.effect_id, excluded.effect_id), recipient = coalesce(messages.recipient, excluded.recipient)`,
+    effectId,
     m.id,
+    JSON.stringify(response ?? null),
     m.channel,
     m.recipient,
-    m.effectId,
   );
 }
 

@@ -80,6 +80,48 @@ export async function savePaymentWithEffects(
   return rows.flatMap((r) => (r.id ? [{ id: r.id, kind: r.kind!, businessKey: r.business_key!, inserted: !!r.inserted }] : []));
 }
 
+/**
+ * The first event of a payment, in ONE autocommit statement: creates the payment at version 1 with
+ * its state, tags the event and marks it processed, and plans the effects with their outbox jobs —
+ * all only if the payment did not exist. Returns null when it did (nothing was written): the caller
+ * then applies the event under the row lock (lockPayment + savePaymentWithEffects). A concurrent
+ * creator makes this wait for its commit and then return null, so the two never both win.
+ */
+export async function createPaymentWithEffects(
+  db: Sql,
+  key: string,
+  ids: { provider: string; connection: string; paymentId: string },
+  facts: PaymentFact[],
+  state: PaymentState,
+  eventId: string,
+  plans: EffectPlan[],
+  jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string },
+): Promise<PlannedEffect[] | null> {
+  const rows = await db.$queryRawUnsafe<{ created: boolean; id: string | null; kind: string | null; business_key: string | null; inserted: boolean | null }[]>(
+    `WITH pay AS (
+       INSERT INTO payments (key, facts, status, amount, currency, order_id, refunded_amount, disputed, customer, last_occurred_at, provider, connection, payment_id, version)
+       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::timestamptz, $12, $13, $14, 1)
+       ON CONFLICT (key) DO NOTHING RETURNING version
+     ), ev AS (
+       UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
+         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+       WHERE id = $11::uuid AND EXISTS (SELECT 1 FROM pay) RETURNING id
+     ), ${PLAN_EFFECTS_CTES('$15', '$11', 'EXISTS (SELECT 1 FROM pay)')}
+     SELECT EXISTS (SELECT 1 FROM pay) AS created, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n, (SELECT count(*) FROM ev) AS e
+     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
+    key,
+    ...stateValues(facts, state),
+    eventId,
+    ids.provider,
+    ids.connection,
+    ids.paymentId,
+    JSON.stringify(effectRows(plans, jobOf)),
+  );
+  if (!rows[0]?.created) return null;
+  return rows.flatMap((r) => (r.id ? [{ id: r.id, kind: r.kind!, businessKey: r.business_key!, inserted: !!r.inserted }] : []));
+}
+
 export async function findPayment(db: Sql, key: string): Promise<(PaymentRow & { amount: number | null; currency: string | null; refundedAmount: number; disputed: boolean; orderId: string | null }) | null> {
   const rows = await db.$queryRawUnsafe<(PaymentRow & { amount: number | null; currency: string | null; refundedAmount: number; disputed: boolean; orderId: string | null })[]>(
     `SELECT key, provider, connection, payment_id AS "paymentId", status, facts, version, amount, currency, refunded_amount AS "refundedAmount", disputed, order_id AS "orderId"
