@@ -23,11 +23,18 @@ export async function claimPendingOutbox(db: Sql, limit: number): Promise<Pendin
 /**
  * BEGIN and claimPendingOutbox in one round trip (a simple-protocol query: no parameters, the
  * limit is an integer written into the text), on a client the caller holds for the transaction.
+ *
+ * The claim is a plain index scan (bitmap scans off for this transaction): every dispatched entry
+ * leaves a dead `dispatched_at IS NULL` index entry behind until autovacuum runs, and a bitmap
+ * scan visits them all on every claim (measured: 4.8 ms per claim after 40,000 entries), while a
+ * plain index scan marks them dead once and skips them afterwards (0.4 ms).
  */
 export async function beginAndClaimPendingOutbox(client: PoolClient, limit: number): Promise<PendingOutboxEntry[]> {
   if (!Number.isSafeInteger(limit) || limit <= 0) throw new Error(`invalid outbox batch size ${limit}`);
-  const results = (await client.query(`BEGIN; SELECT id::text, event_id, queue, job_name, job_id, data FROM outbox_entries WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`)) as unknown as { rows: { id: string; event_id: string | null; queue: string; job_name: string; job_id: string; data: unknown }[] }[];
-  return (results[1]?.rows ?? []).map((r) => ({ id: BigInt(r.id), eventId: r.event_id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, data: r.data }));
+  const results = (await client.query(
+    `BEGIN; SET LOCAL enable_bitmapscan = off; SELECT id::text, event_id, queue, job_name, job_id, data FROM outbox_entries WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  )) as unknown as { rows: { id: string; event_id: string | null; queue: string; job_name: string; job_id: string; data: unknown }[] }[];
+  return (results[2]?.rows ?? []).map((r) => ({ id: BigInt(r.id), eventId: r.event_id, queue: r.queue, jobName: r.job_name, jobId: r.job_id, data: r.data }));
 }
 
 /** markOutboxDispatchedAndEventsQueued and COMMIT in one round trip (ids are integers written into the text). */
