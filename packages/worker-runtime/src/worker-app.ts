@@ -65,6 +65,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   collectDefaultMetrics({ register: metrics });
   const completed = new Counter({ name: 'switchyard_jobs_completed_total', help: 'Jobs completed', labelNames: ['queue', 'job'], registers: [metrics] });
   const failed = new Counter({ name: 'switchyard_jobs_failed_total', help: 'Job attempts that failed', labelNames: ['queue', 'job'], registers: [metrics] });
+  const stalled = new Counter({ name: 'switchyard_jobs_stalled_total', help: 'Jobs this replica found stalled (their worker died or was starved past its lock) and put back to run again', labelNames: ['queue'], registers: [metrics] });
   const dlq = new Queue(registry[opts.queue].deadLetterQueue, { connection: redis, prefix: env.QUEUE_PREFIX, skipWaitingForReady: true });
   dlq.on('error', () => undefined);
   new Gauge({
@@ -78,6 +79,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   });
   runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
   runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
+  runtime.worker.on('stalled', () => stalled.inc({ queue: opts.queue }));
 
   const app = express();
   app.get('/healthz', (_req, res) => {
