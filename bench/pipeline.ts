@@ -20,7 +20,7 @@ import { applyMigrations, createDb, dropDatabase, ensureDatabase, type PrismaCli
 import { buildWebhook, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '../apps/sandbox/src/index';
 import { freePort } from './lib/processes';
 import { killAllNow, startChild, stopAll, stopChild, waitForHttp, type Child } from './pipeline/children';
-import { sendAll, type SignedRequest } from './pipeline/load';
+import { sendAll, type SendResult, type SignedRequest } from './pipeline/load';
 
 // ── options ─────────────────────────────────────────────────────────────────────────────────
 function option(name: string, fallback: number, zeroAllowed = false): number {
@@ -201,6 +201,39 @@ async function sandboxLatency(sandboxUrl: string): Promise<void> {
   if (res.status !== 201) throw new Error(`the sandbox refused the latency fault: ${res.status} ${await res.text()}`);
 }
 
+/** What both pipeline runs measured, as one row of figures. */
+interface Measured {
+  /** Receipt → done percentiles (ms) and the last done time (epoch ms). */
+  latency: { p50: number; p99: number; max: number; last: number } | undefined;
+  sent: SendResult;
+  memBefore: number;
+  memPeak: number;
+  memAfter: number;
+  usage: { keys: number; bytes: number };
+  /** WhatsApp sends the sandbox received. */
+  messages: number;
+}
+
+function figures(name: string, m: Measured, notes: string[]): Figures {
+  const wallMs = num(m.latency?.last) - m.sent.startedAt;
+  return {
+    name,
+    throughput: (N * 1000) / wallMs,
+    wallMs,
+    p50: num(m.latency?.p50),
+    p99: num(m.latency?.p99),
+    max: num(m.latency?.max),
+    ingestMs: m.sent.endedAt - m.sent.startedAt,
+    retries: m.sent.retries,
+    memBefore: m.memBefore,
+    memPeak: Math.max(m.memPeak, m.memAfter),
+    memAfter: m.memAfter,
+    prefixBytes: m.usage.bytes,
+    prefixKeys: m.usage.keys,
+    notes: [...notes, `sandbox received ${m.messages} WhatsApp sends for ${N} events${m.sent.failed ? `; ${m.sent.failed} webhooks never accepted` : ''}`],
+  };
+}
+
 // ── the three runs ──────────────────────────────────────────────────────────────────────────
 async function runCeiling(redis: Redis): Promise<Figures> {
   const qPrefix = `${prefix}-ceiling`;
@@ -261,23 +294,7 @@ async function runNaive(db: PrismaClient, redis: Redis, events: SignedRequest[],
   const messages = await sandboxMessages(sandboxUrl);
   await Promise.all([stopChild(server), stopChild(worker)]);
   await db.$executeRawUnsafe(`DROP TABLE ${table}`);
-  const wallMs = num(s?.last) - sent.startedAt;
-  return {
-    name: 'naive: express → queue.add → worker (axios + 1 UPDATE)',
-    throughput: (N * 1000) / wallMs,
-    wallMs,
-    p50: num(s?.p50),
-    p99: num(s?.p99),
-    max: num(s?.max),
-    ingestMs: sent.endedAt - sent.startedAt,
-    retries: sent.retries,
-    memBefore,
-    memPeak: Math.max(memPeak, memAfter),
-    memAfter,
-    prefixBytes: usage.bytes,
-    prefixKeys: usage.keys,
-    notes: [`sandbox received ${messages} WhatsApp sends for ${N} events${sent.failed ? `; ${sent.failed} webhooks never accepted` : ''}`],
-  };
+  return figures('naive: express → queue.add → worker (axios + 1 UPDATE)', { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, []);
 }
 
 function settingsYaml(sandboxUrl: string): string {
@@ -355,26 +372,9 @@ async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedReque
   const messages = await sandboxMessages(sandboxUrl);
   await Promise.all([stopChild(receiver), ...workers.map((w) => stopChild(w))]);
   const c = Object.fromEntries(Object.entries(check ?? {}).map(([k, v]) => [k, num(v)]));
-  const wallMs = num(s?.last) - sent.startedAt;
-  return {
-    name: `switchyard: receiver → payments → whatsapp workers (×${R} replica${R > 1 ? 's' : ''})`,
-    throughput: (N * 1000) / wallMs,
-    wallMs,
-    p50: num(s?.p50),
-    p99: num(s?.p99),
-    max: num(s?.max),
-    ingestMs: sent.endedAt - sent.startedAt,
-    retries: sent.retries,
-    memBefore,
-    memPeak: Math.max(memPeak, memAfter),
-    memAfter,
-    prefixBytes: usage.bytes,
-    prefixKeys: usage.keys,
-    notes: [
-      `Postgres: ${c.events} events stored (${c.processed} processed), ${c.effects} effects in the ledger (${c.done} done, ${c.not_done} not done, ${c.with_ref} with a provider message id), ${c.messages} messages recorded, ${c.outbox} outbox entries (${c.undispatched} undispatched)`,
-      `sandbox received ${messages} WhatsApp sends for ${N} events${sent.failed ? `; ${sent.failed} webhooks never accepted` : ''}`,
-    ],
-  };
+  return figures(`switchyard: receiver → payments → whatsapp workers (×${R} replica${R > 1 ? 's' : ''})`, { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, [
+    `Postgres: ${c.events} events stored (${c.processed} processed), ${c.effects} effects in the ledger (${c.done} done, ${c.not_done} not done, ${c.with_ref} with a provider message id), ${c.messages} messages recorded, ${c.outbox} outbox entries (${c.undispatched} undispatched)`,
+  ]);
 }
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────

@@ -16,6 +16,13 @@ const OPS_TOKEN = 'e2e-ops-token-crash-0123456789abcdef';
 type WhatsappState = { whatsapp: { messages: { to: string; statuses: string[] }[]; statusWebhooks: { status: number | null }[] } };
 type Send = { to: string; biz_opaque_callback_data?: string };
 
+/** How many sends per key (our effect id, the customer's phone). */
+function countBy(sends: Send[], key: (s: Send) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of sends) counts.set(key(s), (counts.get(key(s)) ?? 0) + 1);
+  return counts;
+}
+
 /**
  * `count` subjects with distinct phones (two seeds can draw the same 7 random digits), none
  * ending in a sandbox magic suffix (undeliverable, throughput cap, ...): every receipt goes out.
@@ -179,10 +186,8 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
 
     // What Meta received, by our effect id (biz_opaque_callback_data) and by customer.
     const sends = (await fleet.sandboxRequests({ provider: 'whatsapp', pathIncludes: '/messages' })).map((r) => r.body as Send);
-    const sendsByEffect = new Map<string, number>();
-    for (const s of sends) sendsByEffect.set(s.biz_opaque_callback_data ?? '', (sendsByEffect.get(s.biz_opaque_callback_data ?? '') ?? 0) + 1);
-    const sendsByPhone = new Map<string, number>();
-    for (const s of sends) sendsByPhone.set(s.to, (sendsByPhone.get(s.to) ?? 0) + 1);
+    const sendsByEffect = countBy(sends, (s) => s.biz_opaque_callback_data ?? '');
+    const sendsByPhone = countBy(sends, (s) => s.to);
 
     // A send is never repeated. `parked` is allowed for exactly one case: the worker died after
     // committing the intent but before the request left, so no status webhook can ever settle it
@@ -250,8 +255,7 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     }
     const finalEffects = await fleet.db.$queryRawUnsafe<{ id: string; status: string; attempts: number }[]>(`SELECT id::text, status::text, attempts FROM effects`);
     const finalSends = (await fleet.sandboxRequests({ provider: 'whatsapp', pathIncludes: '/messages' })).map((r) => r.body as Send);
-    const finalByEffect = new Map<string, number>();
-    for (const s of finalSends) finalByEffect.set(s.biz_opaque_callback_data ?? '', (finalByEffect.get(s.biz_opaque_callback_data ?? '') ?? 0) + 1);
+    const finalByEffect = countBy(finalSends, (s) => s.biz_opaque_callback_data ?? '');
     expect(finalEffects.filter((e) => e.status !== 'done')).toEqual([]);
     for (const e of finalEffects) expect([e.id, finalByEffect.get(e.id) ?? 0]).toEqual([e.id, 1]);
     expect(finalSends).toHaveLength(EVENTS);

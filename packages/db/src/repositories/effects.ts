@@ -43,19 +43,7 @@ export async function planEffects(db: Sql, eventId: string | null, plans: Effect
   if (plans.length === 0) return [];
   const rows = effectRows(plans, jobOf);
   const result = await db.$queryRawUnsafe<{ id: string; kind: string; business_key: string; inserted: boolean }[]>(
-    `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
-         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
-     ), ins AS (
-       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
-       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, $2::uuid FROM input
-       ON CONFLICT (kind, business_key) DO NOTHING
-       RETURNING id, kind, business_key
-     ), ob AS (
-       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
-       SELECT $2::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
-       RETURNING id
-     )
+    `WITH ${PLAN_EFFECTS_CTES('$1', '$2')}
      SELECT input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
      FROM input LEFT JOIN ins ON ins.id = input.id`,
     JSON.stringify(rows),
@@ -119,10 +107,13 @@ export async function markEffectAttempt(db: Sql, id: string, error: string): Pro
   await db.$executeRawUnsafe(`UPDATE effects SET attempts = attempts + 1, last_error = $2, updated_at = now() WHERE id = $1::uuid`, id, error.slice(0, 2000));
 }
 
+/** Effect $1 done with provider ref $2 (kept when null) and response $3; settled effects are left alone. */
+export const MARK_EFFECT_DONE_SQL = `UPDATE effects SET status = 'done', provider_ref = coalesce($2, provider_ref), response = $3::jsonb, done_at = now(), last_error = NULL, updated_at = now()
+     WHERE id = $1::uuid AND status IN ('pending', 'sending', 'parked', 'failed')`;
+
 export async function markEffectDone(db: Sql, id: string, providerRef: string | null, response: unknown): Promise<boolean> {
   const n = await db.$executeRawUnsafe(
-    `UPDATE effects SET status = 'done', provider_ref = coalesce($2, provider_ref), response = $3::jsonb, done_at = now(), last_error = NULL, updated_at = now()
-     WHERE id = $1::uuid AND status IN ('pending', 'sending', 'parked', 'failed')`,
+    MARK_EFFECT_DONE_SQL,
     id,
     providerRef,
     JSON.stringify(response ?? null),

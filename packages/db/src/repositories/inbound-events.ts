@@ -124,15 +124,21 @@ export async function markEventProcessed(db: Sql, eventId: string): Promise<void
 }
 
 /**
+ * The UPDATE of markEventProcessedFor with its values as SQL expressions, for statements that finish
+ * the event together with their own writes (a CTE body; add the statement's own conditions).
+ */
+export const PROCESSED_FOR_SQL = (eventId: string, entityType: string, entityKey: string) => `UPDATE inbound_events SET entity_type = ${entityType}, entity_key = ${entityKey},
+       status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+       last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+     WHERE id = ${eventId}::uuid`;
+
+/**
  * markEventProcessed, also tagging the event with the entity it is about (tagEventEntity): one
  * statement for handlers that finish the event inside their own transaction.
  */
 export async function markEventProcessedFor(db: Sql, eventId: string, entityType: string, entityKey: string): Promise<void> {
   await db.$executeRawUnsafe(
-    `UPDATE inbound_events SET entity_type = $2, entity_key = $3,
-       status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
-       last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
-     WHERE id = $1::uuid`,
+    PROCESSED_FOR_SQL('$1', '$2', '$3'),
     eventId,
     entityType,
     entityKey,

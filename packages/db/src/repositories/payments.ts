@@ -1,6 +1,7 @@
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
 import type { Sql } from '../transaction';
 import { effectRows, PLAN_EFFECTS_CTES, type EffectPlan, type PlannedEffect } from './effects';
+import { PROCESSED_FOR_SQL } from './inbound-events';
 
 export interface PaymentRow {
   key: string;
@@ -57,12 +58,7 @@ export async function savePaymentWithEffects(
   jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string },
 ): Promise<PlannedEffect[]> {
   const rows = await db.$queryRawUnsafe<{ version: number | null; id: string | null; kind: string | null; business_key: string | null; inserted: boolean | null }[]>(
-    `WITH ev AS (
-       UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
-         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
-         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
-       WHERE id = $11::uuid RETURNING id
-     ), pay AS (
+    `WITH ev AS (${PROCESSED_FOR_SQL('$11', `'payment'`, '$1')} RETURNING id), pay AS (
        UPDATE payments SET facts = $2::jsonb, status = $3, amount = $4, currency = $5, order_id = $6, refunded_amount = $7, disputed = $8,
          customer = $9::jsonb, last_occurred_at = $10::timestamptz, version = version + 1, updated_at = now()
        WHERE key = $1 RETURNING version
@@ -102,12 +98,7 @@ export async function createPaymentWithEffects(
        INSERT INTO payments (key, facts, status, amount, currency, order_id, refunded_amount, disputed, customer, last_occurred_at, provider, connection, payment_id, version)
        VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::timestamptz, $12, $13, $14, 1)
        ON CONFLICT (key) DO NOTHING RETURNING version
-     ), ev AS (
-       UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
-         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
-         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
-       WHERE id = $11::uuid AND EXISTS (SELECT 1 FROM pay) RETURNING id
-     ), ${PLAN_EFFECTS_CTES('$15', '$11', 'EXISTS (SELECT 1 FROM pay)')}
+     ), ev AS (${PROCESSED_FOR_SQL('$11', `'payment'`, '$1')} AND EXISTS (SELECT 1 FROM pay) RETURNING id), ${PLAN_EFFECTS_CTES('$15', '$11', 'EXISTS (SELECT 1 FROM pay)')}
      SELECT EXISTS (SELECT 1 FROM pay) AS created, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n, (SELECT count(*) FROM ev) AS e
      FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
     key,
