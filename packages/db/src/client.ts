@@ -15,7 +15,12 @@ export interface DbOptions {
 
 export function createPool({ url, poolSize = 10, connectTimeoutMs = 2000 }: DbOptions): Pool {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, idleTimeoutMillis: 30_000 });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (database restart, failover, pg_terminate_backend) emits
+  // `error`; without a listener that kills the process. pg-pool listens only while a client is
+  // idle and removes its listener on check-out, so every client gets one of its own for life. The
+  // query in flight fails on its own, and a broken client is dropped when released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  // An idle client losing its connection is reported on the pool.
   pool.on('error', () => undefined);
   return pool;
 }

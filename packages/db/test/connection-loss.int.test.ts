@@ -1,0 +1,65 @@
+import type { PoolClient } from 'pg';
+import { createDb, createPool, sqlTransaction, type Pool, type PrismaClient } from '../src';
+
+// A connection cut from the server side (restart, failover, pg_terminate_backend) while a client is
+// checked out of the pool must fail what runs on it, never the process; the pool then serves again.
+let pool: Pool;
+let admin: Pool;
+let db: PrismaClient;
+
+beforeAll(() => {
+  const url = process.env.DATABASE_URL ?? '';
+  pool = createPool({ url, poolSize: 3 });
+  admin = createPool({ url, poolSize: 1 });
+  db = createDb({ url, pool });
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await pool.end();
+  await admin.end();
+});
+
+async function terminate(pid: number): Promise<void> {
+  const { rows } = await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
+  expect(rows[0]?.ok).toBe(true);
+}
+
+/** Resolves once the client's connection has closed (the server cut it). */
+function ended(client: PoolClient): Promise<void> {
+  return new Promise((resolve) => client.once('end', () => resolve()));
+}
+
+it('a checked-out client whose backend is terminated between statements does not crash the process', async () => {
+  const client = await pool.connect();
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const gone = ended(client);
+  await terminate(rows[0]!.pid);
+  await gone;
+  await expect(client.query('SELECT 1')).rejects.toThrow();
+  client.release(new Error('connection terminated'));
+  expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+});
+
+it('sqlTransaction whose backend is terminated mid-transaction rejects, and the pool serves the next one', async () => {
+  await expect(
+    sqlTransaction(pool, async (tx) => {
+      const [row] = await tx.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+      await terminate(row!.pid);
+      return tx.$queryRawUnsafe('SELECT 1');
+    }),
+  ).rejects.toThrow(/terminat/i);
+  const again = await sqlTransaction(pool, (tx) => tx.$queryRawUnsafe<{ one: number }[]>('SELECT 1 AS one'));
+  expect(again[0]?.one).toBe(1);
+});
+
+it('a Prisma transaction whose backend is terminated mid-transaction rejects, and the client serves the next one', async () => {
+  await expect(
+    db.$transaction(async (tx) => {
+      const [row] = await tx.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+      await terminate(row!.pid);
+      return tx.$queryRawUnsafe('SELECT 1');
+    }),
+  ).rejects.toThrow();
+  const again = await db.$queryRawUnsafe<{ one: number }[]>('SELECT 1 AS one');
+  expect(again[0]?.one).toBe(1);
+});
