@@ -7,6 +7,7 @@ import { OutboxRelay } from '@switchyard/outbox';
 import { Queue, QueueProducer, createRedis, registry, type QueueName, type Redis } from '@switchyard/queues';
 import type { Performers } from './effect-runner';
 import { createEventWorker, type EventHandler } from './event-worker';
+import { readiness } from './readiness';
 import type { WorkerEnv } from './worker-env';
 
 export interface WorkerDeps {
@@ -31,7 +32,7 @@ export interface WorkerAppOptions {
 
 /**
  * Runs one worker app: the queue consumer, an outbox relay for the follow-up work its jobs write,
- * `/healthz` and `/metrics` on METRICS_PORT, and graceful shutdown (SIGTERM → stop taking jobs,
+ * `/healthz`, `/readyz` and `/metrics` on METRICS_PORT, and graceful shutdown (SIGTERM → stop taking jobs,
  * let active ones finish up to the deadline, close). Replicas need nothing but Redis and Postgres.
  */
 export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
@@ -40,7 +41,9 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   // One pg pool for Prisma and for the hot paths that run their SQL on it directly.
   const pool = createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const db = createDb({ url: env.DATABASE_URL, pool, rawOnPool: true });
+  // Both reconnect on their own; an `error` event without a listener would end the process.
   const connection = createRedis(env.REDIS_URL, 'worker');
+  connection.on('error', () => undefined);
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
@@ -84,6 +87,11 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   const app = express();
   app.get('/healthz', (_req, res) => {
     res.json({ status: runtime.worker.isRunning() ? 'ok' : 'stopping', queue: opts.queue });
+  });
+  // Not ready while Postgres or Redis is away (jobs would only fail and back off); ready again when both answer.
+  app.get('/readyz', async (_req, res) => {
+    const { ready, postgres, redis: redisState } = await readiness(pool, redis);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', queue: opts.queue, postgres, redis: redisState });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
