@@ -2,5 +2,6 @@ export { captureLogs } from './capture-logs';
 export { eventually } from './eventually';
 export { listen } from './listen';
 export { createOwnDatabase } from './own-database';
+export { OwnPostgres } from './own-postgres';
 export { OwnRedis } from './own-redis';
 export { TestQueues, testPrefix } from './test-queues';
