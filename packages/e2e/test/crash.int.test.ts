@@ -1,10 +1,11 @@
 import { Queue, createRedis, registry, type Redis } from '@switchyard/queues';
-import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES, type Subject } from '@switchyard/sandbox';
+import { buildWebhook, mulberry32 } from '@switchyard/sandbox';
 import { createLogger } from '@switchyard/logger';
 import { captureLogs, eventually, listen } from '@switchyard/testing';
 // The ops console is an app, not a library the e2e package depends on: start it from its source.
 import { createServer as createOps } from '@switchyard/ops';
 import { ChildWorker, withChildLogs, writeSettingsFile } from './support/child-workers';
+import { countBy, receiptSubjects as subjects, type Send } from './support/receipts';
 import { startFleet, type Fleet } from './support/fleet';
 
 const EVENTS = 500;
@@ -14,28 +15,6 @@ const SETTINGS = { crm: undefined, team: { notifications: [] } };
 const OPS_TOKEN = 'e2e-ops-token-crash-0123456789abcdef';
 
 type WhatsappState = { whatsapp: { messages: { to: string; statuses: string[] }[]; statusWebhooks: { status: number | null }[] } };
-type Send = { to: string; biz_opaque_callback_data?: string };
-
-/** How many sends per key (our effect id, the customer's phone). */
-function countBy(sends: Send[], key: (s: Send) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const s of sends) counts.set(key(s), (counts.get(key(s)) ?? 0) + 1);
-  return counts;
-}
-
-/**
- * `count` subjects with distinct phones (two seeds can draw the same 7 random digits), none
- * ending in a sandbox magic suffix (undeliverable, throughput cap, ...): every receipt goes out.
- */
-function subjects(count: number): Subject[] {
-  const byPhone = new Map<string, Subject>();
-  const magic = Object.values(WHATSAPP_MAGIC_SUFFIXES);
-  for (let seed = 10_000; byPhone.size < count; seed++) {
-    const s = createSubject(mulberry32(seed));
-    if (!byPhone.has(s.phone) && !magic.some((m) => s.phone.endsWith(m))) byPhone.set(s.phone, s);
-  }
-  return [...byPhone.values()];
-}
 
 /**
  * The worker processes die the hard way, again and again, while payments flow: SIGKILL mid-job,

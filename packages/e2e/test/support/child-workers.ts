@@ -20,7 +20,8 @@ export interface ChildExit {
 }
 
 export interface ChildWorkerOptions {
-  app: QueueName;
+  /** A worker app, or the receiver (its HTTP port is `port`, serving webhooks, /readyz and /metrics). */
+  app: QueueName | 'receiver';
   databaseUrl: string;
   prefix: string;
   /** The YAML settings file (SWITCHYARD_CONFIG); see `writeSettingsFile`. */
@@ -29,6 +30,8 @@ export interface ChildWorkerOptions {
   env?: Record<string, string>;
   /** Names this replica in logs (default the app). */
   label?: string;
+  /** The port to serve on (METRICS_PORT or RECEIVER_PORT); default a free one at each start. */
+  port?: number;
 }
 
 export interface ChildLogLine {
@@ -57,7 +60,7 @@ export function writeSettingsFile(sandboxUrl: string, overrides: Record<string, 
 }
 
 /**
- * One worker app (`apps/worker-<app>/src/main.ts`) as a real child process against a fleet's
+ * One worker app (`apps/worker-<app>/src/main.ts`), or the receiver, as a real child process against a fleet's
  * database and queue prefix, so a test can SIGKILL or SIGTERM it and start it again. Every line
  * it prints is kept (across restarts) for assertions and for failure messages.
  */
@@ -82,12 +85,19 @@ export class ChildWorker {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Spawns the app and resolves once it logged `worker started` (its consumer is running). */
+  /** The receiver's base URL (its port is `metricsPort`). */
+  get url(): string {
+    return `http://127.0.0.1:${this.metricsPort}`;
+  }
+
+  /** Spawns the app and resolves once it logged `worker started` (its consumer is running) or `receiver listening`. */
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.running) throw new Error(`${this.label} is already running (pid ${this.pid})`);
     const incarnation = ++this.incarnation;
-    this.metricsPort = await freePort();
-    const appDir = path.join(repoRoot, 'apps', `worker-${this.opts.app}`);
+    this.metricsPort = this.opts.port ?? (await freePort());
+    const receiver = this.opts.app === 'receiver';
+    const appDir = path.join(repoRoot, 'apps', receiver ? 'receiver' : `worker-${this.opts.app}`);
+    const startedMessage = receiver ? 'receiver listening' : 'worker started';
     const child = spawn(process.execPath, ['--import', tsxLoader, 'src/main.ts'], {
       cwd: appDir,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,7 +109,7 @@ export class ChildWorker {
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         QUEUE_PREFIX: this.opts.prefix,
         SWITCHYARD_CONFIG: this.opts.settingsFile,
-        METRICS_PORT: String(this.metricsPort),
+        [receiver ? 'RECEIVER_PORT' : 'METRICS_PORT']: String(this.metricsPort),
         LOG_LEVEL: 'info',
         // A killed worker's jobs come back after about two seconds, however often that happens.
         WORKER_LOCK_MS: '2000',
@@ -119,7 +129,7 @@ export class ChildWorker {
       createInterface({ input: child[stream]! }).on('line', (text) => {
         const line: ChildLogLine = { incarnation, stream, text, entry: parseJson(text) };
         this.lines.push(line);
-        if (line.entry?.message === 'worker started') markStarted();
+        if (line.entry?.message === startedMessage) markStarted();
       });
     }
     let timer: NodeJS.Timeout | undefined;
