@@ -73,22 +73,8 @@ describe('Postgres restart under load', () => {
     });
 
     const firstTry = { acked: answers.filter((a) => a.status === 200).length, refused: answers.filter((a) => a.status !== null && a.status !== 200), unanswered: answers.filter((a) => a.status === null) };
-    // The provider retries what was refused or went unanswered, 25 at a time, until it is acknowledged.
-    const unacked = requests.filter((_, i) => answers[i]!.status !== 200);
-    const retried: { status: number | null; retryAfter: string | null; error?: string }[] = [];
-    for (let i = 0; i < unacked.length; i += 25) {
-      retried.push(
-        ...(await Promise.all(
-          unacked.slice(i, i + 25).map(async (r) => {
-            for (let attempt = 1; ; attempt++) {
-              const answer = await fleet.post(r);
-              if (answer.status === 200 || attempt === 10 || !fleet.receiver.running) return answer;
-              await new Promise((resolve) => setTimeout(resolve, 1000));
-            }
-          }),
-        )),
-      );
-    }
+    // The provider retries what was refused or went unanswered until it is acknowledged.
+    const retried = await fleet.postUntilAcknowledged(requests.filter((_, i) => answers[i]!.status !== 200));
 
     // Settled, by no one's hand: no event, effect or outbox entry left unfinished.
     const settleStart = Date.now();

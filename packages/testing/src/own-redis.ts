@@ -1,7 +1,10 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /**
  * A redis-server owned by one test, on its own port, so the test can stop, restart or flush it
@@ -18,9 +21,10 @@ export class OwnRedis {
 
   async start(): Promise<void> {
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 400; i++) {
       try {
-        if (execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === 'PONG') return;
+        // Polled without blocking: the test's own requests and timers keep running while it starts.
+        if ((await run('redis-cli', ['-p', String(this.port), 'ping'])).stdout.trim() === 'PONG') return;
       } catch {
         // not up yet
       }

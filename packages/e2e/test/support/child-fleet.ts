@@ -96,6 +96,27 @@ export async function startChildFleet(opts: ChildFleetOptions) {
         req.end(request.body);
       });
     },
+    /**
+     * The provider's retries, compressed: each request is POSTed again (25 at a time, a second
+     * apart, up to 10 times) until the receiver acknowledges it; returns each one's last answer.
+     */
+    async postUntilAcknowledged(requests: WebhookRequest[]) {
+      const last: Awaited<ReturnType<typeof fleet.post>>[] = [];
+      for (let i = 0; i < requests.length; i += 25) {
+        last.push(
+          ...(await Promise.all(
+            requests.slice(i, i + 25).map(async (r) => {
+              for (let attempt = 1; ; attempt++) {
+                const answer = await fleet.post(r);
+                if (answer.status === 200 || attempt === 10 || !receiver.running) return answer;
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+              }
+            }),
+          )),
+        );
+      }
+      return last;
+    },
     /** Every child's /readyz status code (null when it does not answer). */
     async readiness(): Promise<(number | null)[]> {
       return Promise.all(children.map((c) => fetch(`${c.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => null)));
