@@ -39,24 +39,13 @@ describe('Postgres restart under load', () => {
 
   it(`${EVENTS} payments at ${PER_SECOND}/s, Postgres stopped (immediate) for ${DOWN_MS / 1000} s and started: no app exits, every acknowledged payment processed, every receipt sent once`, async () => {
     const requests = receiptSubjects(EVENTS).map((subject) => buildWebhook('razorpay', 'payment.captured', { subject, to: fleet.receiver.url }));
-    const answers: { status: number | null; retryAfter: string | null; error?: string }[] = new Array(EVENTS);
     const outage = { stoppedAt: 0, notReadyAt: 0, startedAt: 0, readyAt: 0 };
     // Readiness is measured, not asserted on the spot, so that a run where apps die still reports its figures.
     const readiness = { whileDown: '', afterStart: '' };
     const measure = (p: Promise<unknown>) => p.then(() => '', (err: Error) => err.message);
 
+    const { answers, done: sending } = fleet.postAtRate(requests, PER_SECOND);
     await withChildLogs(fleet.children, async () => {
-      const sending = (async () => {
-        const inFlight: Promise<void>[] = [];
-        const t0 = Date.now();
-        for (let i = 0; i < EVENTS; i++) {
-          const due = t0 + (i * 1000) / PER_SECOND;
-          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-          inFlight.push(fleet.post(requests[i]!).then((a) => void (answers[i] = a)));
-        }
-        await Promise.all(inFlight);
-      })();
-
       await eventually(async () => answers.filter(Boolean).length >= STOP_AFTER || null, 60_000, 20, `${STOP_AFTER} payments answered`);
       await pg.stop('immediate');
       outage.stoppedAt = Date.now();

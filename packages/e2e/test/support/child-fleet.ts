@@ -87,7 +87,7 @@ export async function startChildFleet(opts: ChildFleetOptions) {
      */
     post(request: WebhookRequest): Promise<{ status: number | null; retryAfter: string | null; error?: string }> {
       return new Promise((resolve) => {
-        const req = httpRequest(new URL(request.path, receiverUrl), { method: request.method, headers: request.headers, agent: false, timeout: 10_000 }, (res) => {
+        const req = httpRequest(new URL(request.path, receiverUrl), { method: request.method, headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }, agent: false, timeout: 10_000 }, (res) => {
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode ?? null, retryAfter: (res.headers['retry-after'] as string | undefined) ?? null }));
         });
@@ -95,6 +95,21 @@ export async function startChildFleet(opts: ChildFleetOptions) {
         req.on('error', (err) => resolve({ status: null, retryAfter: null, error: err.message }));
         req.end(request.body);
       });
+    },
+    /** POSTs each request once, `perSecond` of them a second; `answers[i]` is set as request i is answered. */
+    postAtRate(requests: WebhookRequest[], perSecond: number) {
+      const answers: Awaited<ReturnType<typeof fleet.post>>[] = new Array(requests.length);
+      const done = (async () => {
+        const inFlight: Promise<void>[] = [];
+        const t0 = Date.now();
+        for (let i = 0; i < requests.length; i++) {
+          const due = t0 + (i * 1000) / perSecond;
+          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+          inFlight.push(fleet.post(requests[i]!).then((a) => void (answers[i] = a)));
+        }
+        await Promise.all(inFlight);
+      })();
+      return { answers, done };
     },
     /**
      * The provider's retries, compressed: each request is POSTed again (25 at a time, a second
