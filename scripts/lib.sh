@@ -114,8 +114,9 @@ ensure_db_role() {
   case "$out" in *"database \""*) return 0 ;; esac # db:migrate creates the database itself
   if is_local_host "$URL_HOST" && [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
     echo "==> creating PostgreSQL role \"$URL_USER\" (LOGIN CREATEDB) named by DATABASE_URL"
-    runuser -u postgres -- psql -X -q -p "$URL_PORT" -v ON_ERROR_STOP=1 -v role="$URL_USER" \
-      -c 'CREATE ROLE :"role" LOGIN CREATEDB' >/dev/null
+    # psql quotes the name itself (:"role"), which it does only for a script read from stdin.
+    echo 'CREATE ROLE :"role" LOGIN CREATEDB;' |
+      runuser -u postgres -- psql -X -q -p "$URL_PORT" -v ON_ERROR_STOP=1 -v role="$URL_USER" >/dev/null
     return
   fi
   echo "error: PostgreSQL role \"$URL_USER\" (from DATABASE_URL) does not exist. Create it with" \
