@@ -129,7 +129,7 @@ describe('ensure_services: the servers DATABASE_URL and REDIS_URL name', () => {
     }
   });
 
-  it('sets noeviction on the local Redis REDIS_URL names, not on another one', async () => {
+  it('sets noeviction on the Redis REDIS_URL names (a local one on another port), not only on :6379', async () => {
     const port = await closedPort();
     const dir = tempDir();
     const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });

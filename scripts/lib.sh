@@ -124,20 +124,27 @@ ensure_db_role() {
   return 1
 }
 
+# Parses $3 (the value of variable $2, where $1 runs) into URL_*: 0 when something answers there,
+# 2 when nothing does on this machine (the caller starts it), 1 with a message when elsewhere.
+probe_service() {
+  local what=$1 var=$2 url=$3 default_port=$4 example=$5
+  parse_url "$url" "$default_port" || { echo "error: $var is not a URL like $example" >&2; return 1; }
+  port_open "$URL_HOST" "$URL_PORT" && return 0
+  is_local_host "$URL_HOST" && return 2
+  echo "error: $what at $URL_HOST:$URL_PORT ($var) is not answering. Start it, or set $var to a server that runs." >&2
+  return 1
+}
+
 # Checks the PostgreSQL and Redis that DATABASE_URL and REDIS_URL name (defaults: this machine's),
 # starts them when they are local and down, and says what to install or set when that fails.
 ensure_services() {
   local database_url=${DATABASE_URL:-postgresql://root@127.0.0.1:5432/switchyard}
   local redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
-  local pg_host pg_port redis_host redis_port redis_cli policy
-
-  parse_url "$database_url" 5432 || { echo "error: DATABASE_URL is not a URL: postgresql://user@host:port/database" >&2; return 1; }
+  local pg_host pg_port redis_host redis_port redis_cli policy status=0
+  probe_service PostgreSQL DATABASE_URL "$database_url" 5432 postgresql://user@host:port/database || status=$?
+  [ "$status" = 1 ] && return 1
   pg_host=$URL_HOST pg_port=$URL_PORT
-  if ! port_open "$pg_host" "$pg_port"; then
-    if ! is_local_host "$pg_host"; then
-      echo "error: PostgreSQL at $pg_host:$pg_port (DATABASE_URL) is not answering. Start it, or set DATABASE_URL to a server that runs." >&2
-      return 1
-    fi
+  if [ "$status" = 2 ]; then
     start_local_postgres "$pg_port" || return 1
     for _ in $(seq 1 50); do port_open "$pg_host" "$pg_port" && break; sleep 0.2; done
   fi
@@ -146,13 +153,11 @@ ensure_services() {
   fi
   ensure_db_role "$database_url" || return 1
 
-  parse_url "$redis_url" 6379 || { echo "error: REDIS_URL is not a URL: redis://host:port" >&2; return 1; }
+  status=0
+  probe_service Redis REDIS_URL "$redis_url" 6379 redis://host:port || status=$?
+  [ "$status" = 1 ] && return 1
   redis_host=$URL_HOST redis_port=$URL_PORT
-  if ! port_open "$redis_host" "$redis_port"; then
-    if ! is_local_host "$redis_host"; then
-      echo "error: Redis at $redis_host:$redis_port (REDIS_URL) is not answering. Start it, or set REDIS_URL to a server that runs." >&2
-      return 1
-    fi
+  if [ "$status" = 2 ]; then
     if ! command -v redis-server >/dev/null 2>&1; then
       install_services "Redis (redis-server)" || return 1
     fi
