@@ -48,7 +48,7 @@ function tally(values: string[]): string {
   return [...counts].map(([value, n]) => `${n} ${value}`).join(', ');
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * After a trigger or scenario: waits (up to `waitMs`) for the fleet to finish what was delivered,
@@ -66,7 +66,7 @@ export async function reportDownstream(results: DeliveryResult[], api: OpsApi, w
   }
   const { found, missing } = view;
   const effects = found.flatMap((s) => s.effects);
-  out(`# downstream (ops API ${api.url}): ${plural(delivered.length, 'delivery')} stored as ${plural(found.length, 'event')}${found.length ? ` (${tally(found.map((s) => s.event.status))})` : ''}`);
+  out(`# downstream (ops API ${api.url}): ${plural(delivered.length, 'delivery', 'deliveries')} stored as ${plural(found.length, 'event')}${found.length ? ` (${tally(found.map((s) => s.event.status))})` : ''}`);
   out(`#   effects: ${effects.length ? tally(effects.map((e) => e.status)) : 'none'}`);
   if (found.length <= EVENT_LINES) {
     for (const { event, effects: own } of found) {
