@@ -8,6 +8,9 @@ export class OpsApiError extends Error {
   }
 }
 
+/** Generous: the ops app's first query after start-up compiles Prisma's query plan. */
+const TIMEOUT_MS = 15_000;
+
 export interface OpsApi {
   readonly url: string;
   get<T>(path: string, query?: Record<string, string>): Promise<T>;
@@ -23,7 +26,7 @@ export function opsApi(url: string, token: string | undefined, doFetch: typeof f
       for (const [key, value] of Object.entries(query)) target.searchParams.set(key, value);
       let response: Response;
       try {
-        response = await doFetch(target, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
+        response = await doFetch(target, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(TIMEOUT_MS) });
       } catch (error) {
         throw new OpsApiError(`ops API unreachable at ${url} (${networkErrorReason(error)}); start the fleet (bash scripts/start.sh) or set OPS_URL`);
       }
