@@ -164,3 +164,29 @@ describe('install_deps: a restart skips install and generate when nothing change
     expect(calls()).toHaveLength(4);
   });
 });
+
+describe('fleet_running: what stop.sh and a second start.sh look for', () => {
+  it('is false for a missing pid file, a pid that has exited, and a pid some other program has', () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'node_modules'));
+    const pidfile = path.join(dir, 'node_modules/.switchyard-fleet.pid');
+    expect(bash('fleet_running', {}, dir).code).toBe(1);
+    writeFileSync(pidfile, '999999999');
+    expect(bash('fleet_running', {}, dir).code).toBe(1);
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      writeFileSync(pidfile, String(other.pid));
+      expect(bash('fleet_running', {}, dir).code).toBe(1);
+      // The same check is true for a process that runs scripts/start.sh.
+      const fleet = spawn('bash', ['-c', 'sleep 30; true', 'scripts/start.sh'], { stdio: 'ignore' });
+      try {
+        writeFileSync(pidfile, String(fleet.pid));
+        expect(bash('fleet_running', {}, dir).code).toBe(0);
+      } finally {
+        fleet.kill('SIGKILL');
+      }
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+});

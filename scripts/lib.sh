@@ -180,6 +180,17 @@ ensure_services() {
   fi
 }
 
+# The pid of the fleet scripts/start.sh runs from this checkout, recorded while it runs.
+FLEET_PIDFILE=node_modules/.switchyard-fleet.pid
+
+# Whether that fleet runs. A process that has exited but not yet been reaped by its parent (a
+# zombie) counts as stopped, and a pid the system has since given to another program is not it.
+fleet_running() {
+  local pid
+  pid=$(cat "$FLEET_PIDFILE" 2>/dev/null) || return 1
+  kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] && ps -o args= -p "$pid" | grep -q "scripts/start.sh"
+}
+
 # pnpm install + prisma generate, skipped when the lockfile and the schema are what the last
 # successful run installed (a restart then takes seconds, not half a minute).
 install_deps() {

@@ -15,12 +15,11 @@ ensure_pnpm
 install_deps
 pnpm db:migrate
 
-pidfile=node_modules/.switchyard-fleet.pid
-if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  echo "error: a fleet started by scripts/start.sh is already running (pid $(cat "$pidfile")); stop it with: bash scripts/stop.sh" >&2
+if fleet_running; then
+  echo "error: a fleet started by scripts/start.sh is already running (pid $(cat "$FLEET_PIDFILE")); stop it with: bash scripts/stop.sh" >&2
   exit 1
 fi
-echo $$ >"$pidfile"
+echo $$ >"$FLEET_PIDFILE"
 
 # Each app runs in its own process group (job control), so stopping it reaches pnpm, tsx and node.
 set -m
@@ -36,7 +35,7 @@ stop_all() {
   local pid
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   wait
-  rm -f "$pidfile"
+  rm -f "$FLEET_PIDFILE"
 }
 trap stop_all INT TERM EXIT
 health=("$PUBLIC_BASE_URL/healthz" "$OPS_URL/healthz" "$SANDBOX_URL/__sandbox/faults")
