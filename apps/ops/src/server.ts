@@ -32,7 +32,8 @@ export function createServer(deps: OpsDeps): Express {
 
   app.use(healthRoutes(deps.db, deps.redis));
   mountBullBoard(app, deps);
-  app.use('/api', requireToken({ token: deps.token, logger: deps.logger, allowBasic: false }));
+  // Basic too: the console's login (any user, OPS_TOKEN as password) works for the API it shows.
+  app.use('/api', requireToken({ token: deps.token, logger: deps.logger, allowBasic: true }));
   app.use('/api', express.json({ limit: '100kb' }));
   const queues = new OpsQueues(deps.redis, deps.prefix);
   app.use(eventRoutes(deps.db));

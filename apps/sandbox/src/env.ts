@@ -10,6 +10,7 @@ export const SANDBOX_DEFAULTS = {
   SANDBOX_HOST: '127.0.0.1',
   SANDBOX_URL: 'http://127.0.0.1:4010',
   SANDBOX_RECEIVER_URL: 'http://127.0.0.1:3000',
+  OPS_URL: 'http://127.0.0.1:3001',
   SANDBOX_SEED: 1,
   SANDBOX_STATUS_CALLBACKS: true,
   SANDBOX_STATUS_DELAYS_MS: '200,400,600',
@@ -62,6 +63,9 @@ export const envSchema = z.object({
   SANDBOX_HOST: text(d.SANDBOX_HOST),
   SANDBOX_URL: z.url().default(d.SANDBOX_URL),
   SANDBOX_RECEIVER_URL: z.url().default(d.SANDBOX_RECEIVER_URL),
+  /** The ops API the CLI reads (what happened downstream; `switchyard ops …`), with OPS_TOKEN. */
+  OPS_URL: z.url().default(d.OPS_URL),
+  OPS_TOKEN: z.string().optional(),
   /** Base URL Twilio signs against when the receiver sits behind a proxy; defaults to the --to URL. */
   PUBLIC_BASE_URL: z.url().optional(),
   SANDBOX_SEED: z.coerce.number().int().default(d.SANDBOX_SEED),

@@ -1,7 +1,23 @@
 import type { Db } from '@switchyard/db';
 
-/** One stored event with what an operator needs to debug it (the list never carries payloads). */
+/**
+ * One stored event with what an operator needs to debug it (the list never carries payloads), and
+ * the effects it caused.
+ */
 export async function findEvent(db: Db, id: string) {
+  const [event, effects] = await Promise.all([findEventRow(db, id), findEventEffects(db, id)]);
+  return event ? { ...event, effects } : null;
+}
+
+function findEventEffects(db: Db, eventId: string) {
+  return db.effect.findMany({
+    where: { eventId },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, kind: true, status: true, attempts: true, lastError: true, createdAt: true, doneAt: true },
+  });
+}
+
+function findEventRow(db: Db, id: string) {
   return db.inboundEvent.findUnique({
     where: { id },
     select: {
@@ -12,6 +28,8 @@ export async function findEvent(db: Db, id: string) {
       type: true,
       canonicalType: true,
       queue: true,
+      entityType: true,
+      entityKey: true,
       status: true,
       deliveries: true,
       attempts: true,

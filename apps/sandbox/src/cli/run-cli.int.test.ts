@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { loadEnv } from '../env';
 import { createServer } from '../server';
@@ -69,6 +69,30 @@ describe('switchyard trigger', () => {
     expect((await cli(['trigger', 'stripe', 'x', '--count', 'zero'])).err[0]).toContain('--count');
     const events = await cli(['events', 'hubspot']);
     expect(events.out[0]).toContain('deal.propertyChange');
+  });
+});
+
+async function closedPortUrl(): Promise<string> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('switchyard with no receiver listening', () => {
+  it.each([
+    ['trigger', ['trigger', 'stripe', 'payment_intent.succeeded']],
+    ['scenario', ['scenario', 'happy-checkout']],
+  ])('%s says at once that the receiver is unreachable, with the URL tried', async (_name, argv) => {
+    const url = await closedPortUrl();
+    const started = Date.now();
+    const { code, err, out } = await cli(argv, { SANDBOX_RECEIVER_URL: url });
+    expect(code).toBe(1);
+    expect(err.join('\n')).toContain(`receiver unreachable at ${url} (connection refused)`);
+    expect(err.join('\n')).toContain('bash scripts/start.sh');
+    expect(out.filter((l) => l.includes('ERR('))).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

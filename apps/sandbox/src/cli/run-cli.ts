@@ -7,6 +7,10 @@ import type { DeliveryAttempt, DeliveryResult } from '../webhooks/send-webhook';
 import { trigger } from '../webhooks/trigger';
 import { WEBHOOK_PROVIDERS } from '../webhooks/types';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args';
+import { reportDownstream } from './downstream';
+import { opsApi } from './ops-api';
+import { opsCommand } from './ops-command';
+import { unreachableReason } from './reachable';
 
 export interface CliIo {
   env: SandboxEnv;
@@ -16,6 +20,7 @@ export interface CliIo {
 }
 
 const DEFAULT_TIME_SCALE = 3600;
+const DEFAULT_WAIT_MS = 15_000;
 
 /** One line per delivery attempt: provider, event id, status (or network error). */
 export function formatAttempt(a: DeliveryAttempt): string {
@@ -28,6 +33,28 @@ function summary(results: DeliveryResult[]): string {
   const delivered = results.filter((r) => r.delivered).length;
   return `# ${delivered}/${results.length} deliveries accepted`;
 }
+
+/** Fails at once, naming the URL, when nothing listens there (instead of retrying for minutes). */
+async function requireListening(what: string, url: string, hint: string): Promise<void> {
+  const reason = await unreachableReason(url);
+  if (reason) throw new Error(`${what} unreachable at ${url} (${reason}); ${hint}`);
+}
+
+/**
+ * What the fleet made of the deliveries, from the ops API. Skipped with --wait 0, and when --to
+ * names some other receiver unless --ops says where its ops API is.
+ */
+async function downstream(args: CliArgs, io: CliIo, results: DeliveryResult[]): Promise<void> {
+  const waitMs = args.wait ?? DEFAULT_WAIT_MS;
+  if (waitMs === 0 || (args.to !== undefined && args.ops === undefined)) return;
+  try {
+    await reportDownstream(results, opsApi(args.ops ?? io.env.OPS_URL, io.env.OPS_TOKEN, io.fetch), waitMs, io.out);
+  } catch (error) {
+    io.out(`# downstream not shown: ${(error as Error).message}`);
+  }
+}
+
+const RECEIVER_HINT = 'start the fleet (bash scripts/start.sh), or pass --to URL (or set RECEIVER_PORT / SANDBOX_RECEIVER_URL in .env)';
 
 function commonOptions(args: CliArgs, io: CliIo) {
   const env = io.env;
@@ -48,6 +75,7 @@ async function triggerCommand(args: CliArgs, io: CliIo): Promise<number> {
   const [provider, event] = args.positionals;
   if (!provider || !event) throw new UsageError('trigger needs <provider> <event>');
   if (!isWebhookProvider(provider)) throw new UsageError(`unknown provider "${provider}"; one of ${WEBHOOK_PROVIDERS.join(', ')}`);
+  await requireListening('receiver', args.to ?? io.env.SANDBOX_RECEIVER_URL, RECEIVER_HINT);
   const results = await trigger(
     {
       provider,
@@ -63,6 +91,7 @@ async function triggerCommand(args: CliArgs, io: CliIo): Promise<number> {
     { ...commonOptions(args, io), timeScale: args.timeScale ?? DEFAULT_TIME_SCALE },
   );
   io.out(summary(results));
+  await downstream(args, io, results);
   return results.every((r) => r.delivered) ? 0 : 1;
 }
 
@@ -72,6 +101,8 @@ async function scenarioCommand(args: CliArgs, io: CliIo): Promise<number> {
   const file = resolveScenarioFile(name, io.env.INIT_CWD);
   if (!file) throw new UsageError(`scenario file not found: ${name}`);
   const scenario = loadScenario(file);
+  await requireListening('receiver', args.to ?? io.env.SANDBOX_RECEIVER_URL, RECEIVER_HINT);
+  await requireListening('sandbox', args.sandbox ?? io.env.SANDBOX_URL, 'start the fleet (bash scripts/start.sh), or pass --sandbox URL');
   io.out(`# scenario ${scenario.name}: ${scenario.steps.length} steps, time scale ${args.timeScale ?? scenario.timeScale}`);
   const report = await runScenario(scenario, {
     ...commonOptions(args, io),
@@ -79,6 +110,7 @@ async function scenarioCommand(args: CliArgs, io: CliIo): Promise<number> {
     out: io.out,
   });
   io.out(summary(report.deliveries));
+  await downstream(args, io, report.deliveries);
   return report.deliveries.every((r) => r.delivered) ? 0 : 1;
 }
 
@@ -107,6 +139,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await scenarioCommand(args, io);
       case 'events':
         return eventsCommand(args, io);
+      case 'ops':
+        return await opsCommand(args, io);
       default:
         throw new UsageError(`unknown command "${args.command}"`);
     }
