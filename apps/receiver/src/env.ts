@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl } from '@switchyard/config';
+import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
 
 const schema = z.object({
   RECEIVER_PORT: port(3000),
@@ -12,6 +12,8 @@ const schema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** The public URL providers call (behind a proxy the URL Twilio signed differs from ours). */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Proxies in front of the receiver whose X-Forwarded-For is believed: none, a hop count, or addresses/CIDR ranges. */
+  TRUST_PROXY: trustProxy,
   /** YAML settings file: provider connections (several accounts per provider), lead forms and the rest of @switchyard/settings. */
   SWITCHYARD_CONFIG: z.string().optional(),
   /** Unfinished events untouched for this long are re-driven (lost Redis data). */

@@ -35,7 +35,10 @@ function testForms(): Settings['forms'] {
   return { ...example.forms, ...extra.forms };
 }
 
-/** Each test submits from its own address, so the per-IP limits of one test never touch another. */
+/**
+ * Each test submits from its own address, so the per-IP limits of one test never touch another:
+ * the receiver trusts the loopback "proxy" (the test) to name the client in X-Forwarded-For.
+ */
 const newIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
 
 function lead(overrides: Record<string, unknown> = {}) {
@@ -45,7 +48,7 @@ function lead(overrides: Record<string, unknown> = {}) {
 describe('POST /forms/:formId', () => {
   let r: TestReceiver;
   beforeAll(async () => {
-    r = await startReceiver({ forms: testForms() });
+    r = await startReceiver({ forms: testForms(), env: { TRUST_PROXY: 'loopback' } });
   });
   afterAll(() => r.close());
 
@@ -200,7 +203,7 @@ describe('POST /forms/:formId', () => {
 
 describe('POST /forms/:formId with Postgres down', () => {
   it('answers 503 with Retry-After, like webhooks', async () => {
-    const r = await startReceiver({ forms: testForms(), databaseUrl: 'postgresql://root@127.0.0.1:1/nowhere' });
+    const r = await startReceiver({ forms: testForms(), env: { TRUST_PROXY: 'loopback' }, databaseUrl: 'postgresql://root@127.0.0.1:1/nowhere' });
     try {
       const res = await r.request.post('/forms/contact-us').set('X-Forwarded-For', newIp()).send(lead());
       expect(res.status).toBe(503);
