@@ -188,6 +188,12 @@ describe('POST /forms/:formId', () => {
     });
   });
 
+  it('answers 400 naming the limit to a JSON body nested deeper than 64 levels', async () => {
+    const res = await r.request.post('/forms/contact-us').set('X-Forwarded-For', newIp()).set('Content-Type', 'application/json').send(`{"name":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'nesting_too_deep', message: 'JSON nesting is deeper than the limit of 64 levels' });
+  });
+
   it('answers 429 with Retry-After once one address passes the per-minute limit', async () => {
     const ip = newIp();
     const answers = [];
