@@ -13,6 +13,8 @@ source .env.example
 # The business configuration (workflows, templates, CRM stages, forms): the example drives the demo.
 SWITCHYARD_CONFIG="${SWITCHYARD_CONFIG:-switchyard.example.yaml}"
 case "$SWITCHYARD_CONFIG" in /*) ;; *) SWITCHYARD_CONFIG="$PWD/$SWITCHYARD_CONFIG" ;; esac
+# This script runs the sandbox, so the receiver may fetch the sandbox's PayPal certificate (plain http, this URL only).
+PAYPAL_CERT_SANDBOX_URL="${PAYPAL_CERT_SANDBOX_URL:-${SANDBOX_URL%/}/__sandbox/paypal/cert.pem}"
 set +a
 pnpm db:migrate
 

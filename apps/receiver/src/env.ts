@@ -26,8 +26,12 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   RAZORPAY_WEBHOOK_SECRET: z.string().optional(),
   PAYPAL_WEBHOOK_ID: z.string().optional(),
-  /** Hosts PayPal certificates may be fetched from (comma-separated); anything else is refused. */
-  PAYPAL_CERT_HOSTS: z.string().default('api.paypal.com,api.sandbox.paypal.com,api-m.paypal.com,api-m.sandbox.paypal.com'),
+  /** https URL prefixes PayPal certificates may be fetched from (comma-separated); default PayPal's own. */
+  PAYPAL_CERT_URL_PREFIXES: z.string().optional(),
+  /** The exact URL of the sandbox's PayPal certificate; set only where the sandbox runs (scripts/start.sh does). */
+  PAYPAL_CERT_SANDBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Replaced: a host allow-list let any delivery make the receiver GET any port and path on that host. */
+  PAYPAL_CERT_HOSTS: z.undefined({ error: 'PAYPAL_CERT_HOSTS was replaced by PAYPAL_CERT_URL_PREFIXES (https URL prefixes) and PAYPAL_CERT_SANDBOX_URL (one exact sandbox URL)' }).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
   SALESFORCE_ORG_ID: z.string().optional(),
   PIPEDRIVE_WEBHOOK_USER: z.string().optional(),
