@@ -9,7 +9,9 @@ load_env .
 # The business configuration (workflows, templates, CRM stages, forms): the example drives the demo.
 SWITCHYARD_CONFIG="${SWITCHYARD_CONFIG:-switchyard.example.yaml}"
 case "$SWITCHYARD_CONFIG" in /*) ;; *) SWITCHYARD_CONFIG="$PWD/$SWITCHYARD_CONFIG" ;; esac
-export SWITCHYARD_CONFIG
+# This script runs the sandbox, so the receiver may fetch the sandbox's PayPal certificate (plain http, this URL only).
+PAYPAL_CERT_SANDBOX_URL="${PAYPAL_CERT_SANDBOX_URL:-${SANDBOX_URL%/}/__sandbox/paypal/cert.pem}"
+export SWITCHYARD_CONFIG PAYPAL_CERT_SANDBOX_URL
 ensure_services
 ensure_pnpm
 install_deps

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl } from '@switchyard/config';
+import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
 
 const NO_OPEN_ACCESS = 'the ops console never runs without authentication';
 
@@ -9,6 +9,10 @@ const schema = z.object({
   OPS_TOKEN: z
     .string({ error: (issue) => (issue.input === undefined ? `OPS_TOKEN is required: ${NO_OPEN_ACCESS}` : undefined) })
     .min(16, `OPS_TOKEN must be at least 16 characters: ${NO_OPEN_ACCESS}`),
+  /** Failed sign-ins allowed per client address and per Basic user name each minute; then 429 until the minute ends. */
+  OPS_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /** Proxies in front of the console whose X-Forwarded-For is believed: none, a hop count, or addresses/CIDR ranges. */
+  TRUST_PROXY: trustProxy,
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(5),
   REDIS_URL: redisUrl,

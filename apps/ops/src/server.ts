@@ -1,7 +1,9 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { TrustProxy } from '@switchyard/config';
 import type { PrismaClient } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
+import { AuthThrottle } from './auth/auth-throttle';
 import { requireToken } from './auth/require-token';
 import { mountBullBoard } from './bull-board/mount-bull-board';
 import { OpsQueues } from './queues/ops-queues';
@@ -22,18 +24,24 @@ export interface OpsDeps {
   /** OPS_TOKEN; never empty (env.ts refuses to start without one). */
   token: string;
   logger: Logger;
+  /** Failed sign-ins allowed per client address and per user name each minute (default 10). */
+  authFailuresPerMinute?: number;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
 }
 
 export function createServer(deps: OpsDeps): Express {
   if (deps.token.length < 16) throw new Error('OPS_TOKEN is required: the ops console never runs without authentication');
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // The client address keys the sign-in throttle: only configured proxies may name it.
+  app.set('trust proxy', deps.trustProxy ?? false);
 
+  const throttle = new AuthThrottle({ redis: deps.redis, prefix: deps.prefix, maxFailures: deps.authFailuresPerMinute ?? 10, windowMs: 60_000 });
   app.use(healthRoutes(deps.db, deps.redis));
-  mountBullBoard(app, deps);
+  mountBullBoard(app, { ...deps, throttle });
   // Basic too: the console's login (any user, OPS_TOKEN as password) works for the API it shows.
-  app.use('/api', requireToken({ token: deps.token, logger: deps.logger, allowBasic: true }));
+  app.use('/api', requireToken({ token: deps.token, logger: deps.logger, allowBasic: true, throttle }));
   app.use('/api', express.json({ limit: '100kb' }));
   const queues = new OpsQueues(deps.redis, deps.prefix);
   app.use(eventRoutes(deps.db));

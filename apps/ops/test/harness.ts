@@ -24,8 +24,8 @@ export interface TestOps {
 }
 
 /** The ops server on a real port, over the test database and the machine's Redis, isolated by key prefix. */
-export async function startOps(): Promise<TestOps> {
-  const env = loadEnv({ ...process.env, OPS_TOKEN: TEST_TOKEN });
+export async function startOps(overrides: Record<string, string | undefined> = {}): Promise<TestOps> {
+  const env = loadEnv({ ...process.env, OPS_TOKEN: TEST_TOKEN, ...overrides });
   const prefix = testPrefix();
   const { stream, lines: logs } = captureLogs();
   const logger = createLogger({ service: 'ops-test', level: 'debug', stream });
@@ -35,7 +35,7 @@ export async function startOps(): Promise<TestOps> {
   redis.on('error', () => undefined);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
   workerRedis.on('error', () => undefined);
-  const server = await listen(createServer({ db, redis, prefix, token: TEST_TOKEN, logger }));
+  const server = await listen(createServer({ db, redis, prefix, token: TEST_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY }));
   const queues = new TestQueues(workerRedis, prefix);
   return {
     request: supertest(server.url),

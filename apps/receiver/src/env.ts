@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl } from '@switchyard/config';
+import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
 
 const schema = z.object({
   RECEIVER_PORT: port(3000),
@@ -12,6 +12,8 @@ const schema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** The public URL providers call (behind a proxy the URL Twilio signed differs from ours). */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Proxies in front of the receiver whose X-Forwarded-For is believed: none, a hop count, or addresses/CIDR ranges. */
+  TRUST_PROXY: trustProxy,
   /** YAML settings file: provider connections (several accounts per provider), lead forms and the rest of @switchyard/settings. */
   SWITCHYARD_CONFIG: z.string().optional(),
   /** Unfinished events untouched for this long are re-driven (lost Redis data). */
@@ -24,8 +26,12 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   RAZORPAY_WEBHOOK_SECRET: z.string().optional(),
   PAYPAL_WEBHOOK_ID: z.string().optional(),
-  /** Hosts PayPal certificates may be fetched from (comma-separated); anything else is refused. */
-  PAYPAL_CERT_HOSTS: z.string().default('api.paypal.com,api.sandbox.paypal.com,api-m.paypal.com,api-m.sandbox.paypal.com'),
+  /** https URL prefixes PayPal certificates may be fetched from (comma-separated); default PayPal's own. */
+  PAYPAL_CERT_URL_PREFIXES: z.string().optional(),
+  /** The exact URL of the sandbox's PayPal certificate; set only where the sandbox runs (scripts/start.sh does). */
+  PAYPAL_CERT_SANDBOX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Replaced: a host allow-list let any delivery make the receiver GET any port and path on that host. */
+  PAYPAL_CERT_HOSTS: z.undefined({ error: 'PAYPAL_CERT_HOSTS was replaced by PAYPAL_CERT_URL_PREFIXES (https URL prefixes) and PAYPAL_CERT_SANDBOX_URL (one exact sandbox URL)' }).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
   SALESFORCE_ORG_ID: z.string().optional(),
   PIPEDRIVE_WEBHOOK_USER: z.string().optional(),

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Redis } from '@switchyard/queues';
 import type { Pool, PrismaClient } from '@switchyard/db';
+import type { TrustProxy } from '@switchyard/config';
 import type { Logger } from '@switchyard/logger';
 import type { Settings } from '@switchyard/settings';
 import type { Connections } from './connections/connections';
@@ -24,6 +25,8 @@ export interface ReceiverDeps {
   publicBaseUrl?: string;
   onStored: () => void;
   now?: () => Date;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -33,7 +36,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function createServer(deps: ReceiverDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // The client address (the lead-form rate limit's key) is the socket's peer unless proxies are
+  // configured; trusting every hop would let any client name its own address.
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

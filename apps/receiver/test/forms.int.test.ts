@@ -35,7 +35,10 @@ function testForms(): Settings['forms'] {
   return { ...example.forms, ...extra.forms };
 }
 
-/** Each test submits from its own address, so the per-IP limits of one test never touch another. */
+/**
+ * Each test submits from its own address, so the per-IP limits of one test never touch another:
+ * the receiver trusts the loopback "proxy" (the test) to name the client in X-Forwarded-For.
+ */
 const newIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
 
 function lead(overrides: Record<string, unknown> = {}) {
@@ -45,7 +48,7 @@ function lead(overrides: Record<string, unknown> = {}) {
 describe('POST /forms/:formId', () => {
   let r: TestReceiver;
   beforeAll(async () => {
-    r = await startReceiver({ forms: testForms() });
+    r = await startReceiver({ forms: testForms(), env: { TRUST_PROXY: 'loopback' } });
   });
   afterAll(() => r.close());
 
@@ -185,6 +188,12 @@ describe('POST /forms/:formId', () => {
     });
   });
 
+  it('answers 400 naming the limit to a JSON body nested deeper than 64 levels', async () => {
+    const res = await r.request.post('/forms/contact-us').set('X-Forwarded-For', newIp()).set('Content-Type', 'application/json').send(`{"name":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'nesting_too_deep', message: 'JSON nesting is deeper than the limit of 64 levels' });
+  });
+
   it('answers 429 with Retry-After once one address passes the per-minute limit', async () => {
     const ip = newIp();
     const answers = [];
@@ -200,7 +209,7 @@ describe('POST /forms/:formId', () => {
 
 describe('POST /forms/:formId with Postgres down', () => {
   it('answers 503 with Retry-After, like webhooks', async () => {
-    const r = await startReceiver({ forms: testForms(), databaseUrl: 'postgresql://root@127.0.0.1:1/nowhere' });
+    const r = await startReceiver({ forms: testForms(), env: { TRUST_PROXY: 'loopback' }, databaseUrl: 'postgresql://root@127.0.0.1:1/nowhere' });
     try {
       const res = await r.request.post('/forms/contact-us').set('X-Forwarded-For', newIp()).send(lead());
       expect(res.status).toBe(503);

@@ -59,7 +59,7 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
   const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
   const metrics = createReceiverMetrics(() => countPendingOutbox(db));
-  const app = createServer({ db, pool, redis, connections, forms: opts.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, onStored: () => relay.wake() });
+  const app = createServer({ db, pool, redis, connections, forms: opts.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
   if (opts.relay !== false) relay.start();
   const server = await listen(app);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');

@@ -19,6 +19,8 @@ function freshEvent(type: string) {
   return event;
 }
 
+const CERT_PATH = '/cert/CERT-360caa42-fca2a594-ad47cb8d.pem';
+
 describe('POST /webhooks/paypal', () => {
   let r: TestReceiver;
   let keys: TestKeyPair;
@@ -26,8 +28,8 @@ describe('POST /webhooks/paypal', () => {
   beforeAll(async () => {
     keys = makeSelfSignedCertificate();
     certs = await serveCertificate(keys.certPem);
-    // Plain http is allowed only because 127.0.0.1 is loopback AND listed.
-    r = await startReceiver({ env: { PAYPAL_WEBHOOK_ID: 'WH_CURRENT_8PT597110X,WH_PREVIOUS_1JE42910', PAYPAL_CERT_HOSTS: '127.0.0.1', BODY_LIMIT_BYTES: String(16 * 1024) } });
+    // The local server plays the sandbox: plain http is allowed for its one configured URL only.
+    r = await startReceiver({ env: { PAYPAL_WEBHOOK_ID: 'WH_CURRENT_8PT597110X,WH_PREVIOUS_1JE42910', PAYPAL_CERT_SANDBOX_URL: `${certs.origin}${CERT_PATH}`, BODY_LIMIT_BYTES: String(16 * 1024) } });
   });
   afterAll(async () => {
     await r.close();
@@ -52,7 +54,7 @@ describe('POST /webhooks/paypal', () => {
       'PAYPAL-TRANSMISSION-ID': id,
       'PAYPAL-TRANSMISSION-TIME': time,
       'PAYPAL-TRANSMISSION-SIG': sign(o.signedBody ?? body, o.key ?? keys.privateKeyPem, id, time, o.webhookId ?? 'WH_CURRENT_8PT597110X'),
-      'PAYPAL-CERT-URL': o.certUrl ?? `${certs.origin}/cert/CERT-360caa42-fca2a594-ad47cb8d.pem`,
+      'PAYPAL-CERT-URL': o.certUrl ?? `${certs.origin}${CERT_PATH}`,
       'PAYPAL-AUTH-ALGO': 'SHA256withRSA',
       ...o.headers,
     };
@@ -93,12 +95,16 @@ describe('POST /webhooks/paypal', () => {
     expect(rows[0]?.deliveries).toBe(3);
   });
 
-  it('refuses a certificate URL off the allow-list with 401 untrusted_certificate, without fetching it', async () => {
+  it('refuses any other local URL, even on the sandbox\'s host and port, with 401 untrusted_certificate, without fetching it', async () => {
     const event = freshEvent('PAYMENT.CAPTURE.COMPLETED');
     const before = certs.hits.length;
-    const res = await deliver(JSON.stringify(event), { certUrl: `http://localhost:${certs.port}/cert/evil.pem` });
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: 'untrusted_certificate', message: 'PAYPAL-CERT-URL host "localhost" is not an allowed certificate host (allowed: 127.0.0.1)' });
+    for (const certUrl of [`${certs.origin}/cert/evil.pem`, `${certs.origin}/admin?x=1`, `http://127.0.0.1:${certs.port + 1}${CERT_PATH}`, `http://localhost:${certs.port}${CERT_PATH}`]) {
+      const res = await deliver(JSON.stringify(event), { certUrl });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: 'untrusted_certificate', message: 'PAYPAL-CERT-URL must be https (got http; plain http only for the configured sandbox URL)' });
+    }
+    const offPrefix = await deliver(JSON.stringify(event), { certUrl: 'https://api.paypal.com/v1/oauth2/token' });
+    expect(offPrefix.body.message).toMatch(/^PAYPAL-CERT-URL https:\/\/api.paypal.com\/v1\/oauth2\/token is not under an allowed certificate URL prefix \(allowed: https:\/\/api.paypal.com\/v1\/notifications\/certs\/, /);
     expect(certs.hits.length).toBe(before);
     expect(await rowsFor(event.id)).toHaveLength(0);
   });

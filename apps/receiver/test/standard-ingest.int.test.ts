@@ -84,6 +84,11 @@ describe('POST /webhooks/standard/:source', () => {
       const big = b.replace('"inv_42"', `"${'x'.repeat(70 * 1024)}"`);
       return { body: big, headers: headers(id, now, v1(ACME, id, now, big)) };
     }, 413, 'payload_too_large', /exceeds the 65536-byte limit/],
+    // 10,000 levels once overflowed the stack while storing: a 500 the sender retries forever.
+    ['a body nested 10,000 levels deep', 'acme', (id, _b, now) => {
+      const deep = `{"type":"invoice.paid","data":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+      return { body: deep, headers: headers(id, now, v1(ACME, id, now, deep)) };
+    }, 400, 'nesting_too_deep', /^JSON nesting is deeper than the limit of 64 levels$/],
   ];
   it.each(matrix)('refuses %s (source %s): says why and stores nothing', async (_name, source, make, status, reason, text) => {
     const id = `msg_${randomUUID()}`;

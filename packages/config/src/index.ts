@@ -1,2 +1,3 @@
 export { ConfigError, describeIssues, parseEnv } from './parse-env';
 export { databaseUrl, logLevel, port, queuePrefix, redisUrl } from './fragments';
+export { trustProxy, type TrustProxy } from './trust-proxy';

@@ -32,7 +32,7 @@ export interface WorkerAppOptions {
 
 /**
  * Runs one worker app: the queue consumer, an outbox relay for the follow-up work its jobs write,
- * `/healthz`, `/readyz` and `/metrics` on METRICS_PORT, and graceful shutdown (SIGTERM → stop taking jobs,
+ * `/healthz`, `/readyz` and `/metrics` on METRICS_HOST:METRICS_PORT, and graceful shutdown (SIGTERM → stop taking jobs,
  * let active ones finish up to the deadline, close). Replicas need nothing but Redis and Postgres.
  */
 export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
@@ -96,7 +96,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
-  const server: Server = app.listen(env.METRICS_PORT, () => logger.info('worker started', { queue: opts.queue, concurrency: env.WORKER_CONCURRENCY, metricsPort: env.METRICS_PORT }));
+  const server: Server = app.listen(env.METRICS_PORT, env.METRICS_HOST, () => logger.info('worker started', { queue: opts.queue, concurrency: env.WORKER_CONCURRENCY, metricsHost: env.METRICS_HOST, metricsPort: env.METRICS_PORT }));
   relay.start();
 
   let stopping = false;

@@ -19,6 +19,8 @@ export const workerEnvSchema = z.object({
   EFFECT_PARK_AFTER_MS: z.coerce.number().int().positive().default(120_000),
   /** How often this worker's outbox relay looks for follow-up work written by other processes. */
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** Where /healthz and /metrics listen; loopback unless a scraper elsewhere needs them (they have no authentication). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** The business configuration file (YAML); without it the workflows use their defaults. */
   SWITCHYARD_CONFIG: z.string().optional(),
 });

@@ -5,6 +5,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Db } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { Queue, registry, type Redis } from '@switchyard/queues';
+import type { AuthThrottle } from '../auth/auth-throttle';
 import { requireToken } from '../auth/require-token';
 import { auditWrites } from './audit-writes';
 
@@ -18,6 +19,7 @@ export interface BullBoardDeps {
   prefix: string;
   token: string;
   logger: Logger;
+  throttle: AuthThrottle;
 }
 
 /** Every queue of the registry and its dead-letter queue, as BullMQ handles for the board. */
@@ -49,6 +51,6 @@ export function mountBullBoard(app: Express, deps: BullBoardDeps): Queue[] {
     serverAdapter: serverAdapter as unknown as ServerAdapter,
     options: { uiConfig: { boardTitle: 'Switchyard' } },
   });
-  app.use(BULL_BOARD_PATH, requireToken({ token: deps.token, logger: deps.logger, allowBasic: true }), auditWrites(deps.logger, deps.db), serverAdapter.getRouter());
+  app.use(BULL_BOARD_PATH, requireToken({ token: deps.token, logger: deps.logger, allowBasic: true, throttle: deps.throttle }), auditWrites(deps.logger, deps.db), serverAdapter.getRouter());
   return queues.map(({ queue }) => queue);
 }

@@ -30,6 +30,16 @@ describe('connections', () => {
     expect(conns.standard?.billing).toMatchObject({ name: 'billing', secret: ['whsec_abc'], queue: 'crm' });
   });
 
+  it('builds the default PayPal connection from the certificate URL variables, and refuses the old host list', () => {
+    const sandbox = 'http://127.0.0.1:4010/__sandbox/paypal/cert.pem';
+    const conns = resolveConnections([connectionsFromEnv(loadEnv({ PAYPAL_WEBHOOK_ID: 'WH1', PAYPAL_CERT_SANDBOX_URL: sandbox }))]);
+    expect(conns.paypal?.default).toMatchObject({ webhookId: ['WH1'], sandboxCertUrl: sandbox, certUrlPrefixes: expect.arrayContaining(['https://api-m.paypal.com/v1/notifications/certs/']) });
+    expect(errorOf(() => loadEnv({ PAYPAL_CERT_HOSTS: '127.0.0.1' })).issues).toEqual([expect.stringMatching(/^PAYPAL_CERT_HOSTS: PAYPAL_CERT_HOSTS was replaced by PAYPAL_CERT_URL_PREFIXES/)]);
+    expect(errorOf(() => resolveConnections([connectionsFromEnv(loadEnv({ PAYPAL_WEBHOOK_ID: 'WH1', PAYPAL_CERT_URL_PREFIXES: 'http://127.0.0.1/' }))])).issues).toEqual([
+      expect.stringMatching(/^connections\.paypal\.default\.certUrlPrefixes: "http:\/\/127.0.0.1\/" must be https/),
+    ]);
+  });
+
   it('names every bad key of a wrong file at once', () => {
     const f = file('connections:\n  stripe:\n    eu: { webhookSecret: "" }\n  standard:\n    billing: { secret: whsec_abc, queue: invoices }\n  nosuchpay:\n    x: {}\n');
     const err = errorOf(() => resolveConnections([readConnectionsFile(f, {})]));

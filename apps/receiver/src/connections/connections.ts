@@ -13,7 +13,8 @@ export function connectionsFromEnv(env: ReceiverEnv): Record<string, Record<stri
   const out: Record<string, Record<string, Record<string, unknown>>> = {};
   if (env.STRIPE_WEBHOOK_SECRET) out.stripe = { default: { webhookSecret: env.STRIPE_WEBHOOK_SECRET } };
   if (env.RAZORPAY_WEBHOOK_SECRET) out.razorpay = { default: { webhookSecret: env.RAZORPAY_WEBHOOK_SECRET } };
-  if (env.PAYPAL_WEBHOOK_ID) out.paypal = { default: { webhookId: env.PAYPAL_WEBHOOK_ID, certHosts: env.PAYPAL_CERT_HOSTS } };
+  if (env.PAYPAL_WEBHOOK_ID)
+    out.paypal = { default: { webhookId: env.PAYPAL_WEBHOOK_ID, ...(env.PAYPAL_CERT_URL_PREFIXES ? { certUrlPrefixes: env.PAYPAL_CERT_URL_PREFIXES } : {}), ...(env.PAYPAL_CERT_SANDBOX_URL ? { sandboxCertUrl: env.PAYPAL_CERT_SANDBOX_URL } : {}) } };
   if (env.HUBSPOT_CLIENT_SECRET) out.hubspot = { default: { clientSecret: env.HUBSPOT_CLIENT_SECRET } };
   if (env.SALESFORCE_ORG_ID) out.salesforce = { default: { orgId: env.SALESFORCE_ORG_ID } };
   if (env.PIPEDRIVE_WEBHOOK_USER && env.PIPEDRIVE_WEBHOOK_PASSWORD) out.pipedrive = { default: { user: env.PIPEDRIVE_WEBHOOK_USER, password: env.PIPEDRIVE_WEBHOOK_PASSWORD } };

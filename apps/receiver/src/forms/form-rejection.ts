@@ -1,12 +1,13 @@
 import { AppError } from '@switchyard/errors';
 
-export type FormRejectionReason = 'unknown_form' | 'payload_too_large' | 'wrong_content_type' | 'malformed_body' | 'invalid_form' | 'missing_secret' | 'invalid_secret' | 'invalid_signature' | 'rate_limited' | 'invalid_idempotency_key';
+export type FormRejectionReason = 'unknown_form' | 'payload_too_large' | 'wrong_content_type' | 'malformed_body' | 'nesting_too_deep' | 'invalid_form' | 'missing_secret' | 'invalid_secret' | 'invalid_signature' | 'rate_limited' | 'invalid_idempotency_key';
 
 const statusOf: Record<FormRejectionReason, number> = {
   unknown_form: 404,
   payload_too_large: 413,
   wrong_content_type: 415,
   malformed_body: 400,
+  nesting_too_deep: 400,
   invalid_form: 400,
   invalid_idempotency_key: 400,
   missing_secret: 401,

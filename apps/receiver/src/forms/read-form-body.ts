@@ -1,3 +1,4 @@
+import { BodyLimitError, parseBoundedJson } from '../http/parse-bounded-json';
 import { FormRejection } from './form-rejection';
 
 /**
@@ -7,20 +8,20 @@ import { FormRejection } from './form-rejection';
  */
 export function readFormBody(contentType: string | undefined, rawBody: Buffer): Record<string, unknown> {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const text = rawBody.toString('utf8');
   if (type === 'application/json' || type.endsWith('+json')) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseBoundedJson(rawBody);
     } catch (err) {
-      throw new FormRejection('malformed_body', `body is not valid JSON: ${(err as Error).message}`);
+      if (!(err instanceof BodyLimitError)) throw err;
+      throw new FormRejection(err.reason, err.message);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FormRejection('malformed_body', 'JSON body must be an object of field → value');
     return parsed as Record<string, unknown>;
   }
   if (type === 'application/x-www-form-urlencoded') {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of new URLSearchParams(text)) {
+    for (const [key, value] of new URLSearchParams(rawBody.toString('utf8'))) {
       const seen = out[key];
       out[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
     }

@@ -11,6 +11,8 @@ export type RejectionReason =
   | 'malformed_body'
   | 'wrong_content_type'
   | 'payload_too_large'
+  /** Arrays/objects (or XML elements) nested deeper than MAX_BODY_DEPTH. */
+  | 'nesting_too_deep'
   | 'untrusted_certificate'
   | 'wrong_account'
   /** WhatsApp's subscription handshake sent a `hub.verify_token` we do not know. */
@@ -26,6 +28,7 @@ const statusOf: Record<RejectionReason, number> = {
   malformed_body: 400,
   wrong_content_type: 415,
   payload_too_large: 413,
+  nesting_too_deep: 400,
   untrusted_certificate: 401,
   wrong_account: 403,
   invalid_verify_token: 403,

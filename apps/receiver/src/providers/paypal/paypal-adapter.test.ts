@@ -7,7 +7,7 @@ import { makeSelfSignedCertificate, serveCertificate, type CertServer, type Test
 import type { InboundRequest } from '../provider-adapter';
 import { WebhookRejection } from '../webhook-rejection';
 import { crc32, crc32Fallback } from './crc32';
-import { createPaypalAdapter, type PaypalConnection } from './paypal-adapter';
+import { createPaypalAdapter, DEFAULT_PAYPAL_CERT_URL_PREFIXES, type PaypalConnection } from './paypal-adapter';
 import { PaypalCertificates } from './paypal-certificates';
 import { toMinorUnits } from './to-minor-units';
 import { asyncRejectionOf } from '../../../test/support/adapter-kit';
@@ -28,7 +28,8 @@ let conn: PaypalConnection;
 beforeAll(async () => {
   keys = makeSelfSignedCertificate();
   server = await serveCertificate(keys.certPem);
-  conn = { name: 'default', webhookId: ['8PT597110X687430LKGECATA', '1JE4291016473214C'], certHosts: ['127.0.0.1'] };
+  // The local server plays the sandbox: its one certificate URL is allowed exactly, over plain http.
+  conn = { name: 'default', webhookId: ['8PT597110X687430LKGECATA', '1JE4291016473214C'], certUrlPrefixes: DEFAULT_PAYPAL_CERT_URL_PREFIXES, sandboxCertUrl: `${server.origin}/cert/default.pem` };
 });
 afterAll(() => server.close());
 
@@ -94,8 +95,9 @@ describe('paypal verify', () => {
   it('accepts a delivery signed for either configured webhook id, fetching the certificate once', async () => {
     const adapter = createPaypalAdapter(new PaypalCertificates());
     const url = `${server.origin}/cert/${randomUUID()}.pem`;
-    await adapter.verify(request(body, { certUrl: url }), conn, new Date());
-    await adapter.verify(request(body, { certUrl: url, webhookId: '1JE4291016473214C' }), conn, new Date());
+    const here = { ...conn, sandboxCertUrl: url };
+    await adapter.verify(request(body, { certUrl: url }), here, new Date());
+    await adapter.verify(request(body, { certUrl: url, webhookId: '1JE4291016473214C' }), here, new Date());
     expect(server.hits.filter((h) => url.endsWith(h))).toHaveLength(1);
   });
 
@@ -119,34 +121,40 @@ describe('paypal verify', () => {
     expect(r.reason).toBe('invalid_signature');
   });
 
-  it('refuses a certificate URL off the allow-list without requesting it', async () => {
+  it('refuses any other path or port on the sandbox host without requesting it', async () => {
     const before = server.hits.length;
-    const url = `http://localhost:${server.port}/cert/offlist.pem`;
-    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: url }), conn, new Date()));
-    expect([r.reason, r.status]).toEqual(['untrusted_certificate', 401]);
-    expect(r.message).toMatch(/PAYPAL-CERT-URL host "localhost" is not an allowed certificate host/);
+    // The host alone used to be allowed: any local port and path could be made to answer a GET.
+    for (const url of [`${server.origin}/cert/offlist.pem`, `${server.origin}/hang`, `http://127.0.0.1:${server.port + 1}/cert/default.pem`, `http://localhost:${server.port}/cert/default.pem`]) {
+      const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: url }), conn, new Date()));
+      expect([r.reason, r.status]).toEqual(['untrusted_certificate', 401]);
+      expect(r.message).toMatch(/PAYPAL-CERT-URL must be https \(got http; plain http only for the configured sandbox URL\)/);
+    }
     expect(server.hits.length).toBe(before);
   });
 
   it.each([
-    ['plain http to a listed host that is not loopback', 'http://api.paypal.com/v1/notifications/certs/CERT-1', ['api.paypal.com'], /must be https/],
-    ['a lookalike host', 'https://api.paypal.com.evil.example/cert', ['api.paypal.com'], /host "api.paypal.com.evil.example" is not an allowed/],
-    ['credentials in the URL', 'https://user:pw@api.paypal.com/cert', ['api.paypal.com'], /must not carry credentials/],
-    ['not a URL', 'api.paypal.com/cert', ['api.paypal.com'], /not a URL/],
-  ])('refuses %s', async (_name, certUrl, certHosts, message) => {
-    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl }), { ...conn, certHosts }, new Date()));
+    ['plain http to PayPal', 'http://api.paypal.com/v1/notifications/certs/CERT-1', /must be https/],
+    ['a lookalike host', 'https://api.paypal.com.evil.example/v1/notifications/certs/CERT-1', /https:\/\/api.paypal.com.evil.example\/v1\/notifications\/certs\/CERT-1 is not under an allowed certificate URL prefix/],
+    ['another path on PayPal', 'https://api.paypal.com/v1/oauth2/token', /is not under an allowed certificate URL prefix/],
+    ['a path climbing out of the prefix', 'https://api.paypal.com/v1/notifications/certs/../../oauth2/token', /https:\/\/api.paypal.com\/v1\/oauth2\/token is not under/],
+    ['another port on PayPal', 'https://api.paypal.com:8443/v1/notifications/certs/CERT-1', /is not under an allowed certificate URL prefix/],
+    ['credentials in the URL', 'https://user:pw@api.paypal.com/v1/notifications/certs/CERT-1', /must not carry credentials/],
+    ['not a URL', 'api.paypal.com/cert', /not a URL/],
+  ])('refuses %s', async (_name, certUrl, message) => {
+    const r = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl }), conn, new Date()));
     expect(r.reason).toBe('untrusted_certificate');
     expect(r.message).toMatch(message);
   });
 
   it('does not follow redirects, and reports errors and timeouts as untrusted', async () => {
     const before = server.hits.length;
-    const redirect = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/redirect` }), conn, new Date()));
+    const at = (path: string) => ({ ...conn, sandboxCertUrl: `${server.origin}${path}` });
+    const redirect = await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/redirect` }), at('/redirect'), new Date()));
     expect(redirect.message).toMatch(/answered HTTP 302 \(redirects are not followed\)/);
     expect(server.hits.slice(before)).toEqual(['/redirect']);
-    expect((await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/missing` }), conn, new Date()))).message).toMatch(/answered HTTP 404/);
+    expect((await asyncRejectionOf(createPaypalAdapter().verify(request(body, { certUrl: `${server.origin}/missing` }), at('/missing'), new Date()))).message).toMatch(/answered HTTP 404/);
     const slow = createPaypalAdapter(new PaypalCertificates({ timeoutMs: 200 }));
-    expect((await asyncRejectionOf(slow.verify(request(body, { certUrl: `${server.origin}/hang` }), conn, new Date()))).message).toMatch(/could not fetch the certificate from .*\/hang: timeout of 200ms exceeded/);
+    expect((await asyncRejectionOf(slow.verify(request(body, { certUrl: `${server.origin}/hang` }), at('/hang'), new Date()))).message).toMatch(/could not fetch the certificate from .*\/hang: timeout of 200ms exceeded/);
   });
 
   it('refuses a certificate outside its validity period', async () => {
@@ -253,10 +261,24 @@ describe('paypal parse', () => {
 
 describe('paypal connection', () => {
   const schema = createPaypalAdapter().connectionSchema;
-  it('takes cert hosts as an env-style list or a YAML list, lower-cased, defaulting to PayPal\'s hosts', () => {
-    expect(schema.parse({ name: 'default', webhookId: 'WH1', certHosts: 'API.paypal.com, api.sandbox.paypal.com' })).toMatchObject({ webhookId: ['WH1'], certHosts: ['api.paypal.com', 'api.sandbox.paypal.com'] });
-    expect(schema.parse({ name: 'eu', webhookId: ['WH1', 'WH2'], certHosts: ['api-m.paypal.com'] })).toMatchObject({ certHosts: ['api-m.paypal.com'] });
-    expect(schema.parse({ name: 'eu', webhookId: 'WH1' }).certHosts).toContain('api-m.paypal.com');
-    expect(schema.safeParse({ name: 'eu', webhookId: 'WH1', certHosts: ' , ' }).success).toBe(false);
+  const issues = (input: unknown) => schema.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+
+  it('takes https URL prefixes as an env-style list or a YAML list, defaulting to PayPal\'s certificate folders', () => {
+    expect(schema.parse({ name: 'default', webhookId: 'WH1', certUrlPrefixes: 'https://api.paypal.com/v1/notifications/certs/, https://api-m.paypal.com/v1/notifications/certs/' })).toMatchObject({
+      webhookId: ['WH1'],
+      certUrlPrefixes: ['https://api.paypal.com/v1/notifications/certs/', 'https://api-m.paypal.com/v1/notifications/certs/'],
+    });
+    expect(schema.parse({ name: 'eu', webhookId: 'WH1' }).certUrlPrefixes).toContain('https://api-m.paypal.com/v1/notifications/certs/');
+    expect(schema.parse({ name: 'eu', webhookId: 'WH1', sandboxCertUrl: '' }).sandboxCertUrl).toBeUndefined();
+  });
+
+  it('refuses plain-http or host-only prefixes, and the old certHosts, naming the replacement', () => {
+    expect(issues({ name: 'eu', webhookId: 'WH1', certUrlPrefixes: ' , ' })).toEqual(['certUrlPrefixes: needs at least one https URL prefix']);
+    expect(issues({ name: 'eu', webhookId: 'WH1', certUrlPrefixes: 'http://127.0.0.1:4010/, https://api.paypal.com/v1/notifications/certs' })).toEqual([
+      'certUrlPrefixes: "http://127.0.0.1:4010/" must be https (a plain-http sandbox goes in sandboxCertUrl / PAYPAL_CERT_SANDBOX_URL)',
+      'certUrlPrefixes: "https://api.paypal.com/v1/notifications/certs" must end its path with "/" (a prefix of a folder, not of a name)',
+    ]);
+    expect(issues({ name: 'eu', webhookId: 'WH1', certHosts: '127.0.0.1' })).toEqual([expect.stringMatching(/^certHosts: certHosts was replaced by certUrlPrefixes/)]);
+    expect(issues({ name: 'eu', webhookId: 'WH1', sandboxCertUrl: 'file:///etc/passwd' })).toHaveLength(1);
   });
 });

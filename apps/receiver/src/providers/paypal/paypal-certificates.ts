@@ -5,24 +5,34 @@ import { WebhookRejection } from '../webhook-rejection';
 export const CERT_FETCH_TIMEOUT_MS = 3000;
 const MAX_CERT_BYTES = 64 * 1024;
 
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+/** Where certificates may come from: https URL prefixes, and at most one exact sandbox URL. */
+export interface CertificateAllowList {
+  /** `https://host[:port]/path/` prefixes; a URL matches when origin is equal and path starts with the prefix's. */
+  urlPrefixes: string[];
+  /** One exact URL (plain http allowed) that serves a sandbox's certificate; only set where the sandbox runs. */
+  sandboxUrl?: string;
+}
 
 /**
- * Anyone can put any URL in PAYPAL-CERT-URL, so the URL is the attack surface: only hosts in the
- * connection's list, only https (plain http only for a listed loopback host, which is how tests
- * serve a certificate), no credentials in the URL.
+ * Anyone can put any URL in PAYPAL-CERT-URL and make us GET it before the signature is checked, so
+ * the URL is the attack surface: only https under an allowed prefix (scheme, host, port and path),
+ * or exactly the configured sandbox URL; never credentials in the URL.
  */
-export function checkCertificateUrl(raw: string, allowedHosts: string[]): URL {
+export function checkCertificateUrl(raw: string, allow: CertificateAllowList): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new WebhookRejection('untrusted_certificate', 'PAYPAL-CERT-URL is not a URL');
   }
-  const host = url.hostname.toLowerCase();
-  if (!allowedHosts.includes(host)) throw new WebhookRejection('untrusted_certificate', `PAYPAL-CERT-URL host "${host}" is not an allowed certificate host (allowed: ${allowedHosts.join(', ')})`);
   if (url.username || url.password) throw new WebhookRejection('untrusted_certificate', 'PAYPAL-CERT-URL must not carry credentials');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(host))) throw new WebhookRejection('untrusted_certificate', `PAYPAL-CERT-URL must be https (got ${url.protocol.replace(':', '')}; plain http is allowed only for a listed loopback host)`);
+  if (allow.sandboxUrl !== undefined && url.href === new URL(allow.sandboxUrl).href) return url;
+  if (url.protocol !== 'https:') throw new WebhookRejection('untrusted_certificate', `PAYPAL-CERT-URL must be https (got ${url.protocol.replace(':', '')}; plain http only for the configured sandbox URL)`);
+  const allowed = allow.urlPrefixes.some((p) => {
+    const prefix = new URL(p);
+    return url.origin === prefix.origin && url.pathname.startsWith(prefix.pathname);
+  });
+  if (!allowed) throw new WebhookRejection('untrusted_certificate', `PAYPAL-CERT-URL ${url.origin}${url.pathname} is not under an allowed certificate URL prefix (allowed: ${allow.urlPrefixes.join(', ')})`);
   return url;
 }
 

@@ -1,7 +1,7 @@
 import { verify as verifySignature } from 'node:crypto';
 import { WebhookRejection } from '../webhook-rejection';
 import { crc32 } from './crc32';
-import { checkCertificateUrl, type PaypalCertificates } from './paypal-certificates';
+import { checkCertificateUrl, type CertificateAllowList, type PaypalCertificates } from './paypal-certificates';
 
 export interface PaypalHeaders {
   transmissionId?: string;
@@ -13,7 +13,7 @@ export interface PaypalHeaders {
 
 export interface PaypalVerifyOptions {
   webhookIds: string[];
-  certHosts: string[];
+  certAllowList: CertificateAllowList;
   certificates: PaypalCertificates;
   now: Date;
 }
@@ -42,7 +42,7 @@ export async function verifyPaypalSignature(h: PaypalHeaders, rawBody: Buffer, o
   if (authAlgo !== 'SHA256withRSA') throw new WebhookRejection('invalid_signature', `unsupported PAYPAL-AUTH-ALGO "${authAlgo}" (expected SHA256withRSA)`);
   if (Number.isNaN(Date.parse(transmissionTime))) throw new WebhookRejection('invalid_signature', 'PAYPAL-TRANSMISSION-TIME is not a date');
   // Checked before anything is fetched: the URL comes from the request.
-  const url = checkCertificateUrl(certUrl, opts.certHosts);
+  const url = checkCertificateUrl(certUrl, opts.certAllowList);
   const cert = await opts.certificates.get(url, opts.now);
   const signature = Buffer.from(transmissionSig, 'base64');
   const checksum = crc32(rawBody);

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
+import { MAX_BODY_DEPTH } from '../../http/parse-bounded-json';
 import type { InboundRequest } from '../provider-adapter';
 import { WebhookRejection } from '../webhook-rejection';
 
@@ -28,7 +29,19 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   isArray: (_name, jpath) => jpath === 'Envelope.Body.notifications.Notification',
+  // The same bound as JSON bodies: past it the parser throws, and the parsed tree is stored and walked recursively.
+  // (fast-xml-parser counts the stack below the current element, hence the - 1.)
+  maxNestedTags: MAX_BODY_DEPTH - 1,
 });
+
+function parseXml(xml: string): unknown {
+  try {
+    return parser.parse(xml);
+  } catch (err) {
+    if (/nested tags/i.test((err as Error).message)) throw new WebhookRejection('nesting_too_deep', `XML nesting is deeper than the limit of ${MAX_BODY_DEPTH} levels`);
+    throw new WebhookRejection('malformed_body', `body could not be parsed as XML: ${(err as Error).message}`);
+  }
+}
 
 const field = z.union([z.string(), z.looseObject({ '#text': z.string().optional(), '@_nil': z.string().optional() })]);
 const envelope = z.object({
@@ -56,7 +69,7 @@ function decode(request: InboundRequest): OutboundMessage {
   const xml = request.rawBody.toString('utf8');
   const valid = xml.trim() ? XMLValidator.validate(xml) : { err: { msg: 'empty body', line: 1 } };
   if (valid !== true) throw new WebhookRejection('malformed_body', `body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const parsed = envelope.safeParse(parser.parse(xml));
+  const parsed = envelope.safeParse(parseXml(xml));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new WebhookRejection('malformed_body', `not a Salesforce outbound message: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}`);

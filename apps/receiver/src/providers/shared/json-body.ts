@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { BodyLimitError, parseBoundedJson } from '../../http/parse-bounded-json';
 import { WebhookRejection } from '../webhook-rejection';
 import type { InboundRequest } from '../provider-adapter';
 
@@ -7,11 +8,13 @@ export function requireJsonContentType(request: InboundRequest): void {
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) throw new WebhookRejection('wrong_content_type', `expected Content-Type application/json, got "${type || 'none'}"`);
 }
 
+/** Every provider's JSON body goes through here: nesting is bounded (the byte size already was, when the body was read). */
 export function parseJsonBody(request: InboundRequest): unknown {
   try {
-    return JSON.parse(request.rawBody.toString('utf8'));
+    return parseBoundedJson(request.rawBody);
   } catch (err) {
-    throw new WebhookRejection('malformed_body', `body is not valid JSON: ${(err as Error).message}`);
+    if (!(err instanceof BodyLimitError)) throw err;
+    throw new WebhookRejection(err.reason, err.message);
   }
 }
 
