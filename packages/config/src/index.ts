@@ -1,2 +1,3 @@
 export { ConfigError, describeIssues, parseEnv } from './parse-env';
 export { databaseUrl, logLevel, port, queuePrefix, redisUrl } from './fragments';
+export { envValue, resolveSecretFiles } from './secret-files';
