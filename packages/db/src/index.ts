@@ -18,3 +18,4 @@ export * from './repositories/contacts';
 export * from './repositories/leads';
 export * from './repositories/attention';
 export * from './repositories/stale-effects';
+export * from './repositories/retention';

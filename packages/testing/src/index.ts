@@ -4,3 +4,4 @@ export { listen } from './listen';
 export { createOwnDatabase } from './own-database';
 export { OwnRedis } from './own-redis';
 export { TestQueues, testPrefix } from './test-queues';
+export { inboundEventFixture } from './inbound-event';

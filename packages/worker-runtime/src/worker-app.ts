@@ -7,6 +7,7 @@ import { OutboxRelay } from '@switchyard/outbox';
 import { Queue, QueueProducer, createRedis, registry, type QueueName, type Redis } from '@switchyard/queues';
 import type { Performers } from './effect-runner';
 import { createEventWorker, type EventHandler } from './event-worker';
+import { RetentionRunner, type RetentionPolicy } from './retention-runner';
 import type { WorkerEnv } from './worker-env';
 
 export interface WorkerDeps {
@@ -19,6 +20,8 @@ export interface WorkerDeps {
 export interface WorkerSetup {
   handle: EventHandler;
   performers: Performers;
+  /** The retention policy in force (read every tick); without it this app removes nothing. */
+  retention?(): RetentionPolicy;
   close?(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
   runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
   runtime.worker.on('stalled', () => stalled.inc({ queue: opts.queue }));
+  const retention = setup.retention ? new RetentionRunner({ pool, logger, policy: setup.retention, metrics }) : undefined;
 
   const app = express();
   app.get('/healthz', (_req, res) => {
@@ -90,6 +94,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   });
   const server: Server = app.listen(env.METRICS_PORT, () => logger.info('worker started', { queue: opts.queue, concurrency: env.WORKER_CONCURRENCY, metricsPort: env.METRICS_PORT }));
   relay.start();
+  retention?.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -101,6 +106,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
     if (outcome === 'deadline') logger.warn('shutdown deadline passed; unfinished jobs will be picked up again after their lock expires');
     else logger.info('active jobs finished');
     await relay.stop().catch(() => undefined);
+    await retention?.stop().catch(() => undefined);
     server.close();
     await setup.close?.().catch(() => undefined);
     await dlq.close().catch(() => undefined);
