@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveSecretFiles } from '@switchyard/config';
 
 /**
  * Every variable the sandbox (server and CLI) reads. Signing secrets use the names the receiver
@@ -98,6 +99,9 @@ export const envSchema = z.object({
   WHATSAPP_APP_SECRET: secret(d.WHATSAPP_APP_SECRET),
   TWILIO_AUTH_TOKEN: secret(d.TWILIO_AUTH_TOKEN),
   STANDARD_WEBHOOK_SECRET: secret(d.STANDARD_WEBHOOK_SECRET).pipe(z.string().startsWith('whsec_', 'must start with whsec_')),
+  /** The ops console `switchyard erasure` calls, and its token. */
+  OPS_URL: z.url().default('http://127.0.0.1:3001'),
+  OPS_TOKEN: z.string().optional(),
   /** Directory the user ran `pnpm switchyard` from (pnpm sets it); scenario paths resolve against it. */
   INIT_CWD: z.string().optional(),
 });
@@ -106,10 +110,11 @@ export type SandboxEnv = z.infer<typeof envSchema>;
 
 /** Parses the environment once; the error names every missing or invalid variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): SandboxEnv {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const { env, issues } = resolveSecretFiles(source, Object.keys(envSchema.shape));
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  if (!result.success || issues.length) {
+    const problems = [...issues.map((i) => i.message), ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))].join('; ');
     throw new Error(`Invalid sandbox environment: ${problems}`);
   }
   return result.data;

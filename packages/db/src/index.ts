@@ -19,3 +19,4 @@ export * from './repositories/leads';
 export * from './repositories/attention';
 export * from './repositories/stale-effects';
 export * from './repositories/retention';
+export * from './repositories/erasure';

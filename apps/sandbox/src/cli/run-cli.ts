@@ -7,6 +7,7 @@ import type { DeliveryAttempt, DeliveryResult } from '../webhooks/send-webhook';
 import { trigger } from '../webhooks/trigger';
 import { WEBHOOK_PROVIDERS } from '../webhooks/types';
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args';
+import { erasureCommand } from './erasure-command';
 
 export interface CliIo {
   env: SandboxEnv;
@@ -95,6 +96,7 @@ function eventsCommand(args: CliArgs, io: CliIo): number {
 /** The `pnpm switchyard` command; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === 'erasure') return await erasureCommand(argv.slice(1), io);
     const args = parseCliArgs(argv);
     if (args.help || !args.command || args.command === 'help') {
       io.out(USAGE);
