@@ -36,6 +36,8 @@ function event(p: ReturnType<typeof person>, providerEventId: string) {
     canonical: { type: 'payment.succeeded', paymentId: `pi_${providerEventId}`, amount: 1200, currency: 'eur', customer: { email: p.email.toLowerCase(), phone: p.digits, name: p.name } },
     headers: { 'user-agent': 'Stripe/1.0', 'x-forwarded-for': '203.0.113.9' },
     occurredAt: new Date(),
+    // No job: the relays of other test files share this database and would run it.
+    outbox: null,
   });
 }
 
@@ -62,7 +64,8 @@ async function seed(p: ReturnType<typeof person>, label: string) {
   const attentionId = randomUUID();
   await db.attentionItem.create({ data: { id: attentionId, kind: 'dispute', entityType: 'contact', entityKey: p.digits, eventId, summary: `Dispute opened by ${p.name} <${p.email}>` } });
   await db.auditEntry.create({ data: { actor: 'alice', action: 'effect.resolve', target: sent, reason: `customer ${p.email} confirmed on the phone`, details: { to: p.digits } } });
-  await db.outboxEntry.create({ data: { eventId, queue: 'whatsapp', jobName: 'whatsapp.effect.v1', jobId: `fx-${pendingEffect}`, data: { effectId: pendingEffect, preview: { to: p.formatted } } } });
+  // Already handed over (dispatched), so no relay of another test file picks it up.
+  await db.outboxEntry.create({ data: { eventId, queue: 'whatsapp', jobName: 'whatsapp.perform-effect.v1', jobId: `whatsapp.eff.${pendingEffect}`, data: { effectId: pendingEffect, preview: { to: p.formatted } }, dispatchedAt: new Date() } });
   return { eventId, paymentKey, sent, pendingEffect, leadId, attentionId, providerEventId: `evt_${label}_${tag}` };
 }
 

@@ -3,8 +3,9 @@ import type { NewInboundEvent } from '@switchyard/db';
 
 /** A Stripe payment event as ingest stores it (with its outbox job); override what the test is about. */
 export function inboundEventFixture(providerEventId: string, over: Partial<NewInboundEvent> = {}): NewInboundEvent {
+  const id = randomUUID();
   return {
-    id: randomUUID(),
+    id,
     provider: 'stripe',
     connection: 'default',
     providerEventId,
@@ -16,7 +17,8 @@ export function inboundEventFixture(providerEventId: string, over: Partial<NewIn
     canonical: { type: 'payment.succeeded', amount: 1200 },
     headers: { 'user-agent': 'Stripe/1.0' },
     occurredAt: null,
-    outbox: { queue: 'payments', jobName: 'payments.apply-event.v1', jobId: `stripe-${providerEventId}`, data: { eventId: providerEventId } },
+    // A real job (name and data as the registry defines them): a relay sharing the database dispatches it.
+    outbox: { queue: 'payments', jobName: 'payments.process-event.v1', jobId: `payments.evt.${id}`, data: { eventId: id } },
     ...over,
   };
 }

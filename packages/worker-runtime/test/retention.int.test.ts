@@ -84,13 +84,13 @@ describe('retention', () => {
     const effect = async (status: 'done' | 'pending', dispatchedAgo: string) => {
       const id = randomUUID();
       await db.effect.create({ data: { id, kind: 'test.retention', businessKey: id, status, queue: 'crm', provider: 'hubspot', connection: 'default', idempotencyKey: id, entityType: 't', entityKey: id, request: {} } });
-      await db.$executeRawUnsafe(`INSERT INTO outbox_entries (queue, job_name, job_id, data, dispatched_at) VALUES ('crm', 'crm.effect.v1', $1, jsonb_build_object('effectId', $1::text), now() - $2::interval)`, id, dispatchedAgo);
+      await db.$executeRawUnsafe(`INSERT INTO outbox_entries (queue, job_name, job_id, data, dispatched_at) VALUES ('crm', 'crm.perform-effect.v1', $1, jsonb_build_object('effectId', $1::text), now() - $2::interval)`, id, dispatchedAgo);
       return id;
     };
     const doneEffect = await effect('done', '2 hours');
     const pendingEffect = await effect('pending', '2 hours');
     const recentDone = await effect('done', '5 minutes');
-    await db.$executeRawUnsafe(`INSERT INTO outbox_entries (queue, job_name, job_id, data) VALUES ('crm', 'crm.effect.v1', 'never-dispatched', '{}')`);
+    await db.$executeRawUnsafe(`INSERT INTO outbox_entries (queue, job_name, job_id, data) VALUES ('crm', 'crm.perform-effect.v1', 'never-dispatched', '{}')`);
     await db.auditEntry.create({ data: { actor: 'ops', action: 'old', target: 'x', at: new Date(Date.now() - 366 * DAY) } });
     await db.auditEntry.create({ data: { actor: 'ops', action: 'recent', target: 'x', at: new Date(Date.now() - 364 * DAY) } });
 
