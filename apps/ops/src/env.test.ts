@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadEnv } from './env';
 
 const token = 'a-long-enough-ops-token';
@@ -28,5 +31,19 @@ describe('loadEnv', () => {
       message = String(error);
     }
     for (const key of ['OPS_PORT', 'OPS_TOKEN', 'LOG_LEVEL']) expect(message).toContain(key);
+  });
+});
+
+describe('loadEnv with OPS_TOKEN_FILE (Docker and Kubernetes secrets)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-ops-env-'));
+
+  it('reads the token from the file', () => {
+    const file = `${dir}/ops-token`;
+    writeFileSync(file, `${token}\n`);
+    expect(loadEnv({ OPS_TOKEN_FILE: file }).OPS_TOKEN).toBe(token);
+  });
+
+  it('stops start-up when the file cannot be read, naming the variable', () => {
+    expect(() => loadEnv({ OPS_TOKEN_FILE: `${dir}/absent` })).toThrow(/OPS_TOKEN_FILE: cannot read .*absent: ENOENT/);
   });
 });

@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { effectRoutes } from './routes/effects';
 import { entityRoutes } from './routes/entities';
+import { erasureRoutes } from './routes/erasure';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 
@@ -50,6 +51,7 @@ export function createServer(deps: OpsDeps): Express {
   app.use(effectRoutes(deps.db, queues));
   app.use(auditRoutes(deps.db));
   app.use(entityRoutes(deps.db));
+  app.use(erasureRoutes(deps.db));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
+import { ConfigError, databaseUrl, envValue, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
 
 const schema = z.object({
   RECEIVER_PORT: port(3000),
@@ -53,9 +53,17 @@ export type ReceiverEnv = z.infer<typeof schema> & {
 export function loadEnv(source: Record<string, string | undefined> = process.env): ReceiverEnv {
   const env = parseEnv(schema, source);
   const standardSourceSecrets: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const m = /^STANDARD_WEBHOOK_SECRET_([A-Z0-9_]+)$/.exec(key);
-    if (m?.[1] && value) standardSourceSecrets[m[1].toLowerCase().replace(/_/g, '-')] = value;
+  for (const key of Object.keys(source)) {
+    // STANDARD_WEBHOOK_SECRET_<SOURCE>_FILE is that source's secret from a file, not a source named "<source>-file".
+    const m = /^STANDARD_WEBHOOK_SECRET_([A-Z0-9_]+?)(?:_FILE)?$/.exec(key);
+    if (!m?.[1]) continue;
+    let value: string | undefined;
+    try {
+      value = envValue(source, `STANDARD_WEBHOOK_SECRET_${m[1]}`);
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`, [(err as Error).message]);
+    }
+    if (value) standardSourceSecrets[m[1].toLowerCase().replace(/_/g, '-')] = value;
   }
   return { ...env, standardSourceSecrets, variables: source };
 }

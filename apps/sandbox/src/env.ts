@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveSecretFiles } from '@switchyard/config';
 
 /**
  * Every variable the sandbox (server and CLI) reads. Signing secrets use the names the receiver
@@ -63,7 +64,7 @@ export const envSchema = z.object({
   SANDBOX_HOST: text(d.SANDBOX_HOST),
   SANDBOX_URL: z.url().default(d.SANDBOX_URL),
   SANDBOX_RECEIVER_URL: z.url().default(d.SANDBOX_RECEIVER_URL),
-  /** The ops API the CLI reads (what happened downstream; `switchyard ops …`), with OPS_TOKEN. */
+  /** The ops API the CLI reads (what happened downstream; `switchyard ops …`; `switchyard erasure`), with OPS_TOKEN. */
   OPS_URL: z.url().default(d.OPS_URL),
   OPS_TOKEN: z.string().optional(),
   /** Base URL Twilio signs against when the receiver sits behind a proxy; defaults to the --to URL. */
@@ -110,10 +111,11 @@ export type SandboxEnv = z.infer<typeof envSchema>;
 
 /** Parses the environment once; the error names every missing or invalid variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): SandboxEnv {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const { env, issues } = resolveSecretFiles(source, Object.keys(envSchema.shape));
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  if (!result.success || issues.length) {
+    const problems = [...issues.map((i) => i.message), ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))].join('; ');
     throw new Error(`Invalid sandbox environment: ${problems}`);
   }
   return result.data;

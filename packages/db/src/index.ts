@@ -18,3 +18,5 @@ export * from './repositories/contacts';
 export * from './repositories/leads';
 export * from './repositories/attention';
 export * from './repositories/stale-effects';
+export * from './repositories/retention';
+export * from './repositories/erasure';

@@ -6,3 +6,5 @@ export { addPaymentFact, foldPayment, isPaid, paymentFactOf, paymentKey } from '
 export type { PaymentFact, PaymentState, PaymentStatus } from './payments/payment-state';
 export { mergeMessageStatus, messageStatusRank } from './messages/message-state';
 export type { MessageStatus } from './messages/message-state';
+export { ERASED, identifierPattern, normalizeEmail, normalizePhone, personMasker } from './privacy/person-mask';
+export type { PersonIdentifiers, PersonMasker } from './privacy/person-mask';

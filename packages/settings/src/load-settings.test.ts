@@ -138,7 +138,15 @@ describe('defaultSettings', () => {
       team: { notifications: [] },
       forms: {},
       leadRouting: {},
+      retention: { payloadDays: 30, dispatchedOutboxMinutes: 60, auditDays: 365, batchSize: 1000, intervalSeconds: 60 },
     });
+  });
+
+  it('refuses a retention period that is not a positive whole number, naming the key', () => {
+    expect(issuesOf(() => loadSettings(file('version: 1\nretention: { payloadDays: 0, auditDays: 1.5 }\n'), {}))).toEqual([
+      expect.stringMatching(/^retention\.payloadDays: /),
+      expect.stringMatching(/^retention\.auditDays: /),
+    ]);
   });
 
   it('is what an empty file gives, apart from the required version', () => {

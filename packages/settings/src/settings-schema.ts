@@ -120,6 +120,22 @@ const ruleSet = z.strictObject({
   default: z.strictObject({ owners }),
 });
 
+// ── retention: how long what we store is kept ───────────────────────────────────────────────
+const retention = z
+  .strictObject({
+    /** Provider payloads and request headers (customers' names, emails, phones); the event row stays as the dedup key. */
+    payloadDays: z.number().int().positive().default(30),
+    /** Outbox entries already handed to the queue, once their event or effect is settled. */
+    dispatchedOutboxMinutes: z.number().int().min(0).default(60),
+    /** The ops audit trail. */
+    auditDays: z.number().int().positive().default(365),
+    /** Rows per statement: small enough that a batch never holds locks ingest waits on for long. */
+    batchSize: z.number().int().positive().max(10_000).default(1000),
+    /** How often a worker replica looks for expired rows. */
+    intervalSeconds: z.number().int().positive().default(60),
+  })
+  .prefault({});
+
 const base = z.strictObject({
   version: z.literal(1, { error: (iss) => (iss.input === undefined ? 'required' : 'must be 1') }),
   /** The receiver's webhook connections; it validates them itself. */
@@ -132,6 +148,7 @@ const base = z.strictObject({
   team,
   forms: named(form).default({}),
   leadRouting: named(ruleSet).default({}),
+  retention,
 });
 
 type Base = z.infer<typeof base>;

@@ -5,3 +5,4 @@ export { createOwnDatabase } from './own-database';
 export { OwnPostgres } from './own-postgres';
 export { OwnRedis } from './own-redis';
 export { TestQueues, testPrefix } from './test-queues';
+export { inboundEventFixture } from './inbound-event';

@@ -6,3 +6,5 @@ export { runWorkerApp } from './worker-app';
 export type { WorkerAppOptions, WorkerDeps, WorkerSetup } from './worker-app';
 export { workerEnvSchema } from './worker-env';
 export type { WorkerEnv } from './worker-env';
+export { RetentionRunner } from './retention-runner';
+export type { RetentionPolicy, RetentionRunnerOptions, RetentionTickResult } from './retention-runner';

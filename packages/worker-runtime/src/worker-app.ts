@@ -8,6 +8,7 @@ import { Queue, QueueProducer, createRedis, registry, type QueueName, type Redis
 import type { Performers } from './effect-runner';
 import { createEventWorker, type EventHandler } from './event-worker';
 import { readiness } from './readiness';
+import { RetentionRunner, type RetentionPolicy } from './retention-runner';
 import type { WorkerEnv } from './worker-env';
 
 export interface WorkerDeps {
@@ -20,6 +21,8 @@ export interface WorkerDeps {
 export interface WorkerSetup {
   handle: EventHandler;
   performers: Performers;
+  /** The retention policy in force (read every tick); without it this app removes nothing. */
+  retention?(): RetentionPolicy;
   close?(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
   runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
   runtime.worker.on('stalled', () => stalled.inc({ queue: opts.queue }));
+  const retention = setup.retention ? new RetentionRunner({ pool, logger, policy: setup.retention, metrics }) : undefined;
 
   const app = express();
   app.get('/healthz', (_req, res) => {
@@ -98,6 +102,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   });
   const server: Server = app.listen(env.METRICS_PORT, env.METRICS_HOST, () => logger.info('worker started', { queue: opts.queue, concurrency: env.WORKER_CONCURRENCY, metricsHost: env.METRICS_HOST, metricsPort: env.METRICS_PORT }));
   relay.start();
+  retention?.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -109,6 +114,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
     if (outcome === 'deadline') logger.warn('shutdown deadline passed; unfinished jobs will be picked up again after their lock expires');
     else logger.info('active jobs finished');
     await relay.stop().catch(() => undefined);
+    await retention?.stop().catch(() => undefined);
     server.close();
     await setup.close?.().catch(() => undefined);
     await dlq.close().catch(() => undefined);

@@ -43,6 +43,8 @@ function findEventRow(db: Db, id: string) {
       payload: true,
       canonical: true,
       headers: true,
+      // Set when retention or an erasure removed payload and headers, so a null payload explains itself.
+      payloadDroppedAt: true,
     },
   });
 }

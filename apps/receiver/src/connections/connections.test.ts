@@ -63,6 +63,14 @@ describe('connections', () => {
     expect(conns.standard?.billing).toMatchObject({ secret: ['whsec_b1', 'whsec_b2'] });
   });
 
+  it('reads a per-source secret from STANDARD_WEBHOOK_SECRET_<SOURCE>_FILE, and names the variable when the file is missing', () => {
+    const secret = file('whsec_fromfile\n');
+    const conns = resolveConnections([connectionsFromEnv(loadEnv({ STANDARD_WEBHOOK_SECRET_BILLING_FILE: secret }))]);
+    expect(Object.keys(conns.standard ?? {})).toEqual(['billing']);
+    expect(conns.standard?.billing).toMatchObject({ secret: ['whsec_fromfile'] });
+    expect(errorOf(() => loadEnv({ STANDARD_WEBHOOK_SECRET_BILLING_FILE: `${secret}.absent` })).message).toMatch(/STANDARD_WEBHOOK_SECRET_BILLING_FILE: cannot read .*absent: ENOENT/);
+  });
+
   it('refuses an invalid environment naming every bad variable', () => {
     const err = errorOf(() => loadEnv({ RECEIVER_PORT: 'http', BODY_LIMIT_BYTES: '-1' }));
     expect(err.issues.map((i) => i.split(':')[0])).toEqual(expect.arrayContaining(['RECEIVER_PORT', 'BODY_LIMIT_BYTES']));

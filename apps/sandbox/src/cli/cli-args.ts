@@ -37,6 +37,9 @@ Commands:
       Effects in one status: parked (default), failed, done, pending, sending, skipped.
   ops dead-letters [--queue Q] [--limit N]
       Jobs that failed for good, newest first.
+  erasure (--email ADDRESS | --phone NUMBER) --reason TEXT
+      Remove or mask that person's data everywhere Switchyard stores it (POST /api/erasure,
+      audited); prints what changed. A second call changes nothing.
   help
       This text.
 

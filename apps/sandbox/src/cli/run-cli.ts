@@ -11,6 +11,7 @@ import { reportDownstream } from './downstream';
 import { opsApi } from './ops-api';
 import { opsCommand } from './ops-command';
 import { unreachableReason } from './reachable';
+import { erasureCommand } from './erasure-command';
 
 export interface CliIo {
   env: SandboxEnv;
@@ -127,6 +128,7 @@ function eventsCommand(args: CliArgs, io: CliIo): number {
 /** The `pnpm switchyard` command; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === 'erasure') return await erasureCommand(argv.slice(1), io);
     const args = parseCliArgs(argv);
     if (args.help || !args.command || args.command === 'help') {
       io.out(USAGE);

@@ -5,7 +5,8 @@ import { createSettingsHolder, type SettingsHolder } from './settings-holder';
 
 /**
  * The setup every worker app shares: the configuration file (reloaded on SIGHUP), and provider
- * clients that share one Redis rate limiter across replicas. `build` adds the app's processors.
+ * clients that share one Redis rate limiter across replicas, and the file's retention policy (so
+ * every worker app runs retention). `build` adds the app's processors.
  */
 export function workflowSetup(
   config: { file: string | undefined; env: Record<string, string | undefined>; queuePrefix: string },
@@ -20,6 +21,6 @@ export function workflowSetup(
       if (result.ok) deps.logger.info('configuration reloaded; effects already planned keep their requests', { file: config.file });
       else deps.logger.error('configuration reload refused; keeping the previous one', { file: config.file, error: result.error });
     });
-    return build(settings, clients, deps);
+    return { ...build(settings, clients, deps), retention: () => settings.current().retention };
   };
 }
