@@ -123,6 +123,19 @@ describe('parseSettings refuses a broken file, naming the key', () => {
     );
   });
 
+  it('reports a missing key and a dangling template name together', () => {
+    const issues = exampleWith((d) => {
+      delete d.messaging.templates.payment_receipt.language;
+      d.messaging.notifications.paymentReceipt = 'receipt';
+      d.crm.connection = 'eu';
+    });
+    expect(issues.sort()).toEqual([
+      'crm.connection: no connection "eu" under outbound.hubspot (declared: default)',
+      'messaging.notifications.paymentReceipt: unknown template "receipt" (declared: payment_receipt, payment_failed, refund_notice, lead_welcome, deal_won)',
+      'messaging.templates.payment_receipt.language: required',
+    ]);
+  });
+
   it('leaves the receiver\'s connections to the receiver', () => {
     expect(parseSettings({ version: 1, connections: { nosuchpay: { x: 42 } } }, {}).connections).toEqual({ nosuchpay: { x: 42 } });
   });
