@@ -74,6 +74,28 @@ describe('Bull Board', () => {
     expect(await ops.queue('crm.dead').isPaused()).toBe(true);
   });
 
+  it('records "Retry all" as bull_board.retry-all with the job state it named, and a one-job retry as bull_board.retry', async () => {
+    const worker = new Worker(
+      'crm',
+      async () => {
+        throw new Error('crm down');
+      },
+      { connection: ops.workerRedis, prefix: ops.prefix },
+    );
+    worker.on('error', () => undefined);
+    const job = await ops.queue('crm').add('crm.process-event.v1', { eventId: '00000000-0000-4000-8000-000000000002' }, { jobId: 'crm.evt.retry-all' });
+    await eventually(async () => (await job.getState()) === 'failed');
+    await worker.close();
+
+    const all = await ops.request.put('/ops/queues/api/queues/crm/retry/failed').set(basic('bob', TEST_TOKEN));
+    expect(all.status).toBeLessThan(300);
+    const row = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'bob', target: 'crm' } }));
+    expect(row).toMatchObject({ action: 'bull_board.retry-all', details: expect.objectContaining({ queue: 'crm', jobState: 'failed', method: 'PUT' }) });
+
+    const one = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'alice', target: 'payments/payments.evt.retry-me' } }));
+    expect(one?.action).toBe('bull_board.retry');
+  });
+
   it('audits nothing and changes nothing without credentials', async () => {
     const before = auditLines().length;
     const res = await ops.request.put('/ops/queues/api/queues/whatsapp/pause');
