@@ -136,6 +136,13 @@ describe('parseSettings refuses a broken file, naming the key', () => {
     ]);
   });
 
+  it('takes a parameter with a fallback, kept by value for the text too, and names a bad one', () => {
+    const doc = parseYaml(readFileSync(exampleFile, 'utf8'));
+    doc.messaging.templates.payment_receipt.parameters = [{ path: 'customer.name', fallback: 'there' }, 'payment.amount', 'order.id'];
+    expect(parseSettings(doc, envExample()).messaging?.templates.payment_receipt).toMatchObject({ parameters: ['customer.name', 'payment.amount', 'order.id'], fallbacks: { 'customer.name': 'there' } });
+    expect(exampleWith((d) => (d.messaging.templates.payment_receipt.parameters = [{ path: 'customer.name', fallback: '' }]))).toEqual(['messaging.templates.payment_receipt.parameters.0.fallback: must not be empty']);
+  });
+
   it('leaves the receiver\'s connections to the receiver', () => {
     expect(parseSettings({ version: 1, connections: { nosuchpay: { x: 42 } } }, {}).connections).toEqual({ nosuchpay: { x: 42 } });
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { placeholderPattern, templatePaths } from './template-paths';
+import { placeholderPattern, templatePaths, type TemplatePath } from './template-paths';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -62,7 +62,18 @@ const freeText = text.superRefine((value, ctx) => {
   for (const [, path] of value.matchAll(placeholderPattern))
     if (!(templatePaths as readonly string[]).includes(path ?? '')) ctx.addIssue({ code: 'custom', message: `unknown placeholder {{${path}}} (allowed: ${templatePaths.join(', ')})` });
 });
-const template = z.strictObject({ name: text, language: text, parameters: z.array(templatePath).default([]), text: freeText.optional() });
+/** A value, or a value with what to say when it is empty (`{ path: customer.name, fallback: "there" }`). */
+const templateParameter = z.union([templatePath, z.strictObject({ path: templatePath, fallback: text })], {
+  error: `must be one of: ${templatePaths.join(', ')}; or { path: <one of those>, fallback: "<non-empty text>" }`,
+});
+const template = z
+  .strictObject({ name: text, language: text, parameters: z.array(templateParameter).default([]), text: freeText.optional() })
+  // Fallbacks are kept by value, so a `{{path}}` in the text falls back the same way as its parameter.
+  .transform(({ parameters, ...rest }) => ({
+    ...rest,
+    parameters: parameters.map((p) => (typeof p === 'string' ? p : p.path)),
+    fallbacks: Object.fromEntries(parameters.flatMap((p) => (typeof p === 'string' ? [] : [[p.path, p.fallback] as const]))) as Partial<Record<TemplatePath, string>>,
+  }));
 const messaging = z.strictObject({
   channel: z.enum(messagingChannels),
   connection: name.default('default'),
