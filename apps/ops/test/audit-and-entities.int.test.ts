@@ -85,6 +85,26 @@ describe('GET /api/entities/:type/:key', () => {
     expect(empty.body.timeline).toEqual([]);
   });
 
+  it('shows a send that the provider accepted and that failed later (131026) on the payment\'s own story', async () => {
+    const key = `pay-late-fail-${tag}`;
+    const entity = { type: 'payment', key };
+    const t0 = Date.now() - 60_000;
+    const effectId = await fleet.storeEffect('payments', { entity });
+    await ops.db.effect.update({ where: { id: effectId }, data: { status: 'done', providerRef: `wamid.${tag}`, createdAt: new Date(t0), sentAt: new Date(t0), doneAt: new Date(t0) } });
+    await ops.db.message.create({
+      data: { id: `wamid.${tag}`, channel: 'whatsapp_cloud', recipient: '15550001111', status: 'failed', errorCode: '131026', errorMessage: 'Message Undeliverable.', effectId, lastOccurredAt: new Date(t0 + 5000) },
+    });
+
+    const res = await ops.request.get(`/api/entities/payment/${key}`).set(bearer);
+    expect(res.status).toBe(200);
+    expect(res.body.timeline.map((e: { source: string; id: string }) => [e.source, e.id])).toEqual([
+      ['effect', effectId],
+      ['message', `wamid.${tag}`],
+    ]);
+    expect(res.body.timeline[0]).toMatchObject({ status: 'done', message: { id: `wamid.${tag}`, status: 'failed', errorCode: '131026', errorMessage: 'Message Undeliverable.' } });
+    expect(res.body.timeline[1]).toMatchObject({ status: 'failed', errorCode: '131026', effectId, at: new Date(t0 + 5000).toISOString() });
+  });
+
   it('rejects an unknown type naming it, and needs the token', async () => {
     const res = await ops.request.get('/api/entities/invoice/x').set(bearer);
     expect(res.status).toBe(400);

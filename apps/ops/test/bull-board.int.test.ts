@@ -26,6 +26,22 @@ function auditLines(): Record<string, unknown>[] {
   return ops.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit === true);
 }
 
+/** A job that failed for good: a worker that only throws runs it once, then stops. */
+async function failedJob(queue: 'payments' | 'crm', name: string, eventId: string, jobId: string) {
+  const worker = new Worker(
+    queue,
+    async () => {
+      throw new Error('provider down');
+    },
+    { connection: ops.workerRedis, prefix: ops.prefix },
+  );
+  worker.on('error', () => undefined);
+  const job = await ops.queue(queue).add(name, { eventId }, { jobId });
+  await eventually(async () => (await job.getState()) === 'failed');
+  await worker.close();
+  return job;
+}
+
 describe('Bull Board', () => {
   it('shows every queue of the registry and its dead-letter queue, retries allowed', async () => {
     const expected = Object.values(registry).flatMap((q) => [q.name, q.deadLetterQueue]);
@@ -42,17 +58,7 @@ describe('Bull Board', () => {
   });
 
   it('retries a failed job and writes one audit line naming who and what', async () => {
-    const worker = new Worker(
-      'payments',
-      async () => {
-        throw new Error('provider down');
-      },
-      { connection: ops.workerRedis, prefix: ops.prefix },
-    );
-    worker.on('error', () => undefined);
-    const job = await ops.queue('payments').add('payments.process-event.v1', { eventId: '00000000-0000-4000-8000-000000000001' }, { jobId: 'payments.evt.retry-me' });
-    await eventually(async () => (await job.getState()) === 'failed');
-    await worker.close();
+    const job = await failedJob('payments', 'payments.process-event.v1', '00000000-0000-4000-8000-000000000001', 'payments.evt.retry-me');
 
     const res = await ops.request.put(`/ops/queues/api/queues/payments/${job.id}/retry`).set(basic('alice', TEST_TOKEN));
     expect(res.status).toBeLessThan(300);
@@ -74,6 +80,18 @@ describe('Bull Board', () => {
     expect(line).not.toHaveProperty('jobId');
     expect(auditLines().length).toBe(before + 1);
     expect(await ops.queue('crm.dead').isPaused()).toBe(true);
+  });
+
+  it('records "Retry all" as bull_board.retry-all with the job state it named, and a one-job retry as bull_board.retry', async () => {
+    await failedJob('crm', 'crm.process-event.v1', '00000000-0000-4000-8000-000000000002', 'crm.evt.retry-all');
+
+    const all = await ops.request.put('/ops/queues/api/queues/crm/retry/failed').set(basic('bob', TEST_TOKEN));
+    expect(all.status).toBeLessThan(300);
+    const row = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'bob', target: 'crm' } }));
+    expect(row).toMatchObject({ action: 'bull_board.retry-all', details: expect.objectContaining({ queue: 'crm', jobState: 'failed', method: 'PUT' }) });
+
+    const one = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'alice', target: 'payments/payments.evt.retry-me' } }));
+    expect(one?.action).toBe('bull_board.retry');
   });
 
   it('audits nothing and changes nothing without credentials', async () => {

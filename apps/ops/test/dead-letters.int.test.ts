@@ -294,6 +294,26 @@ describe('POST /api/dead-letters/retry (bulk)', () => {
     expect(await ops.db.auditEntry.count({ where: { target: { in: [a.dlqId, b.dlqId, pending.dlqId] } } })).toBe(2);
   });
 
+  it('skips, naming why, a dead letter whose effect is already done, and leaves its job alone', async () => {
+    const done = await fleet.deadEffect('payments', 'BULK_DONE');
+    const failed = await fleet.deadEffect('payments', 'BULK_DONE');
+    await fleet.stop();
+    // Resolved since it failed (reconciled, or sent by an operator): nothing is left to re-run.
+    await ops.db.effect.update({ where: { id: done.effectId }, data: { status: 'done' } });
+
+    const res = await bulk({ reason: 'template approved', filter: { errorCode: 'BULK_DONE' } });
+    expect(res.status).toBe(200);
+    expect(res.body.retried).toEqual([failed.dlqId]);
+    expect(res.body.skipped).toEqual([{ id: done.dlqId, reason: expect.stringMatching(new RegExp(`^effect ${done.effectId} \\(whatsapp\\.template\\) is already done`)) }]);
+    expect(await fleet.jobState('payments', done.jobId)).toBe('failed');
+    expect(await ops.db.auditEntry.count({ where: { target: done.dlqId } })).toBe(0);
+
+    const one = await retry(done.dlqId);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ retried: [], skipped: [{ id: done.dlqId, reason: expect.stringContaining('is already done') }] });
+    expect(await fleet.jobState('payments', done.jobId)).toBe('failed');
+  });
+
   it('limits how many it re-drives', async () => {
     await fleet.deadEvent('whatsapp', 'BULK_LIMIT');
     await fleet.deadEvent('whatsapp', 'BULK_LIMIT');

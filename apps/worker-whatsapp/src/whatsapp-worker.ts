@@ -19,5 +19,5 @@ export function whatsappWorker(settings: SettingsHolder, clients: OutboundClient
         ctx.logger.info('event recorded; no messaging workflow for its type', { type: event.type });
     }
   };
-  return { handle, performers: { [effectKinds.messageSend.kind]: messageSendPerformer(clients) } };
+  return { handle, performers: { [effectKinds.messageSend.kind]: messageSendPerformer(clients, settings) } };
 }

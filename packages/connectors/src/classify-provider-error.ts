@@ -117,6 +117,10 @@ export function classifyProviderError(provider: Provider, err: unknown, options:
   // 409 means "locked / in progress" (Stripe, Razorpay idempotency); HubSpot's 409 is "already exists", which retrying cannot fix.
   if (status === 409 && provider !== 'hubspot') return new RetryableError(describe(), specific, failure);
   if (provider === 'stripe' && headerValue(headers, 'stripe-should-retry') === 'true') return new RetryableError(describe(), specific, failure);
+  if (status === 401 && provider !== 'whatsapp') {
+    // An authentication failure, whatever the provider calls it (HubSpot may answer any category): retrying cannot help, renewing can.
+    return new PermanentError(describe(` (authentication failed: the ${provider} connection's credentials need renewing)`), `${codePart(provider)}_401_UNAUTHORIZED`, failure);
+  }
   if (provider === 'salesforce' && status === 300) {
     const matches = Array.isArray(response.data) ? response.data.length : 'several';
     return new PermanentError(clean(`salesforce 300: the external id matches ${matches} records`), 'SALESFORCE_300_MULTIPLE_MATCHES', failure);

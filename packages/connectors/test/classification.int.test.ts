@@ -165,6 +165,17 @@ describe('permanent', () => {
     expect(await failure(hubspot().update('deals', '999', { dealstage: 'x' }))).toMatchObject({ kind: 'permanent', code: 'HUBSPOT_404_OBJECT_NOT_FOUND' });
   });
 
+  it('a HubSpot 401 is an authentication failure that says the credentials need renewing, keeping HubSpot\'s own category', async () => {
+    await sandbox.faults([{ provider: 'hubspot', type: 'error', status: 401, count: 1 }]);
+    const faulted = await failure(hubspot().get('contacts', '1'));
+    expect(faulted).toMatchObject({ kind: 'permanent', code: 'HUBSPOT_401_UNAUTHORIZED', retryable: false });
+    expect(faulted.message).toMatch(/^hubspot 401 INVALID_AUTHENTICATION: .*\(authentication failed: the hubspot connection's credentials need renewing\)$/);
+    expect(providerFailure(faulted)).toMatchObject({ provider: 'hubspot', status: 401, providerCode: 'INVALID_AUTHENTICATION' });
+    const wrongToken = await failure(createHubspotClient({ baseUrl: sandbox.url, token: 'hubspot-expired-token' }).get('contacts', '1'));
+    expect(wrongToken).toMatchObject({ kind: 'permanent', code: 'HUBSPOT_401_UNAUTHORIZED' });
+    expect(wrongToken.message).toContain('credentials need renewing');
+  });
+
   it('Twilio 21211 invalid To and HubSpot 400 validation', async () => {
     const twilio = createTwilioClient({ baseUrl: sandbox.url, accountSid: sandbox.env.SANDBOX_TWILIO_ACCOUNT_SID, authToken: sandbox.env.TWILIO_AUTH_TOKEN, from: 'whatsapp:+14155238886' });
     expect(await failure(twilio.sendMessage({ to: 'whatsapp:+15550021211', body: 'hi' }))).toMatchObject({ kind: 'permanent', code: 'TWILIO_400_21211' });
@@ -186,7 +197,7 @@ describe('secrets never reach an error or a log line', () => {
     await sandbox.faults([{ provider: 'stripe', type: 'error', status: 503, count: 1 }, { provider: 'whatsapp', type: 'hang', count: 1 }]);
     errors.push(await failure(refund()));
     errors.push(await failure(createWhatsappClient({ baseUrl: sandbox.url, token: sandbox.env.SANDBOX_WHATSAPP_TOKEN, phoneNumberId: '1' }, { timeoutMs: 100 }).sendText({ to: '15551234567', body: 'x' })));
-    expect(errors.map((e) => e.code)).toEqual(['STRIPE_401_INVALID_REQUEST_ERROR', 'TWILIO_401_20003', 'HUBSPOT_401_INVALID_AUTHENTICATION', 'PAYPAL_401_INVALID_CLIENT', 'HTTP_503', 'NETWORK_TIMEOUT']);
+    expect(errors.map((e) => e.code)).toEqual(['STRIPE_401_UNAUTHORIZED', 'TWILIO_401_UNAUTHORIZED', 'HUBSPOT_401_UNAUTHORIZED', 'PAYPAL_401_UNAUTHORIZED', 'HTTP_503', 'NETWORK_TIMEOUT']);
 
     const { stream, lines } = captureLogs();
     const log = createLogger({ service: 'connectors-test', stream });

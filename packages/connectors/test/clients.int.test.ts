@@ -197,7 +197,7 @@ describe('refund clients send the provider idempotency key', () => {
     expect(await paypal.refund({ captureId: 'CAP-401', requestId: 'sy-effect-6' })).toMatchObject({ status: 'COMPLETED' });
     expect(await sandbox.requests({ provider: 'paypal', path: '/v1/oauth2/token' })).toHaveLength(2);
     await sandbox.faults([{ provider: 'paypal', path: '/v2/payments/captures/*/refund', type: 'error', status: 401, count: 2 }]);
-    expect(await failure(paypal.refund({ captureId: 'CAP-401b', requestId: 'sy-effect-7' }))).toMatchObject({ kind: 'permanent', code: 'PAYPAL_401_INVALID_REQUEST' });
+    expect(await failure(paypal.refund({ captureId: 'CAP-401b', requestId: 'sy-effect-7' }))).toMatchObject({ kind: 'permanent', code: 'PAYPAL_401_UNAUTHORIZED' });
   });
 });
 

@@ -5,6 +5,6 @@ export { settingsSchema, channelProvider, crmProviders, formFieldTypes, leadAttr
 export type { Settings, SettingsInput } from './settings-schema';
 export { templatePaths } from './template-paths';
 export type { TemplatePath } from './template-paths';
-export { renderTemplateParameters, renderText } from './render-template';
-export type { TemplateContext } from './render-template';
+export { missingTemplateValues, renderTemplateParameters, renderText } from './render-template';
+export type { TemplateContext, TemplateValues } from './render-template';
 export { formatAmount } from './format-amount';

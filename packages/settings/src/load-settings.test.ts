@@ -123,6 +123,26 @@ describe('parseSettings refuses a broken file, naming the key', () => {
     );
   });
 
+  it('reports a missing key and a dangling template name together', () => {
+    const issues = exampleWith((d) => {
+      delete d.messaging.templates.payment_receipt.language;
+      d.messaging.notifications.paymentReceipt = 'receipt';
+      d.crm.connection = 'eu';
+    });
+    expect(issues.sort()).toEqual([
+      'crm.connection: no connection "eu" under outbound.hubspot (declared: default)',
+      'messaging.notifications.paymentReceipt: unknown template "receipt" (declared: payment_receipt, payment_failed, refund_notice, lead_welcome, deal_won)',
+      'messaging.templates.payment_receipt.language: required',
+    ]);
+  });
+
+  it('takes a parameter with a fallback, kept by value for the text too, and names a bad one', () => {
+    const doc = parseYaml(readFileSync(exampleFile, 'utf8'));
+    doc.messaging.templates.payment_receipt.parameters = [{ path: 'customer.name', fallback: 'there' }, 'payment.amount', 'order.id'];
+    expect(parseSettings(doc, envExample()).messaging?.templates.payment_receipt).toMatchObject({ parameters: ['customer.name', 'payment.amount', 'order.id'], fallbacks: { 'customer.name': 'there' } });
+    expect(exampleWith((d) => (d.messaging.templates.payment_receipt.parameters = [{ path: 'customer.name', fallback: '' }]))).toEqual(['messaging.templates.payment_receipt.parameters.0.fallback: must not be empty']);
+  });
+
   it('leaves the receiver\'s connections to the receiver', () => {
     expect(parseSettings({ version: 1, connections: { nosuchpay: { x: 42 } } }, {}).connections).toEqual({ nosuchpay: { x: 42 } });
   });

@@ -1,4 +1,4 @@
-import { formatAmount, renderTemplateParameters, renderText, type TemplateContext } from './index';
+import { formatAmount, missingTemplateValues, renderTemplateParameters, renderText, type TemplateContext } from './index';
 
 const context: TemplateContext = {
   customer: { name: 'Ada', phone: '15551234567' },
@@ -16,6 +16,26 @@ describe('renderTemplateParameters', () => {
 
   it('never reads inherited properties', () => {
     expect(renderTemplateParameters({ parameters: ['customer.constructor', 'toString.x'] }, context)).toEqual(['', '']);
+  });
+});
+
+describe('fallbacks and missing values', () => {
+  const receipt = { parameters: ['customer.name', 'payment.amount', 'order.id'], text: 'Thanks {{customer.name}}! {{payment.amount}} for order {{order.id}}.' };
+
+  it('names every value a template needs and the context lacks, parameters and text alike', () => {
+    expect(missingTemplateValues(receipt, { payment: { amount: '497.99 USD' } })).toEqual(['customer.name', 'order.id']);
+    expect(missingTemplateValues(receipt, { customer: { name: '  ' }, payment: { amount: '497.99 USD' }, order: { id: 'ord_1' } })).toEqual(['customer.name']);
+    expect(missingTemplateValues({ parameters: [], text: 'Pay again: {{payment.link}}' }, {})).toEqual(['payment.link']);
+    expect(missingTemplateValues(receipt, context)).toEqual([]);
+  });
+
+  it('a configured fallback fills an empty value and is not missing', () => {
+    const withFallback = { ...receipt, fallbacks: { 'customer.name': 'there' } };
+    const sparse: TemplateContext = { payment: { amount: '497.99 USD' }, order: { id: 'ord_1' } };
+    expect(missingTemplateValues(withFallback, sparse)).toEqual([]);
+    expect(renderTemplateParameters(withFallback, sparse)).toEqual(['there', '497.99 USD', 'ord_1']);
+    expect(renderText(withFallback.text, sparse, withFallback.fallbacks)).toBe('Thanks there! 497.99 USD for order ord_1.');
+    expect(renderTemplateParameters(withFallback, context)).toEqual(['Ada', '12.50 USD', 'ord_9']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { placeholderPattern, type TemplatePath } from './template-paths';
 
-/** What a message can be about. Every value is optional; a missing one renders as an empty string. */
+/** What a message can be about. Every value is optional; a missing one renders as its fallback, else an empty string. */
 export interface TemplateContext {
   customer?: { name?: string; phone?: string; email?: string };
   payment?: { amount?: string; currency?: string; id?: string; link?: string; gateway?: string };
@@ -19,12 +19,32 @@ function valueAt(context: TemplateContext, path: TemplatePath | string): string 
   return value === undefined || value === null ? '' : String(value);
 }
 
-/** The template's parameters, in order, filled from the context. */
-export function renderTemplateParameters(template: { parameters: readonly string[] }, context: TemplateContext): string[] {
-  return template.parameters.map((path) => valueAt(context, path));
+/** What a template declares: its parameters in order, what to say when a value is empty, its text. */
+export interface TemplateValues {
+  parameters: readonly string[];
+  fallbacks?: Partial<Record<string, string>>;
+  text?: string;
 }
 
-/** Replaces every `{{path}}` in a free-form text with the context's value. */
-export function renderText(text: string, context: TemplateContext): string {
-  return text.replace(placeholderPattern, (_, path: string) => valueAt(context, path));
+const fill = (template: TemplateValues, context: TemplateContext, path: string) => valueAt(context, path) || template.fallbacks?.[path] || '';
+
+/**
+ * The values a template needs that the context does not have and no fallback covers: its
+ * parameters, and the `{{path}}`s of its text. WhatsApp refuses a template with an empty
+ * parameter (131008), and an empty value in a text reads as a mistake, so such a message is not
+ * planned at all.
+ */
+export function missingTemplateValues(template: TemplateValues, context: TemplateContext): string[] {
+  const used = [...template.parameters, ...(template.text ? [...template.text.matchAll(placeholderPattern)].map((m) => m[1] ?? '') : [])];
+  return [...new Set(used.filter((path) => fill(template, context, path).trim() === ''))];
+}
+
+/** The template's parameters, in order, filled from the context (or their fallbacks). */
+export function renderTemplateParameters(template: TemplateValues, context: TemplateContext): string[] {
+  return template.parameters.map((path) => fill(template, context, path));
+}
+
+/** Replaces every `{{path}}` in a free-form text with the context's value (or its fallback). */
+export function renderText(text: string, context: TemplateContext, fallbacks: TemplateValues['fallbacks'] = {}): string {
+  return text.replace(placeholderPattern, (_, path: string) => fill({ parameters: [], fallbacks }, context, path));
 }

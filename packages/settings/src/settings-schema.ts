@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { placeholderPattern, templatePaths } from './template-paths';
+import { placeholderPattern, templatePaths, type TemplatePath } from './template-paths';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -62,7 +62,18 @@ const freeText = text.superRefine((value, ctx) => {
   for (const [, path] of value.matchAll(placeholderPattern))
     if (!(templatePaths as readonly string[]).includes(path ?? '')) ctx.addIssue({ code: 'custom', message: `unknown placeholder {{${path}}} (allowed: ${templatePaths.join(', ')})` });
 });
-const template = z.strictObject({ name: text, language: text, parameters: z.array(templatePath).default([]), text: freeText.optional() });
+/** A value, or a value with what to say when it is empty (`{ path: customer.name, fallback: "there" }`). */
+const templateParameter = z.union([templatePath, z.strictObject({ path: templatePath, fallback: text })], {
+  error: `must be one of: ${templatePaths.join(', ')}; or { path: <one of those>, fallback: "<non-empty text>" }`,
+});
+const template = z
+  .strictObject({ name: text, language: text, parameters: z.array(templateParameter).default([]), text: freeText.optional() })
+  // Fallbacks are kept by value, so a `{{path}}` in the text falls back the same way as its parameter.
+  .transform(({ parameters, ...rest }) => ({
+    ...rest,
+    parameters: parameters.map((p) => (typeof p === 'string' ? p : p.path)),
+    fallbacks: Object.fromEntries(parameters.flatMap((p) => (typeof p === 'string' ? [] : [[p.path, p.fallback] as const]))) as Partial<Record<TemplatePath, string>>,
+  }));
 const messaging = z.strictObject({
   channel: z.enum(messagingChannels),
   connection: name.default('default'),
@@ -155,43 +166,70 @@ type Base = z.infer<typeof base>;
 const issue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
 const listed = (keys: string[]) => (keys.length ? keys.join(', ') : 'none');
 
-/** Checks that need more than one section: every name used must be declared somewhere else. */
-function crossCheck(s: Base, ctx: z.RefinementCtx): void {
-  if (s.crm) {
-    const declared = Object.keys(s.outbound[s.crm.provider] ?? {});
-    if (!declared.includes(s.crm.connection)) issue(ctx, ['crm', 'connection'], `no connection "${s.crm.connection}" under outbound.${s.crm.provider} (declared: ${listed(declared)})`);
+type Loose = Record<string, unknown>;
+const isMap = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const keysOf = (v: unknown): string[] => (isMap(v) ? Object.keys(v) : []);
+const entriesOf = (v: unknown): [string, unknown][] => (isMap(v) ? Object.entries(v) : []);
+const isIn = <T extends string>(list: readonly T[], v: unknown): v is T => typeof v === 'string' && (list as readonly string[]).includes(v);
+
+/**
+ * Checks that need more than one section: every name used must be declared somewhere else. They
+ * run even when another key is wrong (the README promises every problem at once), so they read the
+ * document as it is and skip a check whose own inputs are themselves broken (an unknown CRM
+ * provider is reported once, as such, not again as a missing connection).
+ */
+function crossCheck(doc: Base, ctx: z.RefinementCtx): void {
+  const s = doc as unknown as Loose;
+  const outboundOf = (provider: string) => (isMap(s.outbound) ? s.outbound[provider] : undefined);
+  const crmSection = s.crm;
+  if (isMap(crmSection) && isIn(crmProviders, crmSection.provider) && typeof crmSection.connection === 'string') {
+    const declared = keysOf(outboundOf(crmSection.provider));
+    if (!declared.includes(crmSection.connection)) issue(ctx, ['crm', 'connection'], `no connection "${crmSection.connection}" under outbound.${crmSection.provider} (declared: ${listed(declared)})`);
   }
-  if (s.messaging) {
-    const m = s.messaging;
-    const provider = channelProvider[m.channel];
-    const declared = Object.keys(s.outbound[provider] ?? {});
-    if (!declared.includes(m.connection)) issue(ctx, ['messaging', 'connection'], `no connection "${m.connection}" under outbound.${provider} (declared: ${listed(declared)})`);
-    const templates = Object.keys(m.templates);
-    for (const [key, ref] of Object.entries(m.notifications)) if (ref !== undefined && !templates.includes(ref)) issue(ctx, ['messaging', 'notifications', key], `unknown template "${ref}" (declared: ${listed(templates)})`);
-    for (const [stage, ref] of Object.entries(m.stageNotifications)) if (!templates.includes(ref)) issue(ctx, ['messaging', 'stageNotifications', stage], `unknown template "${ref}" (declared: ${listed(templates)})`);
+  const m = s.messaging;
+  if (isMap(m)) {
+    if (isIn(messagingChannels, m.channel) && typeof m.connection === 'string') {
+      const provider = channelProvider[m.channel];
+      const declared = keysOf(outboundOf(provider));
+      if (!declared.includes(m.connection)) issue(ctx, ['messaging', 'connection'], `no connection "${m.connection}" under outbound.${provider} (declared: ${listed(declared)})`);
+    }
+    if (isMap(m.templates)) {
+      const templates = keysOf(m.templates);
+      for (const [key, ref] of entriesOf(m.notifications)) if (typeof ref === 'string' && !templates.includes(ref)) issue(ctx, ['messaging', 'notifications', key], `unknown template "${ref}" (declared: ${listed(templates)})`);
+      for (const [stage, ref] of entriesOf(m.stageNotifications)) if (typeof ref === 'string' && !templates.includes(ref)) issue(ctx, ['messaging', 'stageNotifications', stage], `unknown template "${ref}" (declared: ${listed(templates)})`);
+    }
   }
-  const ruleSets = Object.keys(s.leadRouting);
-  for (const [formId, f] of Object.entries(s.forms)) {
-    if (!ruleSets.includes(f.routing)) issue(ctx, ['forms', formId, 'routing'], `unknown rule set "${f.routing}" (declared in leadRouting: ${listed(ruleSets)})`);
-    const fields = Object.keys(f.fields);
-    for (const [attribute, field] of Object.entries(f.mapping)) if (field !== undefined && !fields.includes(field)) issue(ctx, ['forms', formId, 'mapping', attribute], `unknown field "${field}" (declared: ${listed(fields)})`);
+  if (isMap(s.leadRouting)) {
+    const ruleSets = keysOf(s.leadRouting);
+    for (const [formId, f] of entriesOf(s.forms)) {
+      if (!isMap(f)) continue;
+      if (typeof f.routing === 'string' && !ruleSets.includes(f.routing)) issue(ctx, ['forms', formId, 'routing'], `unknown rule set "${f.routing}" (declared in leadRouting: ${listed(ruleSets)})`);
+      if (!isMap(f.fields)) continue;
+      const fields = keysOf(f.fields);
+      for (const [attribute, field] of entriesOf(f.mapping)) if (typeof field === 'string' && !fields.includes(field)) issue(ctx, ['forms', formId, 'mapping', attribute], `unknown field "${field}" (declared: ${listed(fields)})`);
+    }
   }
-  for (const [id, set] of Object.entries(s.leadRouting)) {
+  for (const [id, set] of entriesOf(s.leadRouting)) {
     const seen = new Set<string>();
-    set.rules.forEach((rule, i) => {
+    if (!isMap(set) || !Array.isArray(set.rules)) continue;
+    set.rules.forEach((rule: unknown, i) => {
+      if (!isMap(rule) || typeof rule.id !== 'string') return;
       if (seen.has(rule.id)) issue(ctx, ['leadRouting', id, 'rules', i, 'id'], `duplicate rule id "${rule.id}"`);
       seen.add(rule.id);
     });
   }
   const teamNames = new Set<string>();
-  s.team.notifications.forEach((n, i) => {
-    if (teamNames.has(n.name)) issue(ctx, ['team', 'notifications', i, 'name'], `duplicate notification name "${n.name}"`);
-    teamNames.add(n.name);
-  });
+  const notifications = isMap(s.team) ? s.team.notifications : undefined;
+  if (Array.isArray(notifications))
+    notifications.forEach((n: unknown, i) => {
+      if (!isMap(n) || typeof n.name !== 'string') return;
+      if (teamNames.has(n.name)) issue(ctx, ['team', 'notifications', i, 'name'], `duplicate notification name "${n.name}"`);
+      teamNames.add(n.name);
+    });
 }
 
 /** The business configuration file: outbound APIs, CRM, messaging, consent, team alerts, lead forms and routing. */
-export const settingsSchema = base.superRefine(crossCheck);
+export const settingsSchema = base.superRefine(crossCheck, { when: () => true });
 
 export type Settings = z.output<typeof settingsSchema>;
 /** What the file may contain (defaults not yet applied). */

@@ -1,10 +1,11 @@
 import express from 'express';
 import type { Server } from 'node:http';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { createDb, createPool, type PrismaClient } from '@switchyard/db';
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
-import { Queue, QueueProducer, createRedis, registry, type QueueName, type Redis } from '@switchyard/queues';
+import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
+import { deadLetterDepthGauge } from './dead-letter-depth';
 import type { Performers } from './effect-runner';
 import { createEventWorker, type EventHandler } from './event-worker';
 import { readiness } from './readiness';
@@ -72,17 +73,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   const completed = new Counter({ name: 'switchyard_jobs_completed_total', help: 'Jobs completed', labelNames: ['queue', 'job'], registers: [metrics] });
   const failed = new Counter({ name: 'switchyard_jobs_failed_total', help: 'Job attempts that failed', labelNames: ['queue', 'job'], registers: [metrics] });
   const stalled = new Counter({ name: 'switchyard_jobs_stalled_total', help: 'Jobs this replica found stalled (their worker died or was starved past its lock) and put back to run again', labelNames: ['queue'], registers: [metrics] });
-  const dlq = new Queue(registry[opts.queue].deadLetterQueue, { connection: redis, prefix: env.QUEUE_PREFIX, skipWaitingForReady: true });
-  dlq.on('error', () => undefined);
-  new Gauge({
-    name: 'switchyard_dead_letter_depth',
-    help: 'Jobs waiting in the dead-letter queue',
-    labelNames: ['queue'],
-    registers: [metrics],
-    async collect() {
-      this.set({ queue: opts.queue }, await dlq.count().catch(() => -1));
-    },
-  });
+  const deadLetterDepth = deadLetterDepthGauge({ queue: opts.queue, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, metrics });
   runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
   runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
   runtime.worker.on('stalled', () => stalled.inc({ queue: opts.queue }));
@@ -117,7 +108,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
     await retention?.stop().catch(() => undefined);
     server.close();
     await setup.close?.().catch(() => undefined);
-    await dlq.close().catch(() => undefined);
+    await deadLetterDepth.close();
     await producer.close().catch(() => undefined);
     connection.disconnect();
     redis.disconnect();

@@ -1,3 +1,5 @@
+import type { TemplateContext } from '@switchyard/settings';
+
 /** What each effect kind carries in the ledger's `request` column (never credentials). */
 
 export interface MessageSendRequest {
@@ -5,11 +7,14 @@ export interface MessageSendRequest {
   connection: string;
   /** Digits only. */
   to: string;
-  /** The template key in the settings, for the record. */
+  /** The template key in the settings: the sending worker renders this template with its current settings. */
   notification: string;
+  /** As rendered when planned; what is sent when the key is no longer configured, or the request has no `context`. */
   template: { name: string; language: string; parameters: string[] };
   /** Free-form text to send instead, when the recipient wrote to us within 24 hours. */
   text?: string;
+  /** The values the message is about, rendered into the template when it is sent (absent on requests planned before 2026-12). */
+  context?: TemplateContext;
   /** Consent needed: marketing/status messages need opt-in; transactional ones follow the policy. */
   consent: 'opted_in' | 'unless_opted_out';
   /** Send only while this payment is NOT paid (a failure notice must not go out after success). */

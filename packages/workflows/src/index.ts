@@ -6,7 +6,8 @@ export { ourStage, planStageEffects, stageEntityKey } from './plan/stage-effects
 export type { StageRecipient } from './plan/stage-effects';
 export { keywordOf, OUTSIDE_WINDOW, planInboundMessage, planMessageFailure } from './plan/message-effects';
 export { leadKeys, pickOwner, planLeadEffects, routeLead } from './plan/lead-effects';
-export { digits } from './plan/plan-helpers';
+export { digits, unsentMessageAttention } from './plan/plan-helpers';
+export type { UnsentMessage } from './plan/plan-helpers';
 export { OutboundClients } from './outbound/outbound-clients';
 export { createSettingsHolder, staticSettings } from './outbound/settings-holder';
 export type { SettingsHolder } from './outbound/settings-holder';

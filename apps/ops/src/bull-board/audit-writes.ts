@@ -16,12 +16,32 @@ function targetOf(apiPath: string): { queue?: string; jobId?: string } {
   return second && !QUEUE_VERBS.has(second) ? { queue, jobId: second } : { queue };
 }
 
-/** `retry`, `remove`, `pause`…: the verb of a board action, for the audit entry's action name. */
+/** Queue-wide actions whose next path segment is a job state or a scheduler, not a verb of its own. */
+const QUEUE_WIDE: Record<string, string> = { retry: 'retry-all', clean: 'clean-all', promote: 'promote-all', empty: 'empty', obliterate: 'obliterate' };
+
+/**
+ * The verb of a board action, for the audit entry's action name: `retry` (one job), `retry-all`
+ * (the "Retry all" button, whatever state it names), `pause`, `clean-all`, `job-schedulers.remove`…
+ * The job state a queue-wide action targets is in the entry's details, never its verb.
+ */
 function verbOf(apiPath: string, method: string): string {
-  const last = apiPath.split('/').filter(Boolean).at(-1);
-  const target = targetOf(apiPath);
-  const isId = last !== undefined && (last === target.jobId || last === target.queue);
-  return isId || !last ? method.toLowerCase() : decodeURIComponent(last);
+  const [, , queue, second, third, fourth] = apiPath.split('/').filter(Boolean).map(decodeURIComponent);
+  const fallback = method.toLowerCase();
+  if (!queue) return fallback;
+  // `/api/queues/pause` and `/api/queues/resume`: every queue at once.
+  if (!second) return queue === 'pause' || queue === 'resume' ? `${queue}-all-queues` : fallback;
+  if (QUEUE_VERBS.has(second)) {
+    if (second === 'job-schedulers') return `job-schedulers.${fourth ?? fallback}`;
+    if (second === 'rate-limit' && third) return `rate-limit.${third}`;
+    return QUEUE_WIDE[second] ?? second;
+  }
+  return third ?? fallback;
+}
+
+/** `/api/queues/<queue>/retry/<state>`: the job state a queue-wide retry or clean acted on. */
+function jobStateOf(apiPath: string): { jobState?: string } {
+  const m = /^\/api\/queues\/[^/]+\/(?:retry|clean)\/([^/]+)$/.exec(apiPath);
+  return m?.[1] ? { jobState: decodeURIComponent(m[1]) } : {};
 }
 
 /**
@@ -37,7 +57,7 @@ export function auditWrites(logger: Logger, db: Db): RequestHandler {
     }
     const who = opsUserOf(res.locals);
     const path = req.originalUrl.split('?')[0];
-    const what = { method: req.method, path, ...targetOf(req.path) };
+    const what = { method: req.method, path, ...targetOf(req.path), ...jobStateOf(req.path) };
     // On close rather than finish, so an action whose client went away is recorded too.
     res.on('close', () => {
       const outcome = { status: res.statusCode, completed: res.writableFinished };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countAuditEntries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Db } from '@switchyard/db';
+import { countAuditEntries, effectSummaries, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Db } from '@switchyard/db';
 import { jobOptions, lookupJob, type Redis } from '@switchyard/queues';
 import { OpsQueues } from '../queues/ops-queues';
 import { findDeadLetter } from './list-dead-letters';
@@ -14,7 +14,11 @@ export interface RedriveDeps {
 
 export type RedriveResult =
   | { ok: true; id: string; jobId: string; mode: 'retried' | 're-added' }
-  | { ok: false; id: string; status: 'not_found' | 'conflict'; reason: string };
+  | { ok: false; id: string; status: 'not_found' | 'conflict' | 'skipped'; reason: string };
+
+/** Effect and event states with nothing left to do: re-running their job would change nothing. */
+const FINISHED_EFFECT = new Set(['done', 'skipped']);
+const FINISHED_EVENT = new Set(['processed', 'ignored']);
 
 /** States in which the original job will run anyway: re-driving would only race it. */
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused']);
@@ -61,6 +65,9 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
   }
   const data = def.schema.safeParse(entry.data);
   if (!data.success) return { ok: false, id, status: 'conflict', reason: `its payload no longer matches ${entry.jobName}: ${data.error.issues[0]?.message ?? 'invalid'}` };
+
+  const finished = await alreadyFinished(db, entry);
+  if (finished) return { ok: false, id, status: 'skipped', reason: finished };
 
   const queue = queues.get(entry.queue);
   const original = await queue.getJob(entry.jobId);
@@ -112,4 +119,17 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
     },
   });
   return { ok: true, id, jobId, mode };
+}
+
+/** Why a dead letter needs no re-drive: its effect or event finished since (another run, a manual resolution). */
+async function alreadyFinished(db: Db, entry: { effectId: string | null; eventId: string | null }): Promise<string | null> {
+  if (entry.effectId) {
+    const effect = (await effectSummaries(db, [entry.effectId])).get(entry.effectId);
+    if (effect && FINISHED_EFFECT.has(effect.status)) return `effect ${effect.id} (${effect.kind}) is already ${effect.status}; re-running it would change nothing`;
+  }
+  if (entry.eventId) {
+    const event = (await eventSummaries(db, [entry.eventId])).get(entry.eventId);
+    if (event && FINISHED_EVENT.has(event.status)) return `event ${event.id} (${event.provider} ${event.type}) is already ${event.status}; re-running it would change nothing`;
+  }
+  return null;
 }

@@ -75,6 +75,11 @@ export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
     if (!body) return;
     const actor = opsUserOf(res.locals);
     const result = await redriveDeadLetter(deps, req.params.id, actor, body.reason);
+    if (!result.ok && result.status === 'skipped') {
+      deps.logger.info('dead letter not re-driven', { audit: true, who: actor, id: result.id, reason: result.reason });
+      res.json({ retried: [], skipped: [{ id: result.id, reason: result.reason }] });
+      return;
+    }
     if (!result.ok) {
       res.status(result.status === 'not_found' ? 404 : 409).json({ error: result.status, message: result.reason });
       return;

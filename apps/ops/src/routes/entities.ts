@@ -12,7 +12,7 @@ const params = z.object({
 });
 const query = z.strictObject({ limit: limit(200, 1000) }, unknownKeys('parameter'));
 
-type Entry = { at: Date; source: 'event' | 'effect' | 'attention'; id: string } & Record<string, unknown>;
+type Entry = { at: Date; source: 'event' | 'effect' | 'message' | 'attention'; id: string } & Record<string, unknown>;
 
 /** `GET /api/entities/:type/:key`: what happened to one payment, contact, message, lead or deal. */
 export function entityRoutes(db: Db): Router {
@@ -26,7 +26,13 @@ export function entityRoutes(db: Db): Router {
     const timeline: Entry[] = [
       // When it happened at the provider, if known; otherwise when it reached us.
       ...story.events.map((e) => ({ ...e, at: e.occurredAt ?? e.receivedAt, source: 'event' as const })),
-      ...story.effects.map((e) => ({ ...e, request: redact(e.request), at: e.createdAt, source: 'effect' as const })),
+      // A send is `done` once the provider accepted it; what became of the message is beside it,
+      // and its latest status is an entry of its own (a later 131026 failure shows here too).
+      ...story.effects.map((e) => {
+        const message = story.messages.find((m) => m.effectId === e.id);
+        return { ...e, request: redact(e.request), at: e.createdAt, source: 'effect' as const, ...(message ? { message: { id: message.id, status: message.status, errorCode: message.errorCode, errorMessage: message.errorMessage } } : {}) };
+      }),
+      ...story.messages.map(({ lastOccurredAt, updatedAt, ...m }) => ({ ...m, at: lastOccurredAt ?? updatedAt, source: 'message' as const })),
       ...story.attention.map((a) => ({ ...a, at: a.createdAt, source: 'attention' as const })),
     ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.source < b.source ? -1 : a.source > b.source ? 1 : a.id < b.id ? -1 : 1));
     res.json({ type: p.type, key: p.key, timeline });

@@ -88,7 +88,7 @@ export function providerError(provider: ApiProvider, status: number, rng: Rng, m
     case 'hubspot':
       return status === 429
         ? hubspotTenSecondly(rng)
-        : hubspotError(rng, status, server ? 'INTERNAL_ERROR' : status === 404 ? 'OBJECT_NOT_FOUND' : 'VALIDATION_ERROR', message ?? (server ? 'internal error' : reason));
+        : hubspotError(rng, status, server ? 'INTERNAL_ERROR' : status === 404 ? 'OBJECT_NOT_FOUND' : status === 401 ? 'INVALID_AUTHENTICATION' : 'VALIDATION_ERROR', message ?? (server ? 'internal error' : reason));
     case 'salesforce':
       return {
         status,

@@ -41,8 +41,9 @@ function paymentIntent(ctx: BuildContext, succeeded: boolean): Record<string, un
         },
     latest_charge: s.stripe.charge,
     livemode: false,
-    // Checkout collects the phone for WhatsApp receipts; Stripe keeps it where the merchant puts it.
-    metadata: { email: s.email, phone: `+${s.phone}` },
+    // Checkout collects the phone for WhatsApp receipts; Stripe keeps it, the customer's name and
+    // the shop's order id where the merchant puts them (a payment intent has no field for either).
+    metadata: { email: s.email, phone: `+${s.phone}`, name: s.name, order_id: `order_${s.stripe.paymentIntent.slice(-10)}` },
     payment_method: succeeded ? s.stripe.paymentMethod : null,
     payment_method_types: ['card'],
     receipt_email: s.email,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { findLeadByKeys, insertLead, nextRoutingSlot, tagEventEntity, transaction, upsertContact } from '@switchyard/db';
+import { findLeadByKeys, insertLead, nextRoutingSlot, raiseAttention, tagEventEntity, transaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { digits, leadKeys, pickOwner, planLeadEffects, recordPlans, routeLead, type SettingsHolder } from '@switchyard/workflows';
+import { digits, leadKeys, pickOwner, planLeadEffects, recordPlans, routeLead, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
 
 /**
  * Workflow 7: a lead is deduplicated by email or phone (the first submission keeps its owner),
@@ -28,7 +28,9 @@ export async function processLeadSubmitted(event: CanonicalOf<'lead.submitted'>,
     const phone = digits(event.phone);
     if (phone) await upsertContact(tx, { phone, ...(event.email ? { email: event.email } : {}), ...(event.name ? { name: event.name } : {}), consent: event.consent });
     await tagEventEntity(tx, ctx.eventId, 'lead', lead.dedupKey);
-    const planned = await recordPlans(tx, ctx.eventId, planLeadEffects(event, lead, s));
+    const unsent: UnsentMessage[] = [];
+    const planned = await recordPlans(tx, ctx.eventId, planLeadEffects(event, lead, s, unsent));
+    for (const u of unsent) await raiseAttention(tx, unsentMessageAttention(u, ctx.eventId));
     ctx.logger.info('lead handled', { lead: lead.id, owner: lead.owner, duplicate: !!existing, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
   });
 }

@@ -2,7 +2,7 @@ import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalO
 import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, transaction, type Sql } from '@switchyard/db';
 import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { planPaymentEffects, type SettingsHolder } from '@switchyard/workflows';
+import { planPaymentEffects, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
 
 type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'>;
 
@@ -28,8 +28,10 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
   if (!dispute && ctx.pool) {
     const facts = addPaymentFact([], paymentFactOf(event))!;
     const state = foldPayment(facts);
-    const plans = planPaymentEffects({ event, paymentKey: key, state, version: 1, settings: settings.current() });
-    const planned = await createPaymentWithEffects(ctx.db, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId }, facts, state, ctx.eventId, plans, jobOf);
+    const unsent: UnsentMessage[] = [];
+    const plans = planPaymentEffects({ event, paymentKey: key, state, version: 1, settings: settings.current(), unsent });
+    // A message left unsent raises an attention item, which this one statement cannot write: the locked path does.
+    const planned = unsent.length ? null : await createPaymentWithEffects(ctx.db, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId }, facts, state, ctx.eventId, plans, jobOf);
     if (planned) {
       ctx.eventProcessed?.();
       ctx.logger.info('payment created', { paymentKey: key, type: event.type, status: state.status, version: 1, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
@@ -48,8 +50,11 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
     const state = foldPayment(facts);
     // Saved with its effects in one statement; the row is locked, so this save makes version + 1.
     const version = row.version + 1;
-    const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current() });
+    const unsent: UnsentMessage[] = [];
+    const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current(), unsent });
     const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, jobOf);
+    for (const u of unsent) await raiseAttention(tx, unsentMessageAttention(u, ctx.eventId));
+    if (unsent.length) ctx.logger.warn('customer message not sent: a value it needs is missing', { paymentKey: key, messages: unsent.map((u) => ({ notification: u.notification, missing: u.missing })) });
     if (dispute)
       await raiseAttention(tx, { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
     ctx.eventProcessed?.();

@@ -1,12 +1,34 @@
 import { findContact, findPayment, markEffectDone, markEffectDoneWithMessage, type EffectRow } from '@switchyard/db';
+import { PermanentError } from '@switchyard/errors';
+import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
-import type { MessageSendRequest, OutboundClients } from '@switchyard/workflows';
+import type { MessageSendRequest, OutboundClients, SettingsHolder } from '@switchyard/workflows';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
 interface Prepared {
   /** Inside the 24-hour window with a text to send: free-form text instead of the template. */
   asText: boolean;
+}
+
+type Rendered = Pick<MessageSendRequest, 'template' | 'text'>;
+
+/**
+ * The message as this worker's settings render it now, so a reload (SIGHUP) reaches messages
+ * planned before it. The request's own rendering is used when it carries no values (planned by an
+ * older release) or its template key is no longer configured. A value the current template needs
+ * and the request lacks, with no fallback, refuses the send: WhatsApp would refuse it too (131008).
+ */
+export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | undefined): Rendered {
+  const template = settings?.current().messaging?.templates[r.notification];
+  if (!r.context || !template) return { template: r.template, ...(r.text !== undefined ? { text: r.text } : {}) };
+  const missing = missingTemplateValues({ ...template, text: r.text !== undefined ? template.text : undefined }, r.context);
+  if (missing.length) throw new PermanentError(`message ${r.notification} not sent: no value for ${missing.join(', ')} and no fallback in messaging.templates.${r.notification}`, 'MESSAGE_VALUE_MISSING');
+  return {
+    template: { name: template.name, language: template.language, parameters: renderTemplateParameters(template, r.context) },
+    // A request without text (a template-only resend after 131047) stays without text.
+    ...(r.text !== undefined && template.text ? { text: renderText(template.text, r.context, template.fallbacks) } : {}),
+  };
 }
 
 /**
@@ -18,7 +40,7 @@ interface Prepared {
  * Checked just before sending: consent (a STOP received after the effect was planned wins), and
  * for payment-failure notices that the payment has not succeeded since.
  */
-export function messageSendPerformer(clients: OutboundClients, now: () => number = Date.now): EffectPerformer {
+export function messageSendPerformer(clients: OutboundClients, settings?: SettingsHolder, now: () => number = Date.now): EffectPerformer {
   return {
     mode: 'intent',
     async precondition(effect, { db }) {
@@ -34,7 +56,7 @@ export function messageSendPerformer(clients: OutboundClients, now: () => number
     },
     // Before the intent is committed: the number's outbound permit and the choice of text or template.
     async prepare(effect, { db }): Promise<Prepared> {
-      const r = effect.request as unknown as MessageSendRequest;
+      const r = { ...(effect.request as unknown as MessageSendRequest), ...renderAtSend(effect.request as unknown as MessageSendRequest, settings) };
       if (r.channel === 'twilio') {
         await clients.twilio(r.connection).takePermit();
         return { asText: false };
@@ -44,7 +66,7 @@ export function messageSendPerformer(clients: OutboundClients, now: () => number
       return { asText };
     },
     async perform(effect, _ctx, prepared) {
-      const r = effect.request as unknown as MessageSendRequest;
+      const r = { ...(effect.request as unknown as MessageSendRequest), ...renderAtSend(effect.request as unknown as MessageSendRequest, settings) };
       const { asText } = prepared as Prepared;
       let outcome: EffectOutcome;
       if (r.channel === 'twilio') {

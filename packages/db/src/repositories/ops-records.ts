@@ -212,6 +212,11 @@ export interface EntityStory {
   events: { id: string; provider: string; type: string; canonicalType: string | null; status: string; queue: string | null; receivedAt: Date; occurredAt: Date | null; processedAt: Date | null; lastError: string | null }[];
   effects: EffectListItem[];
   attention: Omit<AttentionWithEvent, 'event'>[];
+  /**
+   * The messages these effects sent, as they stand now: a send the provider accepted can still
+   * fail later (a 131026 status webhook), and only the message row knows.
+   */
+  messages: { id: string; channel: string; status: string; errorCode: string | null; errorMessage: string | null; effectId: string | null; lastOccurredAt: Date | null; updatedAt: Date }[];
 }
 
 /** Everything stored about one business entity, each kind in time order. */
@@ -231,5 +236,13 @@ export async function entityStory(db: Db, entityType: string, entityKey: string,
       select: { id: true, kind: true, entityType: true, entityKey: true, summary: true, createdAt: true, resolvedAt: true, resolvedBy: true, resolution: true },
     }),
   ]);
-  return { events, effects, attention };
+  const sent = effects.filter((e) => e.providerRef).map((e) => e.id);
+  const messages = sent.length
+    ? await db.message.findMany({
+        where: { effectId: { in: sent } },
+        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+        select: { id: true, channel: true, status: true, errorCode: true, errorMessage: true, effectId: true, lastOccurredAt: true, updatedAt: true },
+      })
+    : [];
+  return { events, effects, attention, messages };
 }

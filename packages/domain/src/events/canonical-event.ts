@@ -16,7 +16,8 @@ const base = {
 };
 
 export const paymentSucceeded = z.object({ ...base, type: z.literal('payment.succeeded'), paymentId: z.string(), orderId: z.string().optional(), ...money, customer, link: z.string().optional() });
-export const paymentFailed = z.object({ ...base, type: z.literal('payment.failed'), paymentId: z.string(), orderId: z.string().optional(), ...money, customer, failureCode: z.string().optional(), failureMessage: z.string().optional() });
+/** `link`: where the customer can pay again, when the gateway (or the merchant's metadata) names one. */
+export const paymentFailed = z.object({ ...base, type: z.literal('payment.failed'), paymentId: z.string(), orderId: z.string().optional(), ...money, customer, failureCode: z.string().optional(), failureMessage: z.string().optional(), link: z.string().optional() });
 export const paymentRefunded = z.object({
   ...base,
   type: z.literal('payment.refunded'),

@@ -17,11 +17,12 @@ export function testSettingsDoc(sandboxUrl: string, overrides: Record<string, un
     messaging: {
       channel: 'whatsapp_cloud',
       templates: {
-        payment_receipt: { name: 'payment_receipt', language: 'en_US', parameters: ['customer.name', 'payment.amount', 'order.id'] },
-        payment_failed: { name: 'payment_failed', language: 'en_US', parameters: ['customer.name', 'payment.link'] },
+        // Razorpay and PayPal captures carry no name; Stripe's and Razorpay's failures no retry link.
+        payment_receipt: { name: 'payment_receipt', language: 'en_US', parameters: [{ path: 'customer.name', fallback: 'there' }, 'payment.amount', 'order.id'] },
+        payment_failed: { name: 'payment_failed', language: 'en_US', parameters: [{ path: 'customer.name', fallback: 'there' }, { path: 'payment.link', fallback: 'https://shop.example.com/checkout' }] },
         refund_notice: { name: 'refund_notice', language: 'en_US', parameters: ['refund.amount'] },
         lead_welcome: { name: 'lead_welcome', language: 'en_US', parameters: ['lead.name', 'lead.owner'] },
-        deal_won: { name: 'deal_won', language: 'en_US', parameters: ['customer.name', 'deal.stage'], text: 'Welcome aboard {{customer.name}}!' },
+        deal_won: { name: 'deal_won', language: 'en_US', parameters: [{ path: 'customer.name', fallback: 'there' }, 'deal.stage'], text: 'Welcome aboard {{customer.name}}!' },
       },
       notifications: { paymentReceipt: 'payment_receipt', paymentFailed: 'payment_failed', refundNotice: 'refund_notice', leadWelcome: 'lead_welcome' },
       stageNotifications: { won: 'deal_won' },

@@ -7,9 +7,9 @@ export interface SettingsHolder {
 }
 
 /**
- * The business configuration a worker uses. Reloading changes only what is planned from then on:
- * effects already in the ledger carry the request they were planned with, so nothing in flight is
- * lost or changed by a reload.
+ * The business configuration a worker uses. Reloading changes what is planned from then on, and
+ * the templates of messages not sent yet (the whatsapp worker renders them when it sends); every
+ * other effect in the ledger carries the request it was planned with, so nothing in flight is lost.
  */
 export function createSettingsHolder(file: string | undefined, env: Record<string, string | undefined>): SettingsHolder {
   let settings = file ? loadSettings(file, env) : defaultSettings();

@@ -18,7 +18,7 @@ export function workflowSetup(
     const clients = new OutboundClients(settings.current, limiter);
     process.on('SIGHUP', () => {
       const result = settings.reload();
-      if (result.ok) deps.logger.info('configuration reloaded; effects already planned keep their requests', { file: config.file });
+      if (result.ok) deps.logger.info('configuration reloaded; messages not sent yet are rendered with its templates, other planned effects keep their requests', { file: config.file });
       else deps.logger.error('configuration reload refused; keeping the previous one', { file: config.file, error: result.error });
     });
     return { ...build(settings, clients, deps), retention: () => settings.current().retention };

@@ -2,7 +2,7 @@ import type { EffectPlan } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { Settings } from '@switchyard/settings';
 import { effectKinds } from '../effect-kinds';
-import { crmPlan, crmTarget, digits, messagePlan, teamPlans } from './plan-helpers';
+import { crmPlan, crmTarget, digits, messagePlan, teamPlans, type UnsentMessage } from './plan-helpers';
 
 type LeadEvent = CanonicalOf<'lead.submitted'>;
 
@@ -35,7 +35,7 @@ export function pickOwner(owners: string[], slot: number): string {
 }
 
 /** Workflow 7: the lead is upserted into the CRM pipeline with its owner and welcomed if it consented. */
-export function planLeadEffects(event: LeadEvent, lead: { id: string; dedupKey: string; owner: string }, settings: Settings): EffectPlan[] {
+export function planLeadEffects(event: LeadEvent, lead: { id: string; dedupKey: string; owner: string }, settings: Settings, unsent?: UnsentMessage[]): EffectPlan[] {
   const entity = { entityType: 'lead', entityKey: lead.dedupKey };
   const target = crmTarget(settings);
   const crm = settings.crm;
@@ -53,7 +53,7 @@ export function planLeadEffects(event: LeadEvent, lead: { id: string; dedupKey: 
     );
   if (event.consent)
     plans.push(
-      ...messagePlan(settings, { templateKey: settings.messaging?.notifications.leadWelcome, to: phone, businessKey: `welcome:${lead.dedupKey}`, ...entity, context: { lead: { name: event.name, owner: lead.owner }, customer: { name: event.name, phone, email: event.email } }, consent: 'opted_in' }),
+      ...messagePlan(settings, { templateKey: settings.messaging?.notifications.leadWelcome, to: phone, businessKey: `welcome:${lead.dedupKey}`, ...entity, context: { lead: { name: event.name, owner: lead.owner }, customer: { name: event.name, phone, email: event.email } }, consent: 'opted_in', unsent }),
     );
   plans.push(...teamPlans(settings, { event: 'lead.created', subject: lead.dedupKey, ...entity, text: `New lead ${name} from form ${event.formId}${event.source ? ` (${event.source})` : ''} → ${lead.owner}`, data: { leadId: lead.id, owner: lead.owner, formId: event.formId } }));
   return plans;

@@ -2,7 +2,7 @@ import type { EffectPlan } from '@switchyard/db';
 import { isPaid, type CanonicalOf, type PaymentState } from '@switchyard/domain';
 import { formatAmount, type Settings, type TemplateContext } from '@switchyard/settings';
 import { effectKinds } from '../effect-kinds';
-import { crmPlan, crmTarget, digits, messagePlan, teamPlans } from './plan-helpers';
+import { crmPlan, crmTarget, digits, messagePlan, teamPlans, type UnsentMessage } from './plan-helpers';
 
 type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'>;
 
@@ -14,6 +14,8 @@ export interface PaymentPlanInput {
   /** The payment row's version after the change: each version gets one CRM sync. */
   version: number;
   settings: Settings;
+  /** Receives the customer messages not planned for want of a value (see messagePlan). */
+  unsent?: UnsentMessage[];
 }
 
 /** The deal a payment belongs to: its order when the gateway told us, else the payment itself. */
@@ -25,7 +27,8 @@ export function paymentContext(event: PaymentEvent, state: PaymentState): Templa
   const currency = state.currency ?? event.currency;
   return {
     customer: { name: state.customer.name, phone: state.customer.phone, email: state.customer.email },
-    payment: { amount: state.amount !== null ? formatAmount(state.amount, currency) : undefined, currency: currency.toUpperCase(), id: event.paymentId, link: state.link ?? undefined, gateway: event.provider },
+    // A failure notice's link is where to pay again, from that event; never the payment's dashboard link.
+    payment: { amount: state.amount !== null ? formatAmount(state.amount, currency) : undefined, currency: currency.toUpperCase(), id: event.paymentId, link: event.type === 'payment.failed' ? event.link : (state.link ?? undefined), gateway: event.provider },
     order: { id: state.orderId ?? undefined },
     ...(event.type === 'payment.refunded' ? { refund: { amount: formatAmount(event.amount, currency) } } : {}),
   };
@@ -37,7 +40,7 @@ export function paymentContext(event: PaymentEvent, state: PaymentState): Templa
  * failure learned after the payment succeeded sends no failure notice, and the deal sync reads
  * the payment's current state when it runs, so the deal ends in the stage of the newest state.
  */
-export function planPaymentEffects({ event, paymentKey, state, version, settings }: PaymentPlanInput): EffectPlan[] {
+export function planPaymentEffects({ event, paymentKey, state, version, settings, unsent }: PaymentPlanInput): EffectPlan[] {
   const target = crmTarget(settings);
   const entity = { entityType: 'payment', entityKey: paymentKey };
   const context = paymentContext(event, state);
@@ -52,14 +55,14 @@ export function planPaymentEffects({ event, paymentKey, state, version, settings
     case 'payment.succeeded': {
       const note = `Payment received: ${amount} via ${event.provider} (payment ${event.paymentId})${state.link ? ` ${state.link}` : ''}`;
       plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `payment-note:${paymentKey}`, ...entity, request: { noteId: `payment-note:${paymentKey}`, body: note, deal, paymentKey } }));
-      plans.push(...messagePlan(settings, { templateKey: notifications.paymentReceipt, to, businessKey: `receipt:${paymentKey}`, ...entity, context, consent }));
+      plans.push(...messagePlan(settings, { templateKey: notifications.paymentReceipt, to, businessKey: `receipt:${paymentKey}`, ...entity, context, consent, unsent }));
       plans.push(...teamPlans(settings, { event: 'payment.succeeded', subject: paymentKey, ...entity, text: `:moneybag: ${note}`, data: { paymentKey, amount, orderId: state.orderId } }));
       break;
     }
     case 'payment.failed': {
       // Ordering check: a failure we learn about after the payment succeeded tells the customer nothing.
       if (isPaid(state)) break;
-      plans.push(...messagePlan(settings, { templateKey: notifications.paymentFailed, to, businessKey: `payment-failed:${paymentKey}`, ...entity, context, consent, unlessPaid: paymentKey }));
+      plans.push(...messagePlan(settings, { templateKey: notifications.paymentFailed, to, businessKey: `payment-failed:${paymentKey}`, ...entity, context, consent, unlessPaid: paymentKey, unsent }));
       plans.push(...teamPlans(settings, { event: 'payment.failed', subject: paymentKey, ...entity, text: `Payment failed: ${amount} via ${event.provider} (payment ${event.paymentId})${event.failureMessage ? `: ${event.failureMessage}` : ''}`, data: { paymentKey, failureCode: event.failureCode } }));
       break;
     }
@@ -67,7 +70,7 @@ export function planPaymentEffects({ event, paymentKey, state, version, settings
       const refundKey = `${paymentKey}:${event.refundId ?? event.providerEventId}`;
       const note = `Refund ${event.full ? '(full)' : '(partial)'}: ${context.refund?.amount ?? ''} via ${event.provider} (payment ${event.paymentId}); refunded so far ${formatAmount(state.refundedAmount, state.currency ?? event.currency)}`;
       plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `refund-note:${refundKey}`, ...entity, request: { noteId: `refund-note:${refundKey}`, body: note, deal, paymentKey } }));
-      plans.push(...messagePlan(settings, { templateKey: notifications.refundNotice, to, businessKey: `refund:${refundKey}`, ...entity, context, consent }));
+      plans.push(...messagePlan(settings, { templateKey: notifications.refundNotice, to, businessKey: `refund:${refundKey}`, ...entity, context, consent, unsent }));
       plans.push(...teamPlans(settings, { event: 'payment.refunded', subject: refundKey, ...entity, text: note, data: { paymentKey, refundId: event.refundId } }));
       break;
     }

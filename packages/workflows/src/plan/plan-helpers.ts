@@ -1,5 +1,5 @@
 import type { EffectPlan } from '@switchyard/db';
-import { renderTemplateParameters, renderText, type Settings, type TemplateContext } from '@switchyard/settings';
+import { missingTemplateValues, renderTemplateParameters, renderText, type Settings, type TemplateContext } from '@switchyard/settings';
 import { effectKinds } from '../effect-kinds';
 import type { CrmTarget, MessageSendRequest, TeamNotifyRequest } from '../effect-requests';
 
@@ -15,22 +15,57 @@ export function crmTarget(settings: Settings): CrmTarget | undefined {
   return settings.crm ? { provider: settings.crm.provider, connection: settings.crm.connection } : undefined;
 }
 
-/** A customer message from a configured notification, or nothing when it is not configured. */
+/** A customer message that was not planned because a value it needs is empty and has no fallback. */
+export interface UnsentMessage {
+  notification: string;
+  businessKey: string;
+  entityType: string;
+  entityKey: string;
+  /** The template paths with no value, e.g. `customer.name`. */
+  missing: string[];
+}
+
+/** The attention item that tells a person which value was missing for which entity. */
+export function unsentMessageAttention(u: UnsentMessage, eventId: string | null): { kind: string; entityType: string; entityKey: string; eventId: string | null; summary: string } {
+  return {
+    kind: `message.missing_value:${u.notification}`,
+    entityType: u.entityType,
+    entityKey: u.entityKey,
+    eventId,
+    summary: `Message ${u.notification} for ${u.entityType} ${u.entityKey} not sent: no value for ${u.missing.join(', ')}. Have the gateway send it, or give the parameter a fallback in messaging.templates.${u.notification}.parameters.`,
+  };
+}
+
+/**
+ * A customer message from a configured notification, or nothing when it is not configured. A
+ * message whose template needs a value the context lacks (and that has no fallback) is not
+ * planned: it is reported in `o.unsent` for an attention item, because WhatsApp refuses an empty
+ * template parameter and a half-filled text reads as a mistake.
+ *
+ * The request carries the values (`context`) beside the rendering: the sending worker renders the
+ * template again with the settings it has then, so a reload reaches messages already planned.
+ */
 export function messagePlan(
   settings: Settings,
-  o: { templateKey: string | undefined; to: string | undefined; businessKey: string; entityType: string; entityKey: string; context: TemplateContext; consent: MessageSendRequest['consent']; unlessPaid?: string },
+  o: { templateKey: string | undefined; to: string | undefined; businessKey: string; entityType: string; entityKey: string; context: TemplateContext; consent: MessageSendRequest['consent']; unlessPaid?: string; unsent?: UnsentMessage[] },
 ): EffectPlan[] {
   const m = settings.messaging;
   if (!m || !o.templateKey || !o.to) return [];
   const template = m.templates[o.templateKey];
   if (!template) return [];
+  const missing = missingTemplateValues(template, o.context);
+  if (missing.length) {
+    o.unsent?.push({ notification: o.templateKey, businessKey: o.businessKey, entityType: o.entityType, entityKey: o.entityKey, missing });
+    return [];
+  }
   const request: MessageSendRequest = {
     channel: m.channel,
     connection: m.connection,
     to: o.to,
     notification: o.templateKey,
     template: { name: template.name, language: template.language, parameters: renderTemplateParameters(template, o.context) },
-    ...(template.text ? { text: renderText(template.text, o.context) } : {}),
+    ...(template.text ? { text: renderText(template.text, o.context, template.fallbacks) } : {}),
+    context: o.context,
     consent: o.consent,
     ...(o.unlessPaid ? { unlessPaid: o.unlessPaid } : {}),
   };

@@ -1,5 +1,6 @@
 import type { CanonicalOf } from '@switchyard/domain';
 import { parseSettings } from '@switchyard/settings';
+import type { UnsentMessage } from './plan-helpers';
 import { planStageEffects } from './stage-effects';
 
 const settings = parseSettings(
@@ -32,8 +33,14 @@ describe('planStageEffects', () => {
   });
 
   it("prefers the webhook's own phone and plans nothing without a recipient or a template", () => {
-    expect(planStageEffects(event({ phone: '+1 555 000 2222' }), settings, { phone: '15550001111' })[0]?.request).toMatchObject({ to: '15550002222' });
+    expect(planStageEffects(event({ phone: '+1 555 000 2222', name: 'Hub' }), settings, { phone: '15550001111' })[0]?.request).toMatchObject({ to: '15550002222' });
     expect(planStageEffects(event({}), settings, null)).toEqual([]);
     expect(planStageEffects(event({ phone: '15550002222' }, 'qualifiedtobuy'), settings)).toEqual([]);
+  });
+
+  it('plans nothing when the contact has no name for the template, and says so', () => {
+    const unsent: UnsentMessage[] = [];
+    expect(planStageEffects(event({ phone: '15550002222' }), settings, null, unsent)).toEqual([]);
+    expect(unsent).toEqual([{ notification: 'deal_won', businessKey: 'stage:hubspot:default:deal:1001:won', entityType: 'deal', entityKey: 'hubspot:default:deal:1001', missing: ['customer.name'] }]);
   });
 });

@@ -1,7 +1,7 @@
 import type { EffectPlan } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { Settings } from '@switchyard/settings';
-import { digits, messagePlan } from './plan-helpers';
+import { digits, messagePlan, type UnsentMessage } from './plan-helpers';
 
 type StageEvent = CanonicalOf<'deal.stage_changed'>;
 
@@ -29,7 +29,7 @@ export function stageEntityKey(event: StageEvent): string {
  * rarely put the phone on a stage webhook, so the worker passes the recipient it resolved; the
  * event's own phone wins when it has one.
  */
-export function planStageEffects(event: StageEvent, settings: Settings, resolved?: StageRecipient | null): EffectPlan[] {
+export function planStageEffects(event: StageEvent, settings: Settings, resolved?: StageRecipient | null, unsent?: UnsentMessage[]): EffectPlan[] {
   const stage = ourStage(settings, event);
   const templateKey = settings.messaging?.stageNotifications[stage];
   const entityKey = stageEntityKey(event);
@@ -44,5 +44,6 @@ export function planStageEffects(event: StageEvent, settings: Settings, resolved
     entityKey,
     context: { customer: { name, phone, email }, deal: { stage } },
     consent: 'opted_in',
+    unsent,
   });
 }

@@ -21,6 +21,8 @@ const capture = z.object({
   invoice_id: z.string().optional(),
   status_details: z.object({ reason: z.string().optional() }).optional(),
   supplementary_data: z.object({ related_ids: z.object({ order_id: z.string().optional() }).partial().optional() }).partial().optional(),
+  payer: z.object({ name: z.object({ given_name: z.string().optional(), surname: z.string().optional() }).partial().optional(), email_address: z.string().optional() }).partial().optional(),
+  links: z.array(link).default([]),
 });
 const refund = z.object({
   id: z.string(),
@@ -45,6 +47,15 @@ function parseResource<T>(schema: z.ZodType<T>, event: PaypalEvent): T {
 
 const amountOf = (m: z.infer<typeof money>) => ({ amount: toMinorUnits(m.value, m.currency_code), currency: m.currency_code.toLowerCase() });
 
+/** The payer, when the resource carries one (`payer.name.given_name` + `surname`). */
+function payerOf(c: z.infer<typeof capture>) {
+  const name = [c.payer?.name?.given_name, c.payer?.name?.surname].filter(Boolean).join(' ');
+  return { ...(name ? { name } : {}), ...(c.payer?.email_address ? { email: c.payer.email_address } : {}) };
+}
+
+/** Where the buyer can approve a payment again, when PayPal links one. */
+const payerActionOf = (links: z.infer<typeof link>[]) => links.find((l) => l.rel === 'payer-action' || l.rel === 'approve')?.href;
+
 /** The capture a refund belongs to is only named by its `up` link (`/v2/payments/captures/{id}`). */
 function captureIdOf(links: z.infer<typeof link>[]): string | undefined {
   const up = links.find((l) => l.rel === 'up' && /\/captures\/[^/]+$/.test(l.href));
@@ -60,12 +71,12 @@ export function parsePaypalEvent(event: PaypalEvent, ctx: ParseContext): ParsedE
   switch (event.event_type) {
     case 'PAYMENT.CAPTURE.COMPLETED': {
       const c = parseResource(capture, event);
-      canonical = { ...base, type: 'payment.succeeded', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: {}, link: `https://www.paypal.com/activity/payment/${c.id}` };
+      canonical = { ...base, type: 'payment.succeeded', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: payerOf(c), link: `https://www.paypal.com/activity/payment/${c.id}` };
       break;
     }
     case 'PAYMENT.CAPTURE.DENIED': {
       const c = parseResource(capture, event);
-      canonical = { ...base, type: 'payment.failed', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: {}, failureCode: c.status_details?.reason ?? c.status };
+      canonical = { ...base, type: 'payment.failed', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: payerOf(c), failureCode: c.status_details?.reason ?? c.status, link: payerActionOf(c.links) };
       break;
     }
     case 'PAYMENT.CAPTURE.REFUNDED': {

@@ -215,6 +215,15 @@ describe('paypal parse', () => {
     expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.DENIED'))).canonical)).toMatchObject({ type: 'payment.failed', paymentId: '7NW873794T343360M', amount: 251, currency: 'aud', failureCode: 'DECLINED' });
   });
 
+  it('carries the payer\'s name and a payer-action link when the resource has them', async () => {
+    const completed = JSON.parse(fixture('PAYMENT.CAPTURE.COMPLETED'));
+    completed.resource.payer = { name: { given_name: 'Asha', surname: 'Rao' }, email_address: 'asha@example.com' };
+    expect(canonicalEvent.parse((await ingest(JSON.stringify(completed))).canonical)).toMatchObject({ customer: { name: 'Asha Rao', email: 'asha@example.com' }, orderId: '1AB234567A1234567' });
+    const denied = JSON.parse(fixture('PAYMENT.CAPTURE.DENIED'));
+    denied.resource.links = [...denied.resource.links, { href: 'https://www.paypal.com/checkoutnow?token=5O190127TN364715T', rel: 'payer-action', method: 'GET' }];
+    expect(canonicalEvent.parse((await ingest(JSON.stringify(denied))).canonical)).toMatchObject({ type: 'payment.failed', link: 'https://www.paypal.com/checkoutnow?token=5O190127TN364715T' });
+  });
+
   it('maps PAYMENT.CAPTURE.REFUNDED to a refund of the capture named by its up link', async () => {
     expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.REFUNDED'))).canonical)).toMatchObject({
       type: 'payment.refunded',

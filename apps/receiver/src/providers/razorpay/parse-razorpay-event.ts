@@ -21,7 +21,10 @@ const payment = z.object({
   error_code: z.string().nullish(),
   error_reason: z.string().nullish(),
   error_description: z.string().nullish(),
+  /** The merchant's key-value notes; Razorpay sends `[]` when there are none. */
+  notes: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullish(),
 });
+const paymentLink = z.object({ short_url: z.string().nullish() });
 const refund = z.object({ id: z.string(), amount: z.number().int(), currency: z.string(), payment_id: z.string() });
 const dispute = z.object({ id: z.string(), payment_id: z.string(), amount: z.number().int(), currency: z.string(), reason_code: z.string().nullish() });
 
@@ -42,9 +45,18 @@ function requireEntity<T>(event: RazorpayEvent, name: string, schema: z.ZodType<
   return entity;
 }
 
-function customerOf(p: Payment | undefined) {
-  return { email: p?.email ?? undefined, phone: p?.contact ?? undefined };
+function noteOf(p: Payment | undefined, ...keys: string[]): string | undefined {
+  const notes = p?.notes && !Array.isArray(p.notes) ? p.notes : {};
+  const value = keys.map((k) => notes[k]).find((v) => typeof v === 'string' && v.trim() !== '');
+  return value as string | undefined;
 }
+
+function customerOf(p: Payment | undefined) {
+  return { email: p?.email ?? undefined, phone: p?.contact ?? undefined, name: noteOf(p, 'name', 'customer_name') };
+}
+
+/** Razorpay's own order id, else the merchant's in the notes. */
+const orderIdOf = (p: Payment | undefined) => p?.order_id ?? noteOf(p, 'order_id');
 
 /** Maps the Razorpay events we act on; `payment.authorized`, `order.paid` and the rest are stored as ignored. */
 export function parseRazorpayEvent(event: RazorpayEvent, ctx: ParseContext): ParsedEvent {
@@ -54,7 +66,7 @@ export function parseRazorpayEvent(event: RazorpayEvent, ctx: ParseContext): Par
   switch (event.event) {
     case 'payment.captured': {
       const p = requireEntity(event, 'payment', payment);
-      canonical = { ...base, type: 'payment.succeeded', paymentId: p.id, orderId: p.order_id ?? undefined, amount: p.amount, currency: p.currency.toLowerCase(), customer: customerOf(p), link: `https://dashboard.razorpay.com/app/payments/${p.id}` };
+      canonical = { ...base, type: 'payment.succeeded', paymentId: p.id, orderId: orderIdOf(p), amount: p.amount, currency: p.currency.toLowerCase(), customer: customerOf(p), link: `https://dashboard.razorpay.com/app/payments/${p.id}` };
       break;
     }
     case 'payment.failed': {
@@ -63,13 +75,15 @@ export function parseRazorpayEvent(event: RazorpayEvent, ctx: ParseContext): Par
         ...base,
         type: 'payment.failed',
         paymentId: p.id,
-        orderId: p.order_id ?? undefined,
+        orderId: orderIdOf(p),
         amount: p.amount,
         currency: p.currency.toLowerCase(),
         customer: customerOf(p),
         // error_code is a coarse class (BAD_REQUEST_ERROR); error_reason says what happened.
         failureCode: p.error_reason ?? p.error_code ?? undefined,
         failureMessage: p.error_description ?? undefined,
+        // Where to pay again: the payment link it was made through, else the merchant's note.
+        link: entityOf(event, 'payment_link', paymentLink)?.short_url ?? noteOf(p, 'retry_url', 'payment_link'),
       };
       break;
     }
@@ -81,7 +95,7 @@ export function parseRazorpayEvent(event: RazorpayEvent, ctx: ParseContext): Par
         ...base,
         type: 'payment.refunded',
         paymentId: r.payment_id,
-        orderId: p?.order_id ?? undefined,
+        orderId: orderIdOf(p),
         refundId: r.id,
         amount: r.amount,
         currency: r.currency.toLowerCase(),

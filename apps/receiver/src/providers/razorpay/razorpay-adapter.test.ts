@@ -103,6 +103,22 @@ describe('razorpay parse', () => {
     });
   });
 
+  it('carries the customer name, the order id and a retry link from the notes; empty notes come as []', () => {
+    const captured = JSON.parse(fixture('payment.captured'));
+    captured.payload.payment.entity.notes = { name: 'Asha Rao' };
+    expect(canonicalEvent.parse(ingest(JSON.stringify(captured)).canonical)).toMatchObject({ customer: { name: 'Asha Rao' }, orderId: captured.payload.payment.entity.order_id });
+    const noOrder = JSON.parse(fixture('payment.captured'));
+    noOrder.payload.payment.entity.order_id = null;
+    noOrder.payload.payment.entity.notes = { order_id: 'WEB-1042' };
+    expect(canonicalEvent.parse(ingest(JSON.stringify(noOrder)).canonical)).toMatchObject({ orderId: 'WEB-1042' });
+    const failed = JSON.parse(fixture('payment.failed'));
+    failed.payload.payment.entity.notes = { retry_url: 'https://shop.example.com/pay/WEB-1042' };
+    expect(canonicalEvent.parse(ingest(JSON.stringify(failed)).canonical)).toMatchObject({ type: 'payment.failed', link: 'https://shop.example.com/pay/WEB-1042' });
+    failed.payload.payment.entity.notes = [];
+    failed.payload.payment_link = { entity: { short_url: 'https://rzp.io/i/nxrHnLJ' } };
+    expect(canonicalEvent.parse(ingest(JSON.stringify(failed)).canonical)).toMatchObject({ link: 'https://rzp.io/i/nxrHnLJ', customer: { name: undefined } });
+  });
+
   it('maps refund.processed to a partial refund when less than the payment was refunded', () => {
     expect(canonicalEvent.parse(ingest(fixture('refund.processed')).canonical)).toMatchObject({
       type: 'payment.refunded',

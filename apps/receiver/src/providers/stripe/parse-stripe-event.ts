@@ -10,8 +10,13 @@ export const stripeEvent = z.object({
 });
 export type StripeEvent = z.infer<typeof stripeEvent>;
 
+/** Who paid, where a webhook may carry it: a charge's billing details, when `latest_charge` comes expanded. */
+const billingDetails = z.object({ email: z.string().nullish(), phone: z.string().nullish(), name: z.string().nullish() }).nullish();
 const paymentIntent = z.object({
   id: z.string(),
+  latest_charge: z.union([z.string(), z.object({ billing_details: billingDetails })]).nullish(),
+  shipping: z.object({ name: z.string().nullish() }).nullish(),
+  customer_details: z.object({ name: z.string().nullish(), email: z.string().nullish(), phone: z.string().nullish() }).nullish(),
   amount: z.number().int(),
   amount_received: z.number().int().optional(),
   currency: z.string(),
@@ -27,7 +32,7 @@ const charge = z.object({
   payment_intent: z.string().nullish(),
   refunded: z.boolean(),
   receipt_email: z.string().nullish(),
-  billing_details: z.object({ email: z.string().nullish(), phone: z.string().nullish(), name: z.string().nullish() }).nullish(),
+  billing_details: billingDetails,
   metadata: z.record(z.string(), z.string()).nullish(),
   refunds: z.object({ data: z.array(z.object({ id: z.string(), amount: z.number().int(), created: z.number() })) }).nullish(),
 });
@@ -37,8 +42,18 @@ function customerOf(metadata: Record<string, string> | null | undefined, email?:
   return {
     email: email ?? metadata?.email ?? undefined,
     phone: phone ?? metadata?.phone ?? undefined,
-    name: name ?? metadata?.name ?? undefined,
+    name: name ?? metadata?.name ?? metadata?.customer_name ?? undefined,
   };
+}
+
+/** The merchant's order id: Stripe has no field for it, so it is in the metadata the checkout wrote. */
+const orderIdOf = (metadata: Record<string, string> | null | undefined) => metadata?.order_id ?? metadata?.orderId ?? undefined;
+
+/** A payment intent's customer: its billing details (expanded charge), checkout details, shipping name, metadata. */
+function intentCustomerOf(pi: z.infer<typeof paymentIntent>) {
+  const billing = typeof pi.latest_charge === 'object' ? pi.latest_charge?.billing_details : undefined;
+  const details = pi.customer_details;
+  return customerOf(pi.metadata, pi.receipt_email ?? billing?.email ?? details?.email, billing?.phone ?? details?.phone, billing?.name ?? details?.name ?? pi.shipping?.name);
 }
 
 /** Maps the Stripe event types we act on; anything else is stored as ignored. */
@@ -50,12 +65,14 @@ export function parseStripeEvent(event: StripeEvent, ctx: ParseContext): ParsedE
   switch (event.type) {
     case 'payment_intent.succeeded': {
       const pi = paymentIntent.parse(obj);
-      canonical = { ...base, type: 'payment.succeeded', paymentId: pi.id, orderId: pi.metadata?.order_id, amount: pi.amount_received ?? pi.amount, currency: pi.currency.toLowerCase(), customer: customerOf(pi.metadata, pi.receipt_email), link: `https://dashboard.stripe.com/payments/${pi.id}` };
+      canonical = { ...base, type: 'payment.succeeded', paymentId: pi.id, orderId: orderIdOf(pi.metadata), amount: pi.amount_received ?? pi.amount, currency: pi.currency.toLowerCase(), customer: intentCustomerOf(pi), link: `https://dashboard.stripe.com/payments/${pi.id}` };
       break;
     }
     case 'payment_intent.payment_failed': {
       const pi = paymentIntent.parse(obj);
-      canonical = { ...base, type: 'payment.failed', paymentId: pi.id, orderId: pi.metadata?.order_id, amount: pi.amount, currency: pi.currency.toLowerCase(), customer: customerOf(pi.metadata, pi.receipt_email), failureCode: pi.last_payment_error?.code ?? undefined, failureMessage: pi.last_payment_error?.message ?? undefined };
+      // A retry link exists only where the merchant's checkout put one (Stripe has no field for it).
+      const link = pi.metadata?.retry_url ?? pi.metadata?.payment_link;
+      canonical = { ...base, type: 'payment.failed', paymentId: pi.id, orderId: orderIdOf(pi.metadata), amount: pi.amount, currency: pi.currency.toLowerCase(), customer: intentCustomerOf(pi), failureCode: pi.last_payment_error?.code ?? undefined, failureMessage: pi.last_payment_error?.message ?? undefined, ...(link ? { link } : {}) };
       break;
     }
     case 'charge.refunded': {
@@ -65,7 +82,7 @@ export function parseStripeEvent(event: StripeEvent, ctx: ParseContext): ParsedE
         ...base,
         type: 'payment.refunded',
         paymentId: ch.payment_intent ?? ch.id,
-        orderId: ch.metadata?.order_id,
+        orderId: orderIdOf(ch.metadata),
         refundId: latest?.id,
         amount: latest?.amount ?? ch.amount_refunded,
         currency: ch.currency.toLowerCase(),

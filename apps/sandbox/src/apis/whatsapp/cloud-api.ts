@@ -37,6 +37,18 @@ export const WHATSAPP_MAGIC_SUFFIXES = {
 const VERSION = /^v\d+(\.\d+)?$/;
 
 /** WhatsApp Cloud API `POST /v{N}/{phone-number-id}/messages`, then signed status webhooks. */
+/** `Parameter N of the body component is empty`, or nothing when every text parameter has text. */
+function emptyTemplateParameter(template: unknown): string | undefined {
+  const components = (template as { components?: unknown } | undefined)?.components;
+  if (!Array.isArray(components)) return undefined;
+  for (const component of components as { type?: string; parameters?: unknown }[]) {
+    if (!Array.isArray(component?.parameters)) continue;
+    const index = (component.parameters as { type?: string; text?: unknown }[]).findIndex((p) => p?.type === 'text' && (typeof p.text !== 'string' || p.text.trim() === ''));
+    if (index >= 0) return `Parameter ${index + 1} of the ${component.type ?? 'body'} component is empty. Every template parameter needs a value.`;
+  }
+  return undefined;
+}
+
 export function createWhatsappApi(deps: ApiDeps): EmulatedApi {
   const { rng, clock, config, log } = deps;
   const callbacks = new CallbackScheduler(clock, deps.webhookSender, log);
@@ -61,6 +73,9 @@ export function createWhatsappApi(deps: ApiDeps): EmulatedApi {
     const text = body.text as { body?: string } | undefined;
     if (type === 'template' && (!template?.name || !template.language?.code)) return invalid('Param template[name] and template[language][code] are required.');
     if (type === 'text' && !text?.body) return invalid('Param text[body] is required.');
+    // WhatsApp refuses a template whose parameter is empty, as the real API does.
+    const emptyParam = type === 'template' ? emptyTemplateParameter(body.template) : undefined;
+    if (emptyParam) return send(res, metaError(rng, 400, 131008, '(#131008) Required parameter is missing', emptyParam));
     if (type !== 'template' && type !== 'text') return invalid(`Unsupported message type ${type} in the sandbox (template, text).`);
     const opaque = body.biz_opaque_callback_data;
     if (opaque !== undefined && (typeof opaque !== 'string' || opaque.length > 512)) return invalid('Param biz_opaque_callback_data must be a string of at most 512 characters.');
