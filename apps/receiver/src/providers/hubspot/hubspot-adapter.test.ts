@@ -71,9 +71,11 @@ describe('hubspotAdapter', () => {
     expect(splitError('[]', 'text/plain').reason).toBe('wrong_content_type');
   });
 
-  it('refuses a mapped event without its objectId', () => {
+  it('reads a mapped event without its objectId as unmapped, naming the field', () => {
     const { objectId: _dropped, ...event } = fixture('contact.creation');
-    expect(() => parse(event)).toThrow(/objectId/);
+    const e = parse(event);
+    expect(e).toMatchObject({ type: 'contact.creation', canonical: null });
+    expect(e.unmappedReason).toMatch(/could not be mapped: .*objectId/);
   });
 
   it('validates its connection', () => {

@@ -32,5 +32,6 @@ export const hubspotAdapter: ProviderAdapter<HubspotConnection, HubspotEvent> = 
     return items;
   },
   identify: (event) => String(event.eventId),
+  typeOf: (event) => event.subscriptionType,
   parse: (event, ctx) => parseHubspotEvent(event, ctx),
 };

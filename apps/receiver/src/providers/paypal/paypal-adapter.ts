@@ -44,6 +44,7 @@ export function createPaypalAdapter(certificates = new PaypalCertificates()): Pr
       return [{ payload, event: parseEventBody(paypalEvent, payload, 'a PayPal webhook event') }];
     },
     identify: (event) => event.id,
+    typeOf: (event) => event.event_type,
     parse: (event, ctx) => parsePaypalEvent(event, ctx),
   };
 }

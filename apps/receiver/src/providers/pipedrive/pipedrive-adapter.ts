@@ -19,5 +19,6 @@ export const pipedriveAdapter: ProviderAdapter<PipedriveConnection, PipedriveEve
     return [{ payload, event: parseEventBody(pipedriveEvent, payload, 'a Pipedrive v2 webhook') }];
   },
   identify: (event) => pipedriveEventId(event),
+  typeOf: (event) => `${event.meta.action}.${event.meta.entity}`,
   parse: (event, ctx) => parsePipedriveEvent(event, ctx),
 };

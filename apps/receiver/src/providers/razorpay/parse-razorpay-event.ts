@@ -42,8 +42,9 @@ function requireEntity<T>(event: RazorpayEvent, name: string, schema: z.ZodType<
   return entity;
 }
 
+/** Razorpay's samples (and test-mode payments) send `""` for an unknown email or contact: absent, not empty. */
 function customerOf(p: Payment | undefined) {
-  return { email: p?.email ?? undefined, phone: p?.contact ?? undefined };
+  return { email: p?.email || undefined, phone: p?.contact || undefined };
 }
 
 /** Maps the Razorpay events we act on; `payment.authorized`, `order.paid` and the rest are stored as ignored. */
@@ -84,7 +85,8 @@ export function parseRazorpayEvent(event: RazorpayEvent, ctx: ParseContext): Par
         orderId: p?.order_id ?? undefined,
         refundId: r.id,
         amount: r.amount,
-        currency: r.currency.toLowerCase(),
+        // A refund is in its payment's currency; an empty one is taken from the payment when it came along.
+        currency: (r.currency || p?.currency || '').toLowerCase(),
         totalRefunded,
         paymentAmount: p?.amount,
         // Without the payment entity we cannot tell; a partial refund is the safe reading.

@@ -18,5 +18,6 @@ export const stripeAdapter: ProviderAdapter<StripeConnection, StripeEvent> = {
     return [{ payload, event: parseEventBody(stripeEvent, payload, 'a Stripe event') }];
   },
   identify: (event) => event.id,
+  typeOf: (event) => event.type,
   parse: (event, ctx) => parseStripeEvent(event, ctx),
 };

@@ -3,7 +3,7 @@ import { parseJsonBody, requireJsonContentType } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
 import { WebhookRejection } from '../webhook-rejection';
 import { itemAsIs, type ProviderAdapter } from '../provider-adapter';
-import { parseWhatsappEvent } from './parse-whatsapp-event';
+import { parseWhatsappEvent, whatsappItemType } from './parse-whatsapp-event';
 import { identifyWhatsappItem, splitWhatsappDelivery, type WhatsappItem } from './split-whatsapp-delivery';
 import { verifyTokenMatches, verifyWhatsappSignature } from './verify-whatsapp-signature';
 
@@ -24,6 +24,7 @@ export const whatsappAdapter: ProviderAdapter<WhatsappConnection, WhatsappItem> 
     return splitWhatsappDelivery(parseJsonBody(req)).map(itemAsIs);
   },
   identify: (event) => identifyWhatsappItem(event),
+  typeOf: (event) => whatsappItemType(event),
   parse: (event, ctx) => parseWhatsappEvent(event, ctx),
   handleGet(req, conn) {
     const mode = req.query['hub.mode'];
