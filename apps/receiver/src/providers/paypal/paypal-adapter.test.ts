@@ -207,6 +207,18 @@ describe('paypal parse', () => {
     expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.DENIED'))).canonical)).toMatchObject({ type: 'payment.failed', paymentId: '7NW873794T343360M', amount: 251, currency: 'aud', failureCode: 'DECLINED' });
   });
 
+  it('maps PAYMENT.CAPTURE.DECLINED (what PayPal sends for a declined capture) to payment.failed too', async () => {
+    const e = await ingest(fixture('PAYMENT.CAPTURE.DECLINED'));
+    expect(e).toMatchObject({ type: 'PAYMENT.CAPTURE.DECLINED', unmappedReason: null });
+    expect(canonicalEvent.parse(e.canonical)).toMatchObject({ type: 'payment.failed', paymentId: '3KL54321MN9876543', orderId: '2CD345678B2345678', amount: 251, currency: 'aud', failureCode: 'DECLINED' });
+  });
+
+  it('maps PAYMENT.CAPTURE.REVERSED to a refund of the capture, marked as a reversal', async () => {
+    const e = await ingest(fixture('PAYMENT.CAPTURE.REVERSED'));
+    expect(canonicalEvent.parse(e.canonical)).toMatchObject({ type: 'payment.refunded', paymentId: '4L335234718889942', refundId: '09E71677NS257044M', amount: 251, currency: 'usd', totalRefunded: 251, reason: 'reversal' });
+    expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.REFUNDED'))).canonical)).not.toHaveProperty('reason');
+  });
+
   it('maps PAYMENT.CAPTURE.REFUNDED to a refund of the capture named by its up link', async () => {
     expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.REFUNDED'))).canonical)).toMatchObject({
       type: 'payment.refunded',
