@@ -69,6 +69,9 @@ export function parseWhatsappEvent(item: WhatsappItem, ctx: ParseContext): Parse
         channel: 'whatsapp_cloud',
         messageId: s.id,
         recipient: s.recipient_id,
+        // A group message has one status per member: recipient_id is the group, this the member.
+        ...(s.recipient_participant_id ? { recipientParticipant: s.recipient_participant_id } : {}),
+        ...(s.recipient_type ? { recipientType: s.recipient_type } : {}),
         status: s.status as Status,
         errorCode: error ? String(error.code) : undefined,
         errorMessage: error ? (error.error_data?.details ?? error.message ?? error.title) : undefined,

@@ -96,6 +96,16 @@ describe('whatsapp split and parse', () => {
     expect(canonicalEvent.parse(e?.canonical)).toMatchObject({ type: 'message.status_changed', status, recipient: '16505551234', errorCode: undefined });
   });
 
+  it('keeps each member of a group apart: one event per participant, with the group and the participant', () => {
+    const events = ingest(fixture('statuses.group'));
+    const wamid = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJGRDk2RDhBMEI5RTk3MDBCNzEA';
+    expect(events.map((e) => e.providerEventId)).toEqual([`${wamid}:delivered:16505551234`, `${wamid}:delivered:16505556789`]);
+    expect(events.map((e) => canonicalEvent.parse(e.canonical))).toMatchObject([
+      { type: 'message.status_changed', messageId: wamid, status: 'delivered', recipient: 'Y2FwaV9ncm91cDoxNTU1MDc4Mzg4MToxMjAzNjM0MDM1ODM1MjYyMDMZD', recipientType: 'group', recipientParticipant: '16505551234' },
+      { recipientType: 'group', recipientParticipant: '16505556789' },
+    ]);
+  });
+
   it('maps a failed status with its error code as a string', () => {
     const [e] = ingest(fixture('statuses.failed'));
     expect(canonicalEvent.parse(e?.canonical)).toMatchObject({ type: 'message.status_changed', status: 'failed', errorCode: '131047', errorMessage: expect.stringContaining('more than 24 hours') });
