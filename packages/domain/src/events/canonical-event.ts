@@ -22,6 +22,10 @@ export const paymentRefunded = z.object({
   type: z.literal('payment.refunded'),
   paymentId: z.string(),
   orderId: z.string().optional(),
+  /**
+   * The refund this event is about. Without it the event only reports the running total (Stripe's
+   * charge.refunded since API 2022-11-15): `amount` is then that total, and no refund is counted.
+   */
   refundId: z.string().optional(),
   /** Amount of this refund; `totalRefunded` is the running total the provider reports, when it does. */
   ...money,
