@@ -7,6 +7,7 @@ export const paypalEvent = z.object({
   id: z.string().min(1),
   event_type: z.string().min(1),
   create_time: z.string(),
+  resource_version: z.string().optional(),
   resource: z.record(z.string(), z.unknown()),
 });
 export type PaypalEvent = z.infer<typeof paypalEvent>;

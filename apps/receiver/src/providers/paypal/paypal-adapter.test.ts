@@ -246,6 +246,12 @@ describe('paypal parse', () => {
     expect((await ingest(JSON.stringify(body))).canonical).toMatchObject({ amount: 1500, currency: 'jpy' });
   });
 
+  it('reads resource_version: 2.0 is known; another version still maps when its shape parses, flagged', async () => {
+    expect(await ingest(fixture('PAYMENT.CAPTURE.COMPLETED'))).toMatchObject({ apiVersion: '2.0', unknownApiVersion: false });
+    const next = await ingest(JSON.stringify({ ...JSON.parse(fixture('PAYMENT.CAPTURE.COMPLETED')), resource_version: '3.0' }));
+    expect(next).toMatchObject({ apiVersion: '3.0', unknownApiVersion: true, unmappedReason: null, canonical: expect.objectContaining({ type: 'payment.succeeded' }) });
+  });
+
   it('stores other event types as ignored', async () => {
     expect(await ingest(fixture('CHECKOUT.ORDER.APPROVED'))).toMatchObject({ type: 'CHECKOUT.ORDER.APPROVED', canonical: null });
   });
