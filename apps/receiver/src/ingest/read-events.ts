@@ -1,6 +1,6 @@
 import { canonicalEvent } from '@switchyard/domain';
 import { z } from 'zod';
-import type { ConnectionConfig, InboundRequest, ParsedEvent, ProviderAdapter } from '../providers/provider-adapter';
+import type { ConnectionConfig, InboundRequest, ParseContext, ParsedEvent, ProviderAdapter } from '../providers/provider-adapter';
 import { WebhookRejection } from '../providers/webhook-rejection';
 
 export interface ReadEvent extends ParsedEvent {
@@ -29,7 +29,7 @@ function schemaIssues(canonical: unknown): string | null {
  * Maps one event, and checks the result against the canonical schema: an event we would act on
  * either maps cleanly or carries the reason it does not. It is never silently accepted broken.
  */
-function mapEvent<C extends ConnectionConfig, E>(adapter: ProviderAdapter<C, E>, event: E, ctx: Parameters<ProviderAdapter<C, E>['parse']>[1], connection: C): { parsed: ParsedEvent; reason: string | null } {
+function mapEvent<C extends ConnectionConfig, E>(adapter: ProviderAdapter<C, E>, event: E, ctx: ParseContext, connection: C): { parsed: ParsedEvent; reason: string | null } {
   let parsed: ParsedEvent;
   try {
     parsed = adapter.parse(event, ctx, connection);
