@@ -60,6 +60,15 @@ describe('POST /webhooks/pipedrive', () => {
     expect(stored[0]?.deliveries).toBe(2);
   });
 
+  it('stores a webhooks v1 delivery as the same canonical event, payload as sent', async () => {
+    const value = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/pipedrive/updated.deal.v1.json'), 'utf8')) as Event;
+    value.meta.webhook_id = randomUUID();
+    expect((await post(JSON.stringify(value))).status).toBe(200);
+    const [stored] = await rows(`${value.meta.webhook_id}:deal:1842:updated:1714557960`);
+    expect(stored).toMatchObject({ type: 'updated.deal', canonicalType: 'deal.stage_changed', queue: 'crm', payload: value });
+    expect(stored?.canonical).toMatchObject({ objectId: '1842', oldStage: '3', newStage: '4' });
+  });
+
   it('accepts both configured passwords (rotation)', async () => {
     for (const password of [PASSWORD, PREVIOUS]) {
       const e = event('create.person');
@@ -74,7 +83,7 @@ describe('POST /webhooks/pipedrive', () => {
     ['a wrong user', (b) => ({ body: b, authorization: basic('admin', PASSWORD) }), 401, 'invalid_credentials', /^wrong credentials$/],
     ['a non-Basic scheme', (b) => ({ body: b, authorization: `Bearer ${PASSWORD}` }), 401, 'invalid_credentials', /not HTTP Basic/],
     ['malformed JSON', (b) => ({ body: b.slice(0, -2) }), 400, 'malformed_body', /not valid JSON/],
-    ['a v1 payload', () => ({ body: '{"v":1,"event":"updated.deal","current":{},"previous":{},"meta":{"action":"updated","object":"deal","id":1}}' }), 400, 'malformed_body', /not a Pipedrive v2 webhook/],
+    ['a v1 payload without its webhook id and timestamp', () => ({ body: '{"v":1,"event":"updated.deal","current":{},"previous":{},"meta":{"action":"updated","object":"deal","id":1}}' }), 400, 'malformed_body', /not a Pipedrive v1 webhook: meta.webhook_id/],
     ['a wrong content type', (b) => ({ body: b, contentType: 'application/x-www-form-urlencoded' }), 415, 'wrong_content_type', /expected Content-Type application\/json/],
     ['an oversized body', (b) => ({ body: b.replace('"Acme - 200 seats"', `"${'x'.repeat(70 * 1024)}"`) }), 413, 'payload_too_large', /exceeds the 65536-byte limit/],
   ];

@@ -50,6 +50,28 @@ describe('POST /webhooks/razorpay', () => {
     expect(await r.db.outboxEntry.count({ where: { eventId: row!.id } })).toBe(0);
   });
 
+  it('stores an event that cannot be mapped cleanly as unmapped: no job, the reason kept, an attention item, counted', async () => {
+    const id = randomUUID();
+    const sent = JSON.parse(fixture('payment.captured'));
+    Object.assign(sent.payload.payment.entity, { currency: '', email: '', contact: '' });
+    const body = JSON.stringify(sent);
+    const res = await deliver(body, id);
+    expect(res.status).toBe(200);
+    const [row] = await rowsFor(id);
+    expect(row).toMatchObject({ type: 'payment.captured', canonicalType: null, canonical: null, queue: null, status: 'unmapped', payload: sent });
+    expect(row?.lastError).toMatch(/^razorpay payment.captured event .+ could not be mapped: the payment.succeeded it maps to is invalid: currency: /);
+    expect(await r.db.outboxEntry.count({ where: { eventId: row!.id } })).toBe(0);
+    const items = await r.db.attentionItem.findMany({ where: { eventId: row!.id } });
+    expect(items).toMatchObject([{ kind: 'unmapped_event', entityType: 'inbound_event', entityKey: `razorpay:default:${id}`, summary: row!.lastError, resolvedAt: null }]);
+    const metrics = (await r.request.get('/metrics')).text;
+    expect(metrics).toMatch(/switchyard_events_stored_total\{provider="razorpay",status="unmapped"\} [1-9]/);
+    expect(r.logs.some((l) => l.includes('event stored unmapped') && l.includes(id))).toBe(true);
+
+    // A redelivery is a duplicate like any other: still one row and one attention item.
+    expect((await deliver(body, id)).body).toMatchObject({ duplicates: 1 });
+    expect(await r.db.attentionItem.count({ where: { eventId: row!.id } })).toBe(1);
+  });
+
   it('stores the payload exactly as Razorpay sent it, fields we do not model included', async () => {
     const id = randomUUID();
     const sent = { ...JSON.parse(fixture('payment.captured')), future_field: { added: 'by razorpay later' } };

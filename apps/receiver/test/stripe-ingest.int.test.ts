@@ -127,6 +127,29 @@ describe('POST /webhooks/stripe', () => {
     for (const name of ['switchyard_webhooks_received_total', 'switchyard_webhooks_verified_total', 'switchyard_webhooks_duplicates_total', 'switchyard_webhook_ack_seconds_bucket', 'switchyard_outbox_backlog']) expect(res.text).toContain(name);
   });
 
+  it('processes an event of an API version it does not know when its shape parses, and counts it', async () => {
+    const body = stripeEvent({ api_version: '2099-01-01.future' });
+    const id = JSON.parse(body).id;
+    expect((await r.request.post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', sign(body)).send(body)).status).toBe(200);
+    const [row] = await rowsFor(r, id);
+    expect(row).toMatchObject({ canonicalType: 'payment.succeeded', queue: 'payments', status: expect.stringMatching(/received|queued/) });
+    expect((await r.request.get('/metrics')).text).toMatch(/switchyard_events_unknown_api_version_total\{provider="stripe",version="2099-01-01.future"\} 1\b/);
+    expect(r.logs.some((l) => l.includes('event from an API version the adapter does not know') && l.includes(id) && l.includes('"mapped":true'))).toBe(true);
+  });
+
+  it('stores an event of an unknown API version whose shape does not parse as unmapped, naming the version, with an attention item', async () => {
+    const sent = JSON.parse(stripeEvent({ api_version: '2099-02-02.future' }));
+    delete sent.data.object.amount;
+    const body = JSON.stringify(sent);
+    expect((await r.request.post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', sign(body)).send(body)).status).toBe(200);
+    const [row] = await rowsFor(r, sent.id);
+    expect(row).toMatchObject({ status: 'unmapped', canonical: null, queue: null });
+    expect(row?.lastError).toMatch(/could not be mapped: amount: .*sent with stripe API version 2099-02-02.future, which this adapter does not know/);
+    expect(await r.db.outboxEntry.count({ where: { eventId: row!.id } })).toBe(0);
+    expect(await r.db.attentionItem.count({ where: { eventId: row!.id, kind: 'unmapped_event' } })).toBe(1);
+    expect((await r.request.get('/metrics')).text).toMatch(/switchyard_events_unknown_api_version_total\{provider="stripe",version="2099-02-02.future"\} 1\b/);
+  });
+
   it('logs one line per rejection, without secrets or signatures', async () => {
     const body = stripeEvent();
     const header = sign(body, 'whsec_wrong');

@@ -36,7 +36,9 @@ describe('workflow 3: refund and dispute', () => {
     const opts = { subject, to: fleet.receiverUrl };
     await fleet.deliver(buildWebhook('stripe', 'payment_intent.succeeded', { ...opts, now: Date.now() - 120_000 }));
     await fleet.settled();
+    // Stripe (API 2022-11-15 and later) sends both: the charge's running total and the refund itself.
     await fleet.deliver(buildWebhook('stripe', 'charge.refunded.partial', { ...opts, now: Date.now() - 60_000 }));
+    await fleet.deliver(buildWebhook('stripe', 'refund.created.partial', { ...opts, now: Date.now() - 59_000 }));
     await fleet.settled();
 
     const [refunded] = await paymentOf(subject.stripe.paymentIntent);

@@ -7,6 +7,7 @@ export interface ReceiverMetrics {
   rejected: Counter<'provider' | 'reason'>;
   duplicates: Counter<'provider'>;
   stored: Counter<'provider' | 'status'>;
+  unknownApiVersion: Counter<'provider' | 'version'>;
   ackLatency: Histogram<'provider' | 'outcome'>;
   outboxBacklog: Gauge;
 }
@@ -21,6 +22,12 @@ export function createReceiverMetrics(outboxBacklog: () => Promise<number>): Rec
     rejected: new Counter({ name: 'switchyard_webhooks_rejected_total', help: 'Deliveries refused, by reason', labelNames: ['provider', 'reason'], registers: [registry] }),
     duplicates: new Counter({ name: 'switchyard_webhooks_duplicates_total', help: 'Events already stored (provider retries, duplicate deliveries)', labelNames: ['provider'], registers: [registry] }),
     stored: new Counter({ name: 'switchyard_events_stored_total', help: 'New events stored, by initial status', labelNames: ['provider', 'status'], registers: [registry] }),
+    unknownApiVersion: new Counter({
+      name: 'switchyard_events_unknown_api_version_total',
+      help: 'New events sent with a provider API version their adapter does not state it understands (stored either way)',
+      labelNames: ['provider', 'version'],
+      registers: [registry],
+    }),
     ackLatency: new Histogram({
       name: 'switchyard_webhook_ack_seconds',
       help: 'Time from request to answer',

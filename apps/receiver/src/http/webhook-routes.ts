@@ -76,11 +76,18 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     deps.metrics.received.inc({ provider: target.provider });
     try {
       const { adapter, connection } = resolve(target);
-      const { events } = await receiveWebhook(deps, adapter, connection, toInboundRequest(req, deps.publicBaseUrl));
+      const { events, stored } = await receiveWebhook(deps, adapter, connection, toInboundRequest(req, deps.publicBaseUrl));
       deps.metrics.verified.inc({ provider: target.provider });
       const duplicates = events.filter((e) => !e.inserted).length;
       if (duplicates) deps.metrics.duplicates.inc({ provider: target.provider }, duplicates);
       for (const e of events) if (e.inserted) deps.metrics.stored.inc({ provider: target.provider, status: e.status });
+      for (const e of stored) {
+        if (e.unknownApiVersion && e.apiVersion) {
+          deps.metrics.unknownApiVersion.inc({ provider: target.provider, version: e.apiVersion });
+          deps.logger.warn('event from an API version the adapter does not know', { provider: target.provider, connection: target.connection, type: e.type, providerEventId: e.providerEventId, apiVersion: e.apiVersion, mapped: e.unmappedReason === null });
+        }
+        if (e.unmappedReason !== null) deps.logger.warn('event stored unmapped', { provider: target.provider, connection: target.connection, type: e.type, providerEventId: e.providerEventId, reason: e.unmappedReason });
+      }
       if (events.length > duplicates) deps.onStored();
       deps.metrics.ackLatency.observe({ provider: target.provider, outcome: 'accepted' }, Number(process.hrtime.bigint() - started) / 1e9);
       if (adapter.acknowledge) {

@@ -13,7 +13,12 @@ export interface IngestDeps {
 
 export interface IngestResult {
   events: RecordedEvent[];
+  /** The new events this delivery stored, as read (their API version, whether they mapped). */
+  stored: ReadEvent[];
 }
+
+/** Attention items about events that could not be mapped: one per stored event. */
+export const UNMAPPED_ATTENTION_KIND = 'unmapped_event';
 
 function toInboundEvent(e: ReadEvent, provider: string, connection: string, headers: Record<string, string>): NewInboundEvent {
   const id = randomUUID();
@@ -26,22 +31,28 @@ function toInboundEvent(e: ReadEvent, provider: string, connection: string, head
     type: e.type,
     canonicalType: e.canonical?.type ?? null,
     queue,
-    status: queue ? 'received' : 'ignored',
+    status: e.unmappedReason !== null ? 'unmapped' : queue ? 'received' : 'ignored',
     payload: e.payload,
     canonical: e.canonical,
     headers,
     occurredAt: e.occurredAt,
+    lastError: e.unmappedReason,
     outbox: queue ? { queue, jobName: processEventJob[queue], jobId: eventJobId(queue, id), data: { eventId: id } } : null,
+    attention: e.unmappedReason !== null ? { id: randomUUID(), kind: UNMAPPED_ATTENTION_KIND, entityType: 'inbound_event', entityKey: `${provider}:${connection}:${e.providerEventId}`, summary: e.unmappedReason } : null,
   };
 }
 
 /**
  * The fixed order: verify → parse → store every event and its outbox entry in ONE statement →
  * answer. Enqueueing is the relay's job after the commit, so Redis can never fail or slow this.
+ * An event that does not map cleanly is stored too (as `unmapped`, with an attention item in the
+ * same statement): the provider's copy is all there is, and a 4xx would only make it retry and give up.
  */
 export async function receiveWebhook(deps: IngestDeps, adapter: AnyProviderAdapter, connection: ConnectionConfig, request: InboundRequest): Promise<IngestResult> {
   await adapter.verify(request, connection, deps.now());
   const headers = safeHeaders(request.headers);
-  const events = readEvents(adapter, connection, request).map((e) => toInboundEvent(e, adapter.provider, connection.name, headers));
-  return { events: await recordInboundEvents(deps.pool, events) };
+  const read = readEvents(adapter, connection, request);
+  const events = await recordInboundEvents(deps.pool, read.map((e) => toInboundEvent(e, adapter.provider, connection.name, headers)));
+  const inserted = new Set(events.filter((e) => e.inserted).map((e) => e.providerEventId));
+  return { events, stored: read.filter((e) => inserted.has(e.providerEventId)) };
 }

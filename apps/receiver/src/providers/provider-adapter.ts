@@ -67,11 +67,31 @@ export interface ProviderAdapter<C extends ConnectionConfig = ConnectionConfig, 
   split(request: InboundRequest, connection: C): SplitItem<E>[];
   /** The provider's id for one event, the deduplication key. */
   identify(event: E, request: InboundRequest): string;
+  /** The provider's own event type as the envelope names it: what an event is stored as when `parse` fails. */
+  typeOf(event: E): string;
+  /**
+   * Maps one event. Throwing (anything but a WebhookRejection) means the event could not be mapped:
+   * it is stored as `unmapped` with the message as the reason, as is a canonical event that fails
+   * its schema. Messages name fields, never their values (they are stored and shown to operators).
+   */
   parse(event: E, ctx: ParseContext, connection: C): ParsedEvent;
+  /** The provider API versions this adapter understands; absent for providers that do not version their payloads. */
+  apiVersions?: ApiVersions<C, E>;
   /** The body the provider expects when we accept (Salesforce needs a SOAP Ack); default JSON. */
   acknowledge?(accepted: number): AdapterResponse;
   /** GET on the webhook URL (WhatsApp's subscription handshake). */
   handleGet?(request: InboundRequest, connection: C): AdapterResponse;
+}
+
+/**
+ * How an adapter reads the provider API version an event was sent with, and the versions whose
+ * shapes it was written and tested against. An event of another version is still parsed: stored and
+ * processed when it maps cleanly, stored as `unmapped` otherwise; either way it is counted.
+ */
+export interface ApiVersions<C extends ConnectionConfig = ConnectionConfig, E = unknown> {
+  known: readonly string[];
+  /** Null when the event does not say (then it is not checked). */
+  of(event: E, request: InboundRequest, connection: C): string | null;
 }
 
 /** The registry holds adapters of different connection types; each validates its own connections. */

@@ -57,7 +57,7 @@ describe('switchyard trigger', () => {
       receiver.received.length = 0;
       await cli(['trigger', 'stripe', 'sequence', '--shuffle', '--seed', '2', '--to', receiver.url]);
       expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(first);
-      expect([...first].sort()).toEqual(['charge.refunded', 'payment_intent.payment_failed', 'payment_intent.succeeded']);
+      expect([...first].sort()).toEqual(['charge.refunded', 'payment_intent.payment_failed', 'payment_intent.succeeded', 'refund.created']);
     } finally {
       await receiver.close();
     }

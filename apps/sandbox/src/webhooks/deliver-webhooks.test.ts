@@ -22,7 +22,7 @@ describe('building', () => {
 
   it('a sequence shares one payment and has increasing occurrence times', () => {
     const sequence = buildSequence('stripe', { seed: 5 });
-    expect(sequence.map((r) => r.event)).toEqual(['payment_intent.payment_failed', 'payment_intent.succeeded', 'charge.refunded']);
+    expect(sequence.map((r) => r.event)).toEqual(['payment_intent.payment_failed', 'payment_intent.succeeded', 'charge.refunded', 'refund.created']);
     const pis = sequence.map((r) => {
       const object = JSON.parse(r.body).data.object;
       return object.payment_intent ?? object.id;
@@ -30,7 +30,7 @@ describe('building', () => {
     expect(new Set(pis).size).toBe(1);
     const created = sequence.map((r) => JSON.parse(r.body).created as number);
     expect(created).toEqual([...created].sort((x, y) => x - y));
-    expect(new Set(created).size).toBe(3);
+    expect(new Set(created).size).toBe(4);
   });
 
   it('count makes separate deliveries, except for batching providers', () => {

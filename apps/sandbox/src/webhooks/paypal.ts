@@ -5,7 +5,7 @@ import { decimal, iso } from './json';
 import { RETRY_SCHEDULES } from './retry-schedules';
 import { receiverPath, UnknownEventError, type BuildContext, type ProviderWebhooks, type WebhookRequest } from './types';
 
-const EVENTS = ['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED'] as const;
+const EVENTS = ['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DECLINED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'PAYMENT.CAPTURE.REVERSED', 'CUSTOMER.DISPUTE.CREATED'] as const;
 const API = 'https://api.sandbox.paypal.com';
 
 function money(ctx: BuildContext, minor = ctx.subject.amount) {
@@ -42,13 +42,17 @@ function resourceFor(event: string, ctx: BuildContext): { resourceType: string; 
   switch (event) {
     case 'PAYMENT.CAPTURE.COMPLETED':
       return { resourceType: 'capture', summary: `Payment completed for ${shown}`, resource: capture(ctx, 'COMPLETED') };
+    case 'PAYMENT.CAPTURE.DECLINED':
+      return { resourceType: 'capture', summary: `A ${shown} capture payment was declined`, resource: capture(ctx, 'DECLINED') };
     case 'PAYMENT.CAPTURE.DENIED':
       return { resourceType: 'capture', summary: `Payment denied for ${shown}`, resource: capture(ctx, 'DECLINED') };
+    // A reversal comes as a refund resource of the capture, like a refund.
+    case 'PAYMENT.CAPTURE.REVERSED':
     case 'PAYMENT.CAPTURE.REFUNDED': {
       const refundId = ids.paypalResource(rng);
       return {
         resourceType: 'refund',
-        summary: `A ${shown} capture payment was refunded`,
+        summary: `A ${shown} capture payment was ${event === 'PAYMENT.CAPTURE.REVERSED' ? 'reversed' : 'refunded'}`,
         resource: {
           id: refundId,
           amount: money(ctx),

@@ -17,7 +17,7 @@ const keyDir = mkdtempSync(join(tmpdir(), 'sandbox-paypal-test-'));
 const opts = { seed: 7, to: TO, paypalKeyDir: keyDir, sandboxUrl: 'http://127.0.0.1:4010' };
 
 describe('webhook signatures, verified with the providers’ official packages', () => {
-  it.each(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded', 'charge.refunded.partial', 'charge.dispute.created'])(
+  it.each(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded', 'charge.refunded.partial', 'refund.created', 'refund.created.partial', 'charge.dispute.created'])(
     'stripe %s passes stripe.webhooks.constructEvent',
     (event) => {
       const request = buildWebhook('stripe', event, opts);
@@ -32,6 +32,10 @@ describe('webhook signatures, verified with the providers’ official packages',
     const partial = JSON.parse(buildWebhook('stripe', 'charge.refunded.partial', opts).body);
     expect(partial.data.object.refunded).toBe(false);
     expect(partial.data.object.amount_refunded).toBeLessThan(partial.data.object.amount);
+    // Current API versions: the charge lists no refunds; refund.created carries the refund's own amount.
+    expect(partial.data.object.refunds).toBeUndefined();
+    const refund = JSON.parse(buildWebhook('stripe', 'refund.created.partial', opts).body).data.object;
+    expect(refund).toMatchObject({ object: 'refund', amount: partial.data.object.amount_refunded, payment_intent: partial.data.object.payment_intent, status: 'succeeded' });
   });
 
   it.each(['payment.captured', 'payment.failed', 'refund.processed', 'payment.dispute.created'])('razorpay %s passes validateWebhookSignature', (event) => {
@@ -110,7 +114,7 @@ describe('webhook signatures, verified with the providers’ official packages',
     expect(batch.entry[0].changes).toHaveLength(6);
   });
 
-  it.each(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED'])(
+  it.each(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DECLINED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'PAYMENT.CAPTURE.REVERSED', 'CUSTOMER.DISPUTE.CREATED'])(
     'paypal %s verifies with the served certificate (SHA256withRSA over id|time|webhookId|crc32)',
     (event) => {
       const request = buildWebhook('paypal', event, opts);

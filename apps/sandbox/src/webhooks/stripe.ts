@@ -10,6 +10,8 @@ const EVENTS = [
   'payment_intent.payment_failed',
   'charge.refunded',
   'charge.refunded.partial',
+  'refund.created',
+  'refund.created.partial',
   'charge.dispute.created',
 ] as const;
 
@@ -76,6 +78,31 @@ function charge(ctx: BuildContext, amountRefunded: number): Record<string, unkno
   };
 }
 
+/**
+ * Since API 2022-11-15 a refunded charge no longer lists its refunds: the refund's own id and
+ * amount come in refund.created, which Stripe sends alongside charge.refunded.
+ */
+function refund(ctx: BuildContext, amount: number): Record<string, unknown> {
+  const { subject: s, now } = ctx;
+  return {
+    id: `re_${ids.stripe(ctx.rng, '').slice(1)}`,
+    object: 'refund',
+    amount,
+    balance_transaction: `txn_${ids.alnum(ctx.rng, 24)}`,
+    charge: s.stripe.charge,
+    created: unix(now),
+    currency: s.currency,
+    destination_details: { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' },
+    metadata: {},
+    payment_intent: s.stripe.paymentIntent,
+    reason: 'requested_by_customer',
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: 'succeeded',
+    transfer_reversal: null,
+  };
+}
+
 function dispute(ctx: BuildContext): Record<string, unknown> {
   const { subject: s, now } = ctx;
   return {
@@ -113,6 +140,10 @@ function dataFor(event: string, ctx: BuildContext): { type: string; data: Record
         type: 'charge.refunded',
         data: { object: charge(ctx, partial), previous_attributes: { amount_refunded: 0 } },
       };
+    case 'refund.created':
+      return { type: event, data: { object: refund(ctx, ctx.subject.amount) } };
+    case 'refund.created.partial':
+      return { type: 'refund.created', data: { object: refund(ctx, partial) } };
     case 'charge.dispute.created':
       return { type: event, data: { object: dispute(ctx) } };
     default:
@@ -160,6 +191,6 @@ export const stripeWebhooks: ProviderWebhooks = {
   provider: 'stripe',
   events: EVENTS,
   build: buildStripe,
-  sequence: ['payment_intent.payment_failed', 'payment_intent.succeeded', 'charge.refunded'],
+  sequence: ['payment_intent.payment_failed', 'payment_intent.succeeded', 'charge.refunded', 'refund.created'],
   retrySchedule: RETRY_SCHEDULES.stripe,
 };

@@ -17,13 +17,25 @@ export interface NewInboundEvent {
   type: string;
   canonicalType: string | null;
   queue: string | null;
-  status: Extract<EventStatus, 'received' | 'ignored'>;
+  status: Extract<EventStatus, 'received' | 'ignored' | 'unmapped'>;
   payload: unknown;
   canonical: unknown;
   headers: Record<string, string>;
   occurredAt: Date | null;
+  /** Why the event could not be mapped (stored as `last_error`); null for every other event. */
+  lastError?: string | null;
   /** Written in the same statement as the event, only when the event is new. */
   outbox: OutboxJob | null;
+  /** An attention item about this event, written with it only when the event is new. */
+  attention?: NewEventAttention | null;
+}
+
+export interface NewEventAttention {
+  id: string;
+  kind: string;
+  entityType: string;
+  entityKey: string;
+  summary: string;
 }
 
 export interface RecordedEvent {
@@ -36,19 +48,20 @@ export interface RecordedEvent {
 }
 
 /**
- * Stores a delivery's events and their outbox entries atomically, in one statement (so one round
- * trip and one commit). A duplicate (same provider, connection, provider event id) only bumps
+ * Stores a delivery's events, their outbox entries and attention items atomically, in one statement
+ * (so one round trip and one commit). A duplicate (same provider, connection, provider event id) only bumps
  * `deliveries`; concurrent duplicates serialize on the unique index and yield exactly one row.
  */
 const RECORD_SQL = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
     id uuid, provider text, connection text, provider_event_id text, type text, canonical_type text,
-    queue text, status text, payload jsonb, canonical jsonb, headers jsonb, occurred_at timestamptz,
-    outbox_queue text, outbox_job_name text, outbox_job_id text, outbox_data jsonb)
+    queue text, status text, payload jsonb, canonical jsonb, headers jsonb, occurred_at timestamptz, last_error text,
+    outbox_queue text, outbox_job_name text, outbox_job_id text, outbox_data jsonb,
+    attention_id uuid, attention_kind text, attention_entity_type text, attention_entity_key text, attention_summary text)
 ), ins AS (
-  INSERT INTO inbound_events (id, provider, connection, provider_event_id, type, canonical_type, queue, status, payload, canonical, headers, occurred_at)
-  SELECT id, provider, connection, provider_event_id, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at FROM input
+  INSERT INTO inbound_events (id, provider, connection, provider_event_id, type, canonical_type, queue, status, payload, canonical, headers, occurred_at, last_error)
+  SELECT id, provider, connection, provider_event_id, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at, last_error FROM input
   -- One lock order for every writer of these rows (the relay uses it too): no deadlocks.
   ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C"
   ON CONFLICT (provider, connection, provider_event_id)
@@ -60,6 +73,12 @@ WITH input AS (
   FROM ins JOIN input ON input.id = ins.id
   WHERE ins.inserted AND input.outbox_queue IS NOT NULL
   RETURNING id
+), att AS (
+  INSERT INTO attention_items (id, kind, entity_type, entity_key, event_id, summary)
+  SELECT input.attention_id, input.attention_kind, input.attention_entity_type, input.attention_entity_key, ins.id, input.attention_summary
+  FROM ins JOIN input ON input.id = ins.id
+  WHERE ins.inserted AND input.attention_id IS NOT NULL
+  ON CONFLICT (kind, entity_type, entity_key) DO NOTHING
 )
 SELECT ins.id, ins.provider_event_id, ins.inserted, ins.deliveries, ins.status, (SELECT count(*) FROM ob)::int AS outboxed FROM ins`;
 
@@ -82,10 +101,16 @@ export async function recordInboundEvents(pool: Pool, events: NewInboundEvent[])
     canonical: e.canonical,
     headers: e.headers,
     occurred_at: e.occurredAt?.toISOString() ?? null,
+    last_error: e.lastError ?? null,
     outbox_queue: e.outbox?.queue ?? null,
     outbox_job_name: e.outbox?.jobName ?? null,
     outbox_job_id: e.outbox?.jobId ?? null,
     outbox_data: e.outbox?.data ?? null,
+    attention_id: e.attention?.id ?? null,
+    attention_kind: e.attention?.kind ?? null,
+    attention_entity_type: e.attention?.entityType ?? null,
+    attention_entity_key: e.attention?.entityKey ?? null,
+    attention_summary: e.attention?.summary ?? null,
   }));
   const { rows: result } = await pool.query<{ id: string; provider_event_id: string; inserted: boolean; deliveries: number; status: EventStatus }>({ name: 'record-inbound-events', text: RECORD_SQL, values: [JSON.stringify(rows)] });
   return result.map((r) => ({ id: r.id, providerEventId: r.provider_event_id, inserted: r.inserted, deliveries: Number(r.deliveries), status: r.status }));
@@ -105,14 +130,14 @@ export async function markEventsQueued(db: Sql, eventIds: string[]): Promise<voi
 }
 
 /**
- * Claims an event for processing. Returns null when it is already finished (processed or ignored),
+ * Claims an event for processing. Returns null when it is already finished (processed, ignored or unmapped),
  * so a re-delivered job does nothing. A dead event is claimed: its job only runs again when a
  * person re-drove it (Bull Board retry or the ops API).
  */
 export async function startProcessing(db: Sql, eventId: string) {
   const rows = await db.$queryRawUnsafe<{ id: string; canonical: unknown; status: EventStatus; attempts: number }[]>(
     `UPDATE inbound_events SET status = 'processing', attempts = attempts + 1
-     WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored')
+     WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored', 'unmapped')
      RETURNING id, canonical, status::text AS status, attempts`,
     eventId,
   );
@@ -147,7 +172,7 @@ export async function markEventProcessedFor(db: Sql, eventId: string, entityType
 
 export async function markEventFailed(db: Sql, eventId: string, error: string, dead: boolean): Promise<void> {
   await db.$executeRawUnsafe(
-    `UPDATE inbound_events SET status = $2::"EventStatus", last_error = $3 WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored')`,
+    `UPDATE inbound_events SET status = $2::"EventStatus", last_error = $3 WHERE id = $1::uuid AND status NOT IN ('processed', 'ignored', 'unmapped')`,
     eventId,
     dead ? 'dead' : 'failed',
     error.slice(0, 2000),

@@ -23,12 +23,18 @@ export const paymentRefunded = z.object({
   type: z.literal('payment.refunded'),
   paymentId: z.string(),
   orderId: z.string().optional(),
+  /**
+   * The refund this event is about. Without it the event only reports the running total (Stripe's
+   * charge.refunded since API 2022-11-15): `amount` is then that total, and no refund is counted.
+   */
   refundId: z.string().optional(),
   /** Amount of this refund; `totalRefunded` is the running total the provider reports, when it does. */
   ...money,
   totalRefunded: z.number().int().nonnegative().optional(),
   paymentAmount: z.number().int().nonnegative().optional(),
   full: z.boolean(),
+  /** Set when the money went back without a refund of ours: `reversal` (the provider reversed the capture, e.g. a chargeback). */
+  reason: z.enum(['reversal']).optional(),
   customer,
 });
 export const paymentDisputed = z.object({ ...base, type: z.literal('payment.disputed'), paymentId: z.string(), disputeId: z.string(), ...money, reason: z.string().optional(), customer });
@@ -58,6 +64,9 @@ export const messageStatusChanged = z.object({
   channel: z.enum(['whatsapp_cloud', 'twilio']),
   messageId: z.string(),
   recipient: z.string().optional(),
+  /** `group` for a group message, whose `recipient` is the group and `recipientParticipant` the member. */
+  recipientType: z.string().optional(),
+  recipientParticipant: z.string().optional(),
   status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),

@@ -45,6 +45,15 @@ describe('payment state', () => {
     expect(foldPayment([facts[1]!, full])).toMatchObject({ status: 'refunded', refundedAmount: 5000 });
   });
 
+  it('reads a refund fact without a refund id as the running total only, never as one more refund', () => {
+    const totals: PaymentFact[] = [
+      { id: 'e7', kind: 'refunded', occurredAt: at(3), refundAmount: 1000, totalRefunded: 1000, full: false },
+      { id: 'e8', kind: 'refunded', occurredAt: at(4), refundAmount: 2500, totalRefunded: 2500, full: false },
+    ];
+    for (const order of permutations([facts[1]!, facts[2]!, facts[3]!, ...totals])) expect(foldPayment(applyAll(order))).toMatchObject({ status: 'partially_refunded', refundedAmount: 2500 });
+    expect(foldPayment([facts[1]!, totals[0]!])).toMatchObject({ status: 'partially_refunded', refundedAmount: 1000 });
+  });
+
   it('ignores a fact it already has', () => {
     expect(addPaymentFact(facts, facts[3]!)).toBeNull();
   });

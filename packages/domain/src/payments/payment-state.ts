@@ -79,8 +79,10 @@ export function addPaymentFact(facts: readonly PaymentFact[], fact: PaymentFact)
 /**
  * Folds facts into a state. The result does not depend on the order facts arrived in:
  * - success is sticky: a failed attempt never overrides a payment that succeeded (before or after);
- * - refunds accumulate by refund id (a provider's running total wins when larger), and a refund
- *   that arrives before its payment's success is kept and applied;
+ * - refunds accumulate by refund id, each with its own amount, so the same refund reported twice
+ *   (Stripe's charge.refunded and refund.created) counts once; a fact without a refund id only
+ *   reports the provider's running total, which wins when larger; a refund that arrives before its
+ *   payment's success is kept and applied;
  * - a dispute flags the payment for good;
  * - for plain attributes (amount, customer, link) the newest fact that carries them wins.
  */
@@ -91,6 +93,7 @@ export function foldPayment(facts: readonly PaymentFact[]): PaymentState {
   let failed = false;
   let fullRefund = false;
   let maxTotal = 0;
+  let refundSeen = false;
   const refunds = new Map<string, number>();
   for (const f of sorted) {
     if (f.amount !== undefined && (f.kind !== 'refunded' || state.amount === null)) state.amount = f.amount;
@@ -103,15 +106,17 @@ export function foldPayment(facts: readonly PaymentFact[]): PaymentState {
     if (f.kind === 'failed') failed = true;
     if (f.kind === 'disputed') state.disputed = true;
     if (f.kind === 'refunded') {
-      refunds.set(f.refundId ?? f.id, f.refundAmount ?? 0);
-      if (f.totalRefunded !== undefined) maxTotal = Math.max(maxTotal, f.totalRefunded);
+      refundSeen = true;
+      if (f.refundId) refunds.set(f.refundId, f.refundAmount ?? 0);
+      const total = f.totalRefunded ?? (f.refundId ? undefined : f.refundAmount);
+      if (total !== undefined) maxTotal = Math.max(maxTotal, total);
       if (f.full) fullRefund = true;
     }
   }
   const sum = [...refunds.values()].reduce((a, b) => a + b, 0);
   state.refundedAmount = Math.max(sum, maxTotal);
   if (fullRefund && state.amount !== null) state.refundedAmount = Math.max(state.refundedAmount, state.amount);
-  if (refunds.size > 0) state.status = fullRefund || (state.amount !== null && state.refundedAmount >= state.amount) ? 'refunded' : 'partially_refunded';
+  if (refundSeen) state.status = fullRefund || (state.amount !== null && state.refundedAmount >= state.amount) ? 'refunded' : 'partially_refunded';
   else if (succeeded) state.status = 'succeeded';
   else if (failed) state.status = 'failed';
   return state;

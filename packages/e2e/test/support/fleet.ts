@@ -150,7 +150,7 @@ export async function startFleet(opts: FleetOptions = {}) {
       await eventually(
         async () => {
           const rows = await db.$queryRawUnsafe<{ events: number; effects: number; outbox: number }[]>(
-            `SELECT (SELECT count(*) FROM inbound_events WHERE status NOT IN ('processed', 'ignored', 'dead'))::int AS events,
+            `SELECT (SELECT count(*) FROM inbound_events WHERE status NOT IN ('processed', 'ignored', 'unmapped', 'dead'))::int AS events,
                     (SELECT count(*) FROM effects WHERE status IN ('pending', 'sending'))::int AS effects,
                     (SELECT count(*) FROM outbox_entries WHERE dispatched_at IS NULL)::int AS outbox`,
           );

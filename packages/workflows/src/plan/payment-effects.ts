@@ -67,6 +67,9 @@ export function planPaymentEffects({ event, paymentKey, state, version, settings
       break;
     }
     case 'payment.refunded': {
+      // Without a refund id the event only reports the running total (Stripe's charge.refunded since
+      // API 2022-11-15): the deal follows the state, and the refund's own event brings the notices.
+      if (!event.refundId) break;
       const refundKey = `${paymentKey}:${event.refundId ?? event.providerEventId}`;
       const note = `Refund ${event.full ? '(full)' : '(partial)'}: ${context.refund?.amount ?? ''} via ${event.provider} (payment ${event.paymentId}); refunded so far ${formatAmount(state.refundedAmount, state.currency ?? event.currency)}`;
       plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `refund-note:${refundKey}`, ...entity, request: { noteId: `refund-note:${refundKey}`, body: note, deal, paymentKey } }));

@@ -71,9 +71,19 @@ describe('hubspotAdapter', () => {
     expect(splitError('[]', 'text/plain').reason).toBe('wrong_content_type');
   });
 
-  it('refuses a mapped event without its objectId', () => {
+  it('reads a mapped event without its objectId as unmapped, naming the field', () => {
     const { objectId: _dropped, ...event } = fixture('contact.creation');
-    expect(() => parse(event)).toThrow(/objectId/);
+    const e = parse(event);
+    expect(e).toMatchObject({ type: 'contact.creation', canonical: null });
+    expect(e.unmappedReason).toMatch(/could not be mapped: .*objectId/);
+  });
+
+  it('reads the request version from its signature headers: v3, or the legacy v1/v2', () => {
+    const body = JSON.stringify([fixture('contact.creation')]);
+    const versionOf = (headers: Record<string, string>) => readEvents(hubspotAdapter, { name: 'default', clientSecret: ['s'] }, { ...request(body), headers: { 'content-type': 'application/json', ...headers } })[0];
+    expect(versionOf({ 'x-hubspot-signature-v3': 'sig' })).toMatchObject({ apiVersion: 'v3', unknownApiVersion: false });
+    expect(versionOf({ 'x-hubspot-signature': 'sig' })).toMatchObject({ apiVersion: 'v1', unknownApiVersion: false });
+    expect(versionOf({ 'x-hubspot-signature': 'sig', 'x-hubspot-signature-version': 'V2' })).toMatchObject({ apiVersion: 'v2', unknownApiVersion: false });
   });
 
   it('validates its connection', () => {

@@ -32,5 +32,8 @@ export const hubspotAdapter: ProviderAdapter<HubspotConnection, HubspotEvent> = 
     return items;
   },
   identify: (event) => String(event.eventId),
+  typeOf: (event) => event.subscriptionType,
+  // HubSpot versions its webhook requests by signature (v1/v2 legacy, v3 with a timestamp); the event shape is the same.
+  apiVersions: { known: ['v1', 'v2', 'v3'], of: (_event, req) => (req.headers['x-hubspot-signature-v3'] ? 'v3' : (req.headers['x-hubspot-signature-version'] ?? 'v1').trim().toLowerCase()) },
   parse: (event, ctx) => parseHubspotEvent(event, ctx),
 };

@@ -7,6 +7,7 @@ export const paypalEvent = z.object({
   id: z.string().min(1),
   event_type: z.string().min(1),
   create_time: z.string(),
+  resource_version: z.string().optional(),
   resource: z.record(z.string(), z.unknown()),
 });
 export type PaypalEvent = z.infer<typeof paypalEvent>;
@@ -62,7 +63,7 @@ function captureIdOf(links: z.infer<typeof link>[]): string | undefined {
   return up?.href.split('/').pop();
 }
 
-/** Maps the PayPal v2 capture and dispute events; everything else is stored as ignored. */
+/** Maps the PayPal v2 capture (completed, declined/denied, refunded, reversed) and dispute events; everything else is stored as ignored. */
 export function parsePaypalEvent(event: PaypalEvent, ctx: ParseContext): ParsedEvent {
   const time = new Date(event.create_time);
   const occurredAt = Number.isNaN(time.getTime()) ? null : time;
@@ -74,15 +75,20 @@ export function parsePaypalEvent(event: PaypalEvent, ctx: ParseContext): ParsedE
       canonical = { ...base, type: 'payment.succeeded', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: payerOf(c), link: `https://www.paypal.com/activity/payment/${c.id}` };
       break;
     }
+    // PayPal sends DECLINED for a declined capture; DENIED is the older name of the same outcome.
+    case 'PAYMENT.CAPTURE.DECLINED':
     case 'PAYMENT.CAPTURE.DENIED': {
       const c = parseResource(capture, event);
       canonical = { ...base, type: 'payment.failed', paymentId: c.id, orderId: c.supplementary_data?.related_ids?.order_id, ...amountOf(c.amount), customer: payerOf(c), failureCode: c.status_details?.reason ?? c.status, link: payerActionOf(c.links) };
       break;
     }
+    // A reversal (PayPal took the capture's money back, e.g. a chargeback the buyer won) arrives as a
+    // refund resource of the capture: the money is gone as surely as with a refund, so it folds the same.
+    case 'PAYMENT.CAPTURE.REVERSED':
     case 'PAYMENT.CAPTURE.REFUNDED': {
       const r = parseResource(refund, event);
       const captureId = captureIdOf(r.links);
-      if (!captureId) throw new Error('PAYMENT.CAPTURE.REFUNDED resource has no "up" link to its capture');
+      if (!captureId) throw new Error(`${event.event_type} resource has no "up" link to its capture`);
       const total = r.seller_payable_breakdown?.total_refunded_amount;
       canonical = {
         ...base,
@@ -94,6 +100,7 @@ export function parsePaypalEvent(event: PaypalEvent, ctx: ParseContext): ParsedE
         // The refund resource does not carry the capture's amount, so whether it is now fully
         // refunded cannot be told from the webhook; consumers that care look the capture up.
         full: false,
+        ...(event.event_type === 'PAYMENT.CAPTURE.REVERSED' ? { reason: 'reversal' as const } : {}),
         customer: {},
       };
       break;

@@ -224,6 +224,18 @@ describe('paypal parse', () => {
     expect(canonicalEvent.parse((await ingest(JSON.stringify(denied))).canonical)).toMatchObject({ type: 'payment.failed', link: 'https://www.paypal.com/checkoutnow?token=5O190127TN364715T' });
   });
 
+  it('maps PAYMENT.CAPTURE.DECLINED (what PayPal sends for a declined capture) to payment.failed too', async () => {
+    const e = await ingest(fixture('PAYMENT.CAPTURE.DECLINED'));
+    expect(e).toMatchObject({ type: 'PAYMENT.CAPTURE.DECLINED', unmappedReason: null });
+    expect(canonicalEvent.parse(e.canonical)).toMatchObject({ type: 'payment.failed', paymentId: '3KL54321MN9876543', orderId: '2CD345678B2345678', amount: 251, currency: 'aud', failureCode: 'DECLINED' });
+  });
+
+  it('maps PAYMENT.CAPTURE.REVERSED to a refund of the capture, marked as a reversal', async () => {
+    const e = await ingest(fixture('PAYMENT.CAPTURE.REVERSED'));
+    expect(canonicalEvent.parse(e.canonical)).toMatchObject({ type: 'payment.refunded', paymentId: '4L335234718889942', refundId: '09E71677NS257044M', amount: 251, currency: 'usd', totalRefunded: 251, reason: 'reversal' });
+    expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.REFUNDED'))).canonical)).not.toHaveProperty('reason');
+  });
+
   it('maps PAYMENT.CAPTURE.REFUNDED to a refund of the capture named by its up link', async () => {
     expect(canonicalEvent.parse((await ingest(fixture('PAYMENT.CAPTURE.REFUNDED'))).canonical)).toMatchObject({
       type: 'payment.refunded',
@@ -249,6 +261,12 @@ describe('paypal parse', () => {
     const body = JSON.parse(fixture('PAYMENT.CAPTURE.COMPLETED'));
     body.resource.amount = { currency_code: 'JPY', value: '1500' };
     expect((await ingest(JSON.stringify(body))).canonical).toMatchObject({ amount: 1500, currency: 'jpy' });
+  });
+
+  it('reads resource_version: 2.0 is known; another version still maps when its shape parses, flagged', async () => {
+    expect(await ingest(fixture('PAYMENT.CAPTURE.COMPLETED'))).toMatchObject({ apiVersion: '2.0', unknownApiVersion: false });
+    const next = await ingest(JSON.stringify({ ...JSON.parse(fixture('PAYMENT.CAPTURE.COMPLETED')), resource_version: '3.0' }));
+    expect(next).toMatchObject({ apiVersion: '3.0', unknownApiVersion: true, unmappedReason: null, canonical: expect.objectContaining({ type: 'payment.succeeded' }) });
   });
 
   it('stores other event types as ignored', async () => {

@@ -65,6 +65,10 @@ export function createPaypalAdapter(certificates = new PaypalCertificates()): Pr
       return [{ payload, event: parseEventBody(paypalEvent, payload, 'a PayPal webhook event') }];
     },
     identify: (event) => event.id,
+    typeOf: (event) => event.event_type,
+    // resource_version is the REST API version of `resource`: 2.0 for the Payments v2 captures and
+    // refunds we map; 1.0 for v1 resources (sales), stored as ignored. An event without it is not checked.
+    apiVersions: { known: ['1.0', '2.0'], of: (event) => event.resource_version ?? null },
     parse: (event, ctx) => parsePaypalEvent(event, ctx),
   };
 }

@@ -21,6 +21,40 @@ export const pipedriveEvent = z.looseObject({
 export type PipedriveEvent = z.infer<typeof pipedriveEvent>;
 
 /**
+ * A webhooks v1 body (`"v": 1`): `meta.object` / `meta.id` name the entity, `current` and `previous`
+ * are the whole object after and before, `event` is `<action>.<object>` with v1's verbs (added, updated,
+ * deleted, merged). Read into the v2 shape, so one parser maps both; the stored payload stays v1.
+ */
+export const pipedriveV1Event = z.looseObject({
+  meta: z.looseObject({
+    v: z.number().optional(),
+    action: z.string().min(1),
+    object: z.string().min(1),
+    id: idLike.optional(),
+    webhook_id: idLike,
+    timestamp: idLike,
+  }),
+  current: z.record(z.string(), z.unknown()).nullish(),
+  previous: z.record(z.string(), z.unknown()).nullish(),
+  retry: z.number().optional(),
+});
+
+/** v1 says so in `v` (top level and in meta); v2 has `meta.version` "2.0". */
+export function isPipedriveV1(body: unknown): boolean {
+  const b = body as { v?: unknown; meta?: { v?: unknown } } | null;
+  return typeof b === 'object' && b !== null && (b.v === 1 || b.meta?.v === 1);
+}
+
+export function pipedriveFromV1(body: z.infer<typeof pipedriveV1Event>): PipedriveEvent {
+  const { meta } = body;
+  return {
+    meta: { action: meta.action, entity: meta.object, entity_id: meta.id, webhook_id: meta.webhook_id, timestamp: meta.timestamp, attempt: body.retry, version: '1.0' },
+    data: body.current,
+    previous: body.previous,
+  };
+}
+
+/**
  * Pipedrive v2 sends one webhook per change and repeats it (attempt 2, 3...) with the same meta, so
  * webhook + entity + id + action + the change's timestamp identify it. meta.id is not used: its
  * stability across attempts is not documented, and in some samples it is the entity's id.

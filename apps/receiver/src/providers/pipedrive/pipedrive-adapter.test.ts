@@ -34,6 +34,25 @@ describe('pipedriveAdapter', () => {
     expect(e.payload).toEqual(fixture('change.deal'));
   });
 
+  it('reads webhooks v1 bodies into the same canonical events, keeping the v1 payload', () => {
+    const deal = ingest(fixture('updated.deal.v1'));
+    expect(deal).toMatchObject({ type: 'updated.deal', providerEventId: '481517:deal:1842:updated:1714557960', apiVersion: '1.0', unknownApiVersion: false, unmappedReason: null });
+    expect(deal.occurredAt?.toISOString()).toBe('2024-05-01T10:06:00.000Z');
+    expect(canonicalEvent.parse(deal.canonical)).toMatchObject({ type: 'deal.stage_changed', objectType: 'deal', objectId: '1842', oldStage: '3', newStage: '4', contact: { id: '731' } });
+    expect(deal.payload).toEqual(fixture('updated.deal.v1'));
+    const person = ingest(fixture('added.person.v1'));
+    expect(canonicalEvent.parse(person.canonical)).toMatchObject({ type: 'contact.created', contactId: '731', email: 'ada@example.com', phone: '+447700900123', name: 'Ada Lovelace' });
+    // v1 sends the whole previous object: an update that kept the stage is no stage change.
+    const same = fixture('updated.deal.v1');
+    same.previous = { ...(same.previous as Record<string, unknown>), stage_id: 4 };
+    expect(ingest(same).canonical).toBeNull();
+  });
+
+  it('states v1 and v2 as the versions it knows', () => {
+    expect(ingest(fixture('change.deal'))).toMatchObject({ apiVersion: '2.0', unknownApiVersion: false });
+    expect(ingest({ ...fixture('change.deal'), meta: { ...fixture('change.deal').meta, version: '3.0' } })).toMatchObject({ apiVersion: '3.0', unknownApiVersion: true, unmappedReason: null });
+  });
+
   it('maps person create and change to contact.created and contact.updated', () => {
     expect(canonicalEvent.parse(ingest(fixture('create.person')).canonical)).toMatchObject({ type: 'contact.created', contactId: '731', email: 'ada@example.com', phone: '+447700900123', name: 'Ada Lovelace' });
     expect(canonicalEvent.parse(ingest(fixture('change.person')).canonical)).toMatchObject({ type: 'contact.updated', contactId: '731', email: 'ada.king@example.com', name: 'Ada King' });
@@ -84,9 +103,10 @@ describe('pipedriveAdapter', () => {
     expect(err.message).toBe(message);
   });
 
-  it('refuses bodies that are not v2 webhooks', () => {
+  it('refuses bodies that are neither v1 nor v2 webhooks, naming what is missing', () => {
     expect(rejectionOf(() => pipedriveAdapter.split(request('{"meta":'), conn)).message).toMatch(/not valid JSON/);
-    expect(rejectionOf(() => pipedriveAdapter.split(request('{"current":{},"meta":{"v":1,"action":"updated","object":"deal"}}'), conn)).message).toMatch(/^not a Pipedrive v2 webhook: meta\.entity/);
+    expect(rejectionOf(() => pipedriveAdapter.split(request('{"current":{},"meta":{"v":1,"action":"updated","object":"deal"}}'), conn)).message).toMatch(/^not a Pipedrive v1 webhook: meta\.webhook_id .*meta\.timestamp/);
+    expect(rejectionOf(() => pipedriveAdapter.split(request('{"data":{},"meta":{"action":"change"}}'), conn)).message).toMatch(/^not a Pipedrive v2 webhook: meta\.entity/);
     expect(rejectionOf(() => pipedriveAdapter.split(request('{}', { 'content-type': 'text/plain' }), conn)).reason).toBe('wrong_content_type');
   });
 

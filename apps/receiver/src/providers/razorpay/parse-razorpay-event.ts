@@ -51,8 +51,9 @@ function noteOf(p: Payment | undefined, ...keys: string[]): string | undefined {
   return value as string | undefined;
 }
 
+/** Razorpay's samples (and test-mode payments) send `""` for an unknown email or contact: absent, not empty. */
 function customerOf(p: Payment | undefined) {
-  return { email: p?.email ?? undefined, phone: p?.contact ?? undefined, name: noteOf(p, 'name', 'customer_name') };
+  return { email: p?.email || undefined, phone: p?.contact || undefined, name: noteOf(p, 'name', 'customer_name') };
 }
 
 /** Razorpay's own order id, else the merchant's in the notes. */
@@ -98,7 +99,8 @@ export function parseRazorpayEvent(event: RazorpayEvent, ctx: ParseContext): Par
         orderId: orderIdOf(p),
         refundId: r.id,
         amount: r.amount,
-        currency: r.currency.toLowerCase(),
+        // A refund is in its payment's currency; an empty one is taken from the payment when it came along.
+        currency: (r.currency || p?.currency || '').toLowerCase(),
         totalRefunded,
         paymentAmount: p?.amount,
         // Without the payment entity we cannot tell; a partial refund is the safe reading.

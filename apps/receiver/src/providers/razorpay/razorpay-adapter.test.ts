@@ -158,9 +158,41 @@ describe('razorpay parse', () => {
     expect(e.canonical).toBeNull();
   });
 
-  it('throws (→ malformed) when an event we act on lacks its entity', () => {
+  it('reads an event we act on that lacks its entity as unmapped, naming what is missing', () => {
     const body = JSON.parse(fixture('payment.captured'));
     body.payload = {};
-    expect(() => ingest(JSON.stringify(body))).toThrow(/payment.captured has no payload.payment.entity/);
+    const e = ingest(JSON.stringify(body));
+    expect(e).toMatchObject({ type: 'payment.captured', canonical: null });
+    expect(e.unmappedReason).toMatch(/^razorpay payment.captured event KZd1p8Uu8Zo4aL could not be mapped: payment.captured has no payload.payment.entity$/);
+  });
+});
+
+// Razorpay's documented samples (and test-mode payments) carry "" for what they do not know.
+describe('razorpay samples with empty strings', () => {
+  const withEntity = (name: string, entity: string, fields: Record<string, unknown>) => {
+    const body = JSON.parse(fixture(name));
+    Object.assign(body.payload[entity].entity, fields);
+    return JSON.stringify(body);
+  };
+
+  it('reads an empty email and contact as absent', () => {
+    const e = ingest(withEntity('payment.captured', 'payment', { email: '', contact: '' }));
+    expect(e.unmappedReason).toBeNull();
+    expect(e.canonical).toMatchObject({ type: 'payment.succeeded', customer: {} });
+    const customer = (e.canonical as { customer: Record<string, unknown> }).customer;
+    expect([customer.email, customer.phone]).toEqual([undefined, undefined]);
+  });
+
+  it('never yields a canonical event that breaks its schema: an empty currency is unmapped, with the reason', () => {
+    const e = ingest(withEntity('payment.captured', 'payment', { currency: '', email: '', contact: '' }));
+    expect(e).toMatchObject({ type: 'payment.captured', canonical: null });
+    expect(e.unmappedReason).toMatch(/payment.succeeded it maps to is invalid: currency: /);
+    expect(e.unmappedReason).not.toContain('pay_');
+  });
+
+  it("takes an empty refund currency from the refund's payment", () => {
+    const e = ingest(withEntity('refund.processed', 'refund', { currency: '' }));
+    expect(e.canonical).toMatchObject({ type: 'payment.refunded', currency: 'inr', amount: 50000 });
+    expect(canonicalEvent.safeParse(e.canonical).success).toBe(true);
   });
 });

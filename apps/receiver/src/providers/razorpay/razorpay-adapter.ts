@@ -23,5 +23,6 @@ export const razorpayAdapter: ProviderAdapter<RazorpayConnection, RazorpayEvent>
     return [{ payload, event: parseEventBody(razorpayEvent, payload, 'a Razorpay event') }];
   },
   identify: (_event, req) => req.headers[EVENT_ID_HEADER]?.trim() ?? '',
+  typeOf: (event) => event.event,
   parse: (event, ctx) => parseRazorpayEvent(event, ctx),
 };

@@ -30,7 +30,8 @@ export function parseSalesforceNotification(n: SalesforceNotification, ctx: Pars
   const base = { provider: ctx.provider, connection: ctx.connection, providerEventId: ctx.providerEventId, occurredAt: (occurredAt ?? new Date()).toISOString() };
   let canonical: CanonicalEvent | null = null;
   if (n.sObjectType === 'Opportunity' && f.StageName) {
-    canonical = { ...base, type: 'deal.stage_changed', objectType: 'opportunity', objectId: objectIdOf(n), oldStage: null, newStage: f.StageName, contact: {} };
+    // ContactId is the opportunity's primary contact, when the outbound message is configured to send it.
+    canonical = { ...base, type: 'deal.stage_changed', objectType: 'opportunity', objectId: objectIdOf(n), oldStage: null, newStage: f.StageName, contact: f.ContactId ? { id: f.ContactId } : {} };
   } else if (n.sObjectType === 'Lead' && f.Status) {
     canonical = { ...base, type: 'deal.stage_changed', objectType: 'lead', objectId: objectIdOf(n), oldStage: null, newStage: f.Status, contact: { email: f.Email ?? undefined, phone: f.Phone ?? f.MobilePhone ?? undefined, name: nameOf(f) } };
   } else if (n.sObjectType === 'Contact') {

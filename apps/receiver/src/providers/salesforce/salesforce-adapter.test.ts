@@ -31,6 +31,11 @@ describe('salesforceAdapter', () => {
     expect(e?.payload).toMatchObject({ organizationId: '00D5e000000AbCdEAF', actionId: '04k5e000000Opp1AAA', sObject: { Name: 'Acme & Co - 200 seats', Amount: '12500.0' } });
   });
 
+  it("keeps an Opportunity's ContactId as the deal's contact", () => {
+    const [e] = ingest(fixture('opportunity').replace('<sf:Amount>', '<sf:ContactId>0035e00000Con01AAA</sf:ContactId>\n     <sf:Amount>'));
+    expect(canonicalEvent.parse(e?.canonical)).toMatchObject({ type: 'deal.stage_changed', objectId: '0065e00000Opp01AAA', contact: { id: '0035e00000Con01AAA' } });
+  });
+
   it('maps a Lead with Status to deal.stage_changed with the lead as contact', () => {
     const [e] = ingest(fixture('lead'));
     expect(canonicalEvent.parse(e?.canonical)).toMatchObject({ type: 'deal.stage_changed', objectType: 'lead', objectId: '00Q5e00000Lea01AAA', newStage: 'Working - Contacted', contact: { email: 'hank@globex.example', phone: '+14155550100', name: 'Hank Scorpio' } });

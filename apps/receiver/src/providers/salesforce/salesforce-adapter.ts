@@ -24,6 +24,7 @@ export const salesforceAdapter: ProviderAdapter<SalesforceConnection, Salesforce
   verify: (req, conn) => verifySalesforceOrg(readOutboundMessage(req).organizationId, conn.orgId),
   split: (req) => readOutboundMessage(req).notifications.map(itemAsIs),
   identify: (event) => event.notificationId,
+  typeOf: (event) => event.sObjectType,
   parse: (event, ctx) => parseSalesforceNotification(event, ctx),
   acknowledge: () => ({ status: 200, contentType: 'text/xml', body: SALESFORCE_ACK }),
 };

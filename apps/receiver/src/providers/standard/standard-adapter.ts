@@ -31,6 +31,11 @@ function publicKeysOf(conn: StandardConnection) {
 
 const body = z.object({ type: z.string().default('unknown'), timestamp: z.string().optional(), data: z.unknown() }).passthrough();
 
+const typeOfBody = (item: unknown) => {
+  const parsed = body.safeParse(item);
+  return parsed.success ? parsed.data.type : 'unknown';
+};
+
 /** Any Standard Webhooks sender; the connection name is the source in `/webhooks/standard/:source`. */
 export const standardAdapter: ProviderAdapter<StandardConnection> = {
   provider: 'standard',
@@ -42,9 +47,10 @@ export const standardAdapter: ProviderAdapter<StandardConnection> = {
     return [itemAsIs(parseJsonBody(req))];
   },
   identify: (_event, req) => req.headers['webhook-id'] ?? '',
+  typeOf: typeOfBody,
   parse(item, ctx, conn) {
     const parsed = body.safeParse(item);
-    const type = parsed.success ? parsed.data.type : 'unknown';
+    const type = typeOfBody(item);
     const ts = parsed.success && parsed.data.timestamp ? new Date(parsed.data.timestamp) : new Date(Number(ctx.request.headers['webhook-timestamp']) * 1000);
     const occurredAt = Number.isNaN(ts.getTime()) ? null : ts;
     return {

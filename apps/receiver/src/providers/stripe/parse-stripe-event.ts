@@ -6,6 +6,8 @@ export const stripeEvent = z.object({
   id: z.string().min(1),
   type: z.string(),
   created: z.number(),
+  /** The API version the event's object is rendered in (the endpoint's, or the account default). */
+  api_version: z.string().nullish(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 export type StripeEvent = z.infer<typeof stripeEvent>;
@@ -34,8 +36,20 @@ const charge = z.object({
   receipt_email: z.string().nullish(),
   billing_details: billingDetails,
   metadata: z.record(z.string(), z.string()).nullish(),
+  /** Only on API versions before 2022-11-15 (or when expanded): later charges carry no refund list. */
   refunds: z.object({ data: z.array(z.object({ id: z.string(), amount: z.number().int(), created: z.number() })) }).nullish(),
 });
+/** A Refund object (`refund.*`, `charge.refund.updated`): its own id and amount, on every API version. */
+const refund = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  charge: z.string().nullish(),
+  payment_intent: z.string().nullish(),
+  status: z.string().nullish(),
+});
+/** A refund that did not (or will not) return money is not one; `pending` and `requires_action` are on their way. */
+const NOT_REFUNDED = new Set(['failed', 'canceled']);
 const dispute = z.object({ id: z.string(), amount: z.number().int(), currency: z.string(), charge: z.string(), payment_intent: z.string().nullish(), reason: z.string().nullish() });
 
 function customerOf(metadata: Record<string, string> | null | undefined, email?: string | null, phone?: string | null, name?: string | null) {
@@ -76,6 +90,9 @@ export function parseStripeEvent(event: StripeEvent, ctx: ParseContext): ParsedE
       break;
     }
     case 'charge.refunded': {
+      // Before 2022-11-15 the charge lists its refunds and the newest is this event's refund. Since
+      // then it does not: the event only tells the running total (no refund id, so it is folded as a
+      // total and plans no refund notice); the refund itself comes as refund.created.
       const ch = charge.parse(obj);
       const latest = [...(ch.refunds?.data ?? [])].sort((a, b) => b.created - a.created)[0];
       canonical = {
@@ -90,6 +107,26 @@ export function parseStripeEvent(event: StripeEvent, ctx: ParseContext): ParsedE
         paymentAmount: ch.amount,
         full: ch.refunded,
         customer: customerOf(ch.metadata, ch.receipt_email ?? ch.billing_details?.email, ch.billing_details?.phone, ch.billing_details?.name),
+      };
+      break;
+    }
+    case 'refund.created':
+    case 'refund.updated':
+    case 'charge.refund.updated': {
+      const r = refund.parse(obj);
+      const paymentId = r.payment_intent ?? r.charge;
+      if (!paymentId) throw new Error(`${event.type} refund has neither payment_intent nor charge`);
+      if (r.status && NOT_REFUNDED.has(r.status)) break;
+      canonical = {
+        ...base,
+        type: 'payment.refunded',
+        paymentId,
+        refundId: r.id,
+        amount: r.amount,
+        currency: r.currency.toLowerCase(),
+        // The refund does not carry its charge's amount; the payment's state knows whether it is all of it.
+        full: false,
+        customer: {},
       };
       break;
     }

@@ -35,6 +35,11 @@ export function identifyTwilioEvent(p: Record<string, string>): string {
   return isStatusCallback(p) ? `${sid}:${p.MessageStatus}` : sid;
 }
 
+/** What we store a Twilio request as: `status.<MessageStatus>` for callbacks, else `message`. */
+export function twilioEventType(p: Record<string, string>): string {
+  return isStatusCallback(p) ? `status.${p.MessageStatus ?? ''}` : 'message';
+}
+
 /**
  * Twilio sends no event time, so `occurredAt` is null (the row's receivedAt is the best we have)
  * and the canonical event carries the time we parsed it.
@@ -48,7 +53,7 @@ export function parseTwilioEvent(p: Record<string, string>, ctx: ParseContext): 
     const canonical: CanonicalEvent | null = status
       ? { ...base, type: 'message.status_changed', channel: 'twilio', messageId, recipient: stripChannel(p.To), status, errorCode: p.ErrorCode || undefined, errorMessage: p.ErrorMessage || undefined }
       : null;
-    return { type: `status.${raw}`, occurredAt: null, canonical };
+    return { type: twilioEventType(p), occurredAt: null, canonical };
   }
   if (p.Body !== undefined || p.SmsStatus === 'received' || Number(p.NumMedia ?? 0) > 0) {
     const from = stripChannel(p.From);

@@ -3,7 +3,7 @@ import { parseJsonBody } from '../shared/json-body';
 import { secretListField } from '../shared/secrets';
 import { WebhookRejection } from '../webhook-rejection';
 import { itemAsIs, type ProviderAdapter } from '../provider-adapter';
-import { identifyTwilioEvent, parseTwilioEvent } from './parse-twilio-event';
+import { identifyTwilioEvent, parseTwilioEvent, twilioEventType } from './parse-twilio-event';
 import { flatten, formParams, twilioBodyKind } from './twilio-params';
 import { verifyTwilioSignature } from './verify-twilio-signature';
 
@@ -34,6 +34,7 @@ export const twilioAdapter: ProviderAdapter<TwilioConnection, TwilioItem> = {
     return [itemAsIs(item)];
   },
   identify: (event) => identifyTwilioEvent(event),
+  typeOf: (event) => twilioEventType(event),
   parse: (event, ctx) => parseTwilioEvent(event, ctx),
   // Twilio reads a 200 body as TwiML for inbound messages; an empty Response sends no reply.
   acknowledge: () => ({ status: 200, contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' }),

@@ -27,6 +27,20 @@ function textOf(message: Record<string, unknown> & { type: string }): string | u
   }
 }
 
+/** What an item is stored as: `messages.<type>`, `statuses.<status>`, or the webhook field. */
+export function whatsappItemType(item: WhatsappItem): string {
+  switch (item.kind) {
+    case 'message':
+      return `messages.${item.message.type}`;
+    case 'status':
+      return `statuses.${item.status.status}`;
+    case 'template':
+      return 'message_template_status_update';
+    case 'other':
+      return item.field;
+  }
+}
+
 /**
  * Messages → message.received, statuses → message.status_changed, template reviews →
  * template.status_changed. Other fields, and statuses outside sent/delivered/read/failed, are
@@ -41,12 +55,12 @@ export function parseWhatsappEvent(item: WhatsappItem, ctx: ParseContext): Parse
       const m = item.message;
       const occurredAt = fromUnix(m.timestamp);
       const canonical: CanonicalEvent = { ...base, occurredAt: at(occurredAt), type: 'message.received', channel: 'whatsapp_cloud', messageId: m.id, from: m.from, to: item.to, text: textOf(m), messageType: m.type, profileName: item.profileName };
-      return { type: `messages.${m.type}`, occurredAt, canonical };
+      return { type: whatsappItemType(item), occurredAt, canonical };
     }
     case 'status': {
       const s = item.status;
       const occurredAt = fromUnix(s.timestamp);
-      if (!(STATUSES as readonly string[]).includes(s.status)) return { type: `statuses.${s.status}`, occurredAt, canonical: null };
+      if (!(STATUSES as readonly string[]).includes(s.status)) return { type: whatsappItemType(item), occurredAt, canonical: null };
       const error = s.errors?.[0];
       const canonical: CanonicalEvent = {
         ...base,
@@ -55,12 +69,15 @@ export function parseWhatsappEvent(item: WhatsappItem, ctx: ParseContext): Parse
         channel: 'whatsapp_cloud',
         messageId: s.id,
         recipient: s.recipient_id,
+        // A group message has one status per member: recipient_id is the group, this the member.
+        ...(s.recipient_participant_id ? { recipientParticipant: s.recipient_participant_id } : {}),
+        ...(s.recipient_type ? { recipientType: s.recipient_type } : {}),
         status: s.status as Status,
         errorCode: error ? String(error.code) : undefined,
         errorMessage: error ? (error.error_data?.details ?? error.message ?? error.title) : undefined,
         ...(s.biz_opaque_callback_data ? { callbackData: s.biz_opaque_callback_data } : {}),
       };
-      return { type: `statuses.${s.status}`, occurredAt, canonical };
+      return { type: whatsappItemType(item), occurredAt, canonical };
     }
     case 'template': {
       const u = item.update;
@@ -74,9 +91,9 @@ export function parseWhatsappEvent(item: WhatsappItem, ctx: ParseContext): Parse
         status: u.event,
         reason: u.reason && u.reason !== 'NONE' ? u.reason : undefined,
       };
-      return { type: 'message_template_status_update', occurredAt, canonical };
+      return { type: whatsappItemType(item), occurredAt, canonical };
     }
     case 'other':
-      return { type: item.field, occurredAt: fromUnix(item.time), canonical: null };
+      return { type: whatsappItemType(item), occurredAt: fromUnix(item.time), canonical: null };
   }
 }

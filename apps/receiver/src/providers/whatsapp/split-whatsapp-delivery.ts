@@ -10,6 +10,9 @@ export const whatsappStatus = z.looseObject({
   status: z.string().min(1),
   timestamp: z.string().optional(),
   recipient_id: z.string().optional(),
+  /** Group messages: `recipient_type: "group"`, recipient_id the group, this the member the status is about. */
+  recipient_type: z.string().optional(),
+  recipient_participant_id: z.string().optional(),
   biz_opaque_callback_data: z.string().optional(),
   errors: z.array(z.object({ code: z.union([z.number(), z.string()]), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() })).optional(),
 });
@@ -86,14 +89,16 @@ export function splitWhatsappDelivery(body: unknown): WhatsappItem[] {
 
 /**
  * A status id is the message's wamid, shared by its sent/delivered/read updates, so the status is
- * part of the key. A template's id plus its new status likewise.
+ * part of the key; a group message's wamid is also shared by its members, so the member is too
+ * (only for group statuses, so one-to-one keys stay what they were). A template's id plus its new
+ * status likewise.
  */
 export function identifyWhatsappItem(item: WhatsappItem): string {
   switch (item.kind) {
     case 'message':
       return item.message.id;
     case 'status':
-      return `${item.status.id}:${item.status.status}`;
+      return item.status.recipient_participant_id ? `${item.status.id}:${item.status.status}:${item.status.recipient_participant_id}` : `${item.status.id}:${item.status.status}`;
     case 'template':
       return `${item.update.message_template_id}:${item.update.event}`;
     case 'other':

@@ -72,6 +72,38 @@ describe('whatsapp handshake', () => {
   });
 });
 
+describe('whatsapp Graph API versions', () => {
+  // Payloads do not name their version: the connection states what the app's subscription is set to.
+  const read = (body: string, apiVersion?: string) => {
+    const c: WhatsappConnection = { ...conn, apiVersion };
+    return readEvents(whatsappAdapter, c, request(body));
+  };
+  /** A status as v21.0 rendered it (conversation-based pricing) and as v23.0 does (per-message pricing, no conversation). */
+  const statusIn = (version: 'v21.0' | 'v23.0') => {
+    const body = JSON.parse(fixture('statuses.delivered'));
+    const status = body.entry[0].changes[0].value.statuses[0];
+    if (version === 'v21.0') status.pricing = { billable: true, pricing_model: 'CBP', category: 'utility' };
+    else delete status.conversation;
+    return JSON.stringify(body);
+  };
+
+  it.each(['v21.0', 'v23.0'] as const)('maps a status in the %s shape the same way', (version) => {
+    const [e] = read(statusIn(version), version);
+    expect(e).toMatchObject({ apiVersion: version, unknownApiVersion: false, unmappedReason: null });
+    expect(canonicalEvent.parse(e?.canonical)).toMatchObject({ type: 'message.status_changed', status: 'delivered', recipient: '16505551234' });
+  });
+
+  it('maps an event of a version it does not know when its shape parses, flagged; without a stated version nothing is checked', () => {
+    expect(read(statusIn('v23.0'), 'v99.0')[0]).toMatchObject({ apiVersion: 'v99.0', unknownApiVersion: true, unmappedReason: null, canonical: expect.objectContaining({ status: 'delivered' }) });
+    expect(read(statusIn('v23.0'))[0]).toMatchObject({ apiVersion: null, unknownApiVersion: false });
+  });
+
+  it('takes the version as vN.N only', () => {
+    expect(whatsappAdapter.connectionSchema.safeParse({ ...conn, apiVersion: 'latest' }).success).toBe(false);
+    expect(whatsappAdapter.connectionSchema.parse({ ...conn, apiVersion: 'v23.0' }).apiVersion).toBe('v23.0');
+  });
+});
+
 describe('whatsapp split and parse', () => {
   it('maps an inbound text message, id = wamid', () => {
     const [e, ...rest] = ingest(fixture('messages.text'));
@@ -94,6 +126,16 @@ describe('whatsapp split and parse', () => {
     const [e] = ingest(fixture(`statuses.${status}`));
     expect(e?.providerEventId).toBe(`wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA:${status}`);
     expect(canonicalEvent.parse(e?.canonical)).toMatchObject({ type: 'message.status_changed', status, recipient: '16505551234', errorCode: undefined });
+  });
+
+  it('keeps each member of a group apart: one event per participant, with the group and the participant', () => {
+    const events = ingest(fixture('statuses.group'));
+    const wamid = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJGRDk2RDhBMEI5RTk3MDBCNzEA';
+    expect(events.map((e) => e.providerEventId)).toEqual([`${wamid}:delivered:16505551234`, `${wamid}:delivered:16505556789`]);
+    expect(events.map((e) => canonicalEvent.parse(e.canonical))).toMatchObject([
+      { type: 'message.status_changed', messageId: wamid, status: 'delivered', recipient: 'Y2FwaV9ncm91cDoxNTU1MDc4Mzg4MToxMjAzNjM0MDM1ODM1MjYyMDMZD', recipientType: 'group', recipientParticipant: '16505551234' },
+      { recipientType: 'group', recipientParticipant: '16505556789' },
+    ]);
   });
 
   it('maps a failed status with its error code as a string', () => {
