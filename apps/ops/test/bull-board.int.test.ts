@@ -87,10 +87,11 @@ describe('Bull Board', () => {
 
     const all = await ops.request.put('/ops/queues/api/queues/crm/retry/failed').set(basic('bob', TEST_TOKEN));
     expect(all.status).toBeLessThan(300);
-    const row = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'bob', target: 'crm' } }));
+    // The actor is the verified identity (the token), never the Basic user name typed.
+    const row = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'token', target: 'crm' } }));
     expect(row).toMatchObject({ action: 'bull_board.retry-all', details: expect.objectContaining({ queue: 'crm', jobState: 'failed', method: 'PUT' }) });
 
-    const one = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'alice', target: 'payments/payments.evt.retry-me' } }));
+    const one = await eventually(() => ops.db.auditEntry.findFirst({ where: { actor: 'token', target: 'payments/payments.evt.retry-me' } }));
     expect(one?.action).toBe('bull_board.retry');
   });
 
