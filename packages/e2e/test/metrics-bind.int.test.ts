@@ -1,16 +1,6 @@
 import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { ChildWorker, withChildLogs, writeSettingsFile } from './support/child-workers';
 import { startFleet, type Fleet } from './support/fleet';
-
-/** This machine's first non-loopback IPv4 address: where an unintended listener would be reachable from outside. */
-function outsideAddress(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-  if (!address) throw new Error('this test needs a non-loopback IPv4 interface to prove what is not reachable on it');
-  return address;
-}
 
 /** Resolves 'open' or the connection error's code (ECONNREFUSED when nothing listens there). */
 function probe(host: string, port: number): Promise<string> {
@@ -25,6 +15,9 @@ function probe(host: string, port: number): Promise<string> {
 }
 
 // Workers' /healthz and /metrics have no authentication: they listen on loopback unless told otherwise.
+// Every probe stays on the loopback range: a listener bound to all interfaces (0.0.0.0) also answers on
+// 127.0.0.2, one bound to 127.0.0.1 does not, so the second loopback address tells the two apart
+// without sending anything to another address.
 describe('worker metrics bind address', () => {
   let fleet: Fleet;
   let settingsFile: { file: string; remove(): void };
@@ -47,21 +40,22 @@ describe('worker metrics bind address', () => {
     return child;
   };
 
-  it('listens on loopback only by default', async () => {
+  it('listens on 127.0.0.1 only by default, not on every interface', async () => {
     const child = worker({}, 'crm-default');
     await withChildLogs([child], async () => {
       await child.start();
       expect((await fetch(`http://127.0.0.1:${child.metricsPort}/healthz`)).status).toBe(200);
-      expect(await probe(outsideAddress(), child.metricsPort)).toBe('ECONNREFUSED');
+      expect(await probe('127.0.0.2', child.metricsPort)).toBe('ECONNREFUSED');
       expect(child.logged('worker started')[0]?.entry).toMatchObject({ metricsHost: '127.0.0.1', metricsPort: child.metricsPort });
     });
   }, 60_000);
 
   it('listens where METRICS_HOST says', async () => {
-    const child = worker({ METRICS_HOST: '0.0.0.0' }, 'crm-all-interfaces');
+    const child = worker({ METRICS_HOST: '127.0.0.2' }, 'crm-other-address');
     await withChildLogs([child], async () => {
       await child.start();
-      expect((await fetch(`http://${outsideAddress()}:${child.metricsPort}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.2:${child.metricsPort}/healthz`)).status).toBe(200);
+      expect(await probe('127.0.0.1', child.metricsPort)).toBe('ECONNREFUSED');
     });
   }, 60_000);
 });
