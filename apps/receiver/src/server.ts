@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Redis } from '@switchyard/queues';
-import type { Pool, PrismaClient } from '@switchyard/db';
+import { readiness, type Pool, type PrismaClient } from '@switchyard/db';
 import type { TrustProxy } from '@switchyard/config';
 import type { Logger } from '@switchyard/logger';
 import type { Settings } from '@switchyard/settings';
@@ -29,10 +29,6 @@ export interface ReceiverDeps {
   trustProxy?: TrustProxy;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
-}
-
 export function createServer(deps: ReceiverDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -45,11 +41,7 @@ export function createServer(deps: ReceiverDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const [postgres, redis] = await Promise.all([
-      withTimeout(deps.pool.query('SELECT 1'), 2000).then(() => 'ok', (e: Error) => `down: ${e.message}`),
-      withTimeout(deps.redis.ping(), 2000).then(() => 'ok', (e: Error) => `down: ${e.message}`),
-    ]);
-    const ready = postgres === 'ok' && redis === 'ok';
+    const { ready, postgres, redis } = await readiness(deps.pool, deps.redis);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, redis });
   });
 

@@ -3,6 +3,7 @@ export type { DbOptions, Prisma } from './client';
 export { sqlDb, sqlTransaction, transaction } from './transaction';
 export type { Db, Sql } from './transaction';
 export { isDatabaseUnavailable, isTransientConflict } from './errors';
+export { readiness, type Readiness } from './readiness';
 export * from './repositories/inbound-events';
 export * from './repositories/outbox';
 export * from './repositories/event-search';

@@ -1,14 +1,13 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { createDb, createPool, type PrismaClient } from '@switchyard/db';
+import { createDb, createPool, readiness, type PrismaClient } from '@switchyard/db';
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
 import { deadLetterDepthGauge } from './dead-letter-depth';
 import type { Performers } from './effect-runner';
 import { createEventWorker, type EventHandler } from './event-worker';
-import { readiness } from './readiness';
 import { RetentionRunner, type RetentionPolicy } from './retention-runner';
 import type { WorkerEnv } from './worker-env';
 

@@ -1,6 +1,6 @@
 import { createPool } from '@switchyard/db';
 import { createRedis } from '@switchyard/queues';
-import { readiness } from './readiness';
+import { readiness } from '@switchyard/db';
 
 // A port nothing listens on: both probes must answer "down" with the reason, within the timeout.
 const DEAD_PORT = 1;
