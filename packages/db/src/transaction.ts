@@ -2,7 +2,7 @@ import pg, { type Pool, type PoolClient, type QueryConfig } from 'pg';
 import type { Prisma, PrismaClient } from './client';
 
 /** A repository takes either the client or an open transaction, so callers decide the boundary. */
-export type Db = PrismaClient | Prisma.TransactionClient;
+export type PrismaDb = PrismaClient | Prisma.TransactionClient;
 
 /**
  * What the raw-SQL repositories need: Prisma's two raw methods. A Prisma client or transaction
@@ -14,7 +14,7 @@ export interface Sql {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
-export function transaction<T>(db: PrismaClient, fn: (tx: Prisma.TransactionClient) => Promise<T>, opts?: { timeoutMs?: number }): Promise<T> {
+export function prismaTransaction<T>(db: PrismaClient, fn: (tx: Prisma.TransactionClient) => Promise<T>, opts?: { timeoutMs?: number }): Promise<T> {
   return db.$transaction(fn, { timeout: opts?.timeoutMs ?? 10_000, maxWait: 5_000 });
 }
 

@@ -1,4 +1,4 @@
-import { beginAndClaimPendingOutbox, claimPendingOutbox, markOutboxDispatchedAndCommit, markOutboxDispatchedAndEventsQueued, poolOf, recordOutboxFailure, sqlDb, transaction, type Pool, type PrismaClient, type Sql } from '@switchyard/db';
+import { beginAndClaimPendingOutbox, claimPendingOutbox, markOutboxDispatchedAndCommit, markOutboxDispatchedAndEventsQueued, poolOf, recordOutboxFailure, sqlDb, prismaTransaction, type Pool, type PrismaClient, type Sql } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { QueueProducer } from '@switchyard/queues';
 
@@ -56,7 +56,7 @@ export class OutboxRelay {
       await markOutboxDispatchedAndEventsQueued(tx, entries.map((e) => e.id));
       return entries.length;
     };
-    return this.pool ? this.drainOnPool(this.pool) : transaction(db, drain);
+    return this.pool ? this.drainOnPool(this.pool) : prismaTransaction(db, drain);
   }
 
   /** The same batch as a plain pg transaction in two round trips: BEGIN + claim, then mark + COMMIT. */

@@ -7,7 +7,7 @@ import {
   markEffectSending,
   markEffectSkipped,
   raiseAttention,
-  transaction,
+  prismaTransaction,
   type EffectRow,
   type PrismaClient,
 } from '@switchyard/db';
@@ -124,7 +124,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     if (since >= opts.parkAfterMs) {
       // Parked and flagged for a person atomically: a crash between the two would leave a parked effect nobody is told about.
       // Only a park that happened is flagged: a status webhook may have settled the effect meanwhile.
-      const parked = await transaction(db, async (tx) => {
+      const parked = await prismaTransaction(db, async (tx) => {
         if (!(await markEffectParked(tx, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`))) return false;
         await raiseAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: effectId, eventId: effect.eventId, summary: `${effect.kind} ${effect.businessKey}: the send may or may not have happened; confirm or resend it` });
         return true;

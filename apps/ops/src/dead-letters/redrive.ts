@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countAuditEntries, effectSummaries, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Db } from '@switchyard/db';
+import { countAuditEntries, effectSummaries, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type PrismaDb } from '@switchyard/db';
 import { jobOptions, lookupJob, type Redis } from '@switchyard/queues';
 import { OpsQueues } from '../queues/ops-queues';
 import { findDeadLetter } from './list-dead-letters';
@@ -7,7 +7,7 @@ import { findDeadLetter } from './list-dead-letters';
 export const REDRIVE_ACTION = 'dead_letter.retry';
 
 export interface RedriveDeps {
-  db: Db;
+  db: PrismaDb;
   redis: Redis;
   queues: OpsQueues;
 }
@@ -122,7 +122,7 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
 }
 
 /** Why a dead letter needs no re-drive: its effect or event finished since (another run, a manual resolution). */
-async function alreadyFinished(db: Db, entry: { effectId: string | null; eventId: string | null }): Promise<string | null> {
+async function alreadyFinished(db: PrismaDb, entry: { effectId: string | null; eventId: string | null }): Promise<string | null> {
   if (entry.effectId) {
     const effect = (await effectSummaries(db, [entry.effectId])).get(entry.effectId);
     if (effect && FINISHED_EFFECT.has(effect.status)) return `effect ${effect.id} (${effect.kind}) is already ${effect.status}; re-running it would change nothing`;

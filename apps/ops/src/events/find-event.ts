@@ -1,15 +1,15 @@
-import type { Db } from '@switchyard/db';
+import type { PrismaDb } from '@switchyard/db';
 
 /**
  * One stored event with what an operator needs to debug it (the list never carries payloads), and
  * the effects it caused.
  */
-export async function findEvent(db: Db, id: string) {
+export async function findEvent(db: PrismaDb, id: string) {
   const [event, effects] = await Promise.all([findEventRow(db, id), findEventEffects(db, id)]);
   return event ? { ...event, effects } : null;
 }
 
-function findEventEffects(db: Db, eventId: string) {
+function findEventEffects(db: PrismaDb, eventId: string) {
   return db.effect.findMany({
     where: { eventId },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -17,7 +17,7 @@ function findEventEffects(db: Db, eventId: string) {
   });
 }
 
-function findEventRow(db: Db, id: string) {
+function findEventRow(db: PrismaDb, id: string) {
   return db.inboundEvent.findUnique({
     where: { id },
     select: {

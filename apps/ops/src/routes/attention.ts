@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { insertAuditEntry, listOpenAttention, resolveAttention, transaction, type PrismaClient } from '@switchyard/db';
+import { insertAuditEntry, listOpenAttention, resolveAttention, prismaTransaction, type PrismaClient } from '@switchyard/db';
 import { opsUserOf } from '../auth/require-token';
 import { isUuid } from '../events/event-cursor';
 import { limit, parseRequest, reason, unknownKeys } from '../validation/parse-request';
@@ -28,7 +28,7 @@ export function attentionRoutes(db: PrismaClient): Router {
       return;
     }
     // The change and its audit entry commit together: no resolution without its why.
-    const result = await transaction(db, async (tx) => {
+    const result = await prismaTransaction(db, async (tx) => {
       const outcome = await resolveAttention(tx, id, actor, body.reason);
       if (outcome.ok) await insertAuditEntry(tx, { actor, action: 'attention.resolve', target: id, reason: body.reason, details: { kind: outcome.row.kind, entityType: outcome.row.entityType, entityKey: outcome.row.entityKey } });
       return outcome;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { listAuditEntries, type Db } from '@switchyard/db';
+import { listAuditEntries, type PrismaDb } from '@switchyard/db';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
 
 const auditQuery = z.strictObject(
@@ -18,7 +18,7 @@ const auditQuery = z.strictObject(
 );
 
 /** `GET /api/audit`: who did what and why, newest first; page with `before=<nextBefore>`. */
-export function auditRoutes(db: Db): Router {
+export function auditRoutes(db: PrismaDb): Router {
   const router = Router();
   router.get('/api/audit', async (req, res) => {
     const query = parseRequest(auditQuery, req.query, res, 'query');

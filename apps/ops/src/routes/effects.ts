@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { closeAttention, countAuditEntries, insertAuditEntry, listEffectsByStatus, markOutboxDispatched, opsEffectStatuses, resolveParkedEffect, transaction, type PrismaClient } from '@switchyard/db';
+import { closeAttention, countAuditEntries, insertAuditEntry, listEffectsByStatus, markOutboxDispatched, opsEffectStatuses, resolveParkedEffect, prismaTransaction, type PrismaClient } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { effectJobId, jobOptions, lookupJob, performEffectJob, type QueueName } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
@@ -58,7 +58,7 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
       // worker's relay if Redis refuses now). A job added inside the transaction could run before
       // the commit, find the effect still parked and do nothing.
       let dispatch: { queueName: QueueName; jobName: string; jobId: string; entryId: bigint } | undefined;
-      const result = await transaction(db, async (tx) => {
+      const result = await prismaTransaction(db, async (tx) => {
         const outcome = await resolveParkedEffect(tx, id, body.outcome);
         if (!outcome.ok) return outcome;
         const effect = outcome.row;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { entityStory, type Db } from '@switchyard/db';
+import { entityStory, type PrismaDb } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
 
@@ -15,7 +15,7 @@ const query = z.strictObject({ limit: limit(200, 1000) }, unknownKeys('parameter
 type Entry = { at: Date; source: 'event' | 'effect' | 'message' | 'attention'; id: string } & Record<string, unknown>;
 
 /** `GET /api/entities/:type/:key`: what happened to one payment, contact, message, lead or deal. */
-export function entityRoutes(db: Db): Router {
+export function entityRoutes(db: PrismaDb): Router {
   const router = Router();
   router.get('/api/entities/:type/:key', async (req, res) => {
     const p = parseRequest(params, req.params, res, 'query');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { normalizeEmail, normalizePhone } from '@switchyard/domain';
-import { erasePerson, insertAuditEntry, maskForAudit, transaction, type PrismaClient } from '@switchyard/db';
+import { erasePerson, insertAuditEntry, maskForAudit, prismaTransaction, type PrismaClient } from '@switchyard/db';
 import { opsUserOf } from '../auth/require-token';
 import { parseRequest, reason, unknownKeys } from '../validation/parse-request';
 
@@ -31,7 +31,7 @@ export function erasureRoutes(db: PrismaClient): Router {
     const actor = opsUserOf(res.locals);
     const erasureId = randomBytes(6).toString('hex');
     const person = { ...(input.email ? { email: input.email } : {}), ...(input.phone ? { phone: input.phone } : {}) };
-    const outcome = await transaction(
+    const outcome = await prismaTransaction(
       db,
       async (tx) => {
         const result = await erasePerson(tx, person, erasureId);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { searchEvents, type Db, type EventListItem } from '@switchyard/db';
+import { searchEvents, type PrismaDb, type EventListItem } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { encodeCursor, isUuid } from '../events/event-cursor';
 import { parseEventQuery } from '../events/event-query';
@@ -25,7 +25,7 @@ function listItem(e: EventListItem) {
 }
 
 /** `GET /api/events` (search, newest first, cursor pages) and `GET /api/events/:id` (detail). */
-export function eventRoutes(db: Db): Router {
+export function eventRoutes(db: PrismaDb): Router {
   const router = Router();
 
   router.get('/api/events', async (req, res) => {

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { readiness, type Db } from '@switchyard/db';
+import { readiness, type PrismaDb } from '@switchyard/db';
 import type { Redis } from '@switchyard/queues';
 
 /** Liveness, and readiness = Postgres and Redis both answer. Unauthenticated, for probes. */
-export function healthRoutes(db: Db, redis: Redis): Router {
+export function healthRoutes(db: PrismaDb, redis: Redis): Router {
   const router = Router();
 
   router.get('/healthz', (_req, res) => {

@@ -1,4 +1,4 @@
-import { transaction, type EffectRow, type PrismaClient } from '@switchyard/db';
+import { prismaTransaction, type EffectRow, type PrismaClient } from '@switchyard/db';
 import { PermanentError } from '@switchyard/errors';
 import type { EffectPerformer } from '@switchyard/worker-runtime';
 import { dealExternalId, type ContactUpsertRequest, type CrmNoteRequest, type DealSyncRequest, type LeadUpsertRequest, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
@@ -41,7 +41,7 @@ export function dealSyncPerformer({ clients, settings, db }: Deps): EffectPerfor
       const r = req<DealSyncRequest>(effect);
       const crm = settings.current().crm;
       if (!crm) throw new PermanentError('crm.deal.sync needs a crm section in the configuration file', 'CRM_NOT_CONFIGURED');
-      return transaction(
+      return prismaTransaction(
         db,
         async (tx) => {
           const rows = await tx.$queryRawUnsafe<{ status: string; disputed: boolean; amount: number | null; currency: string | null; order_id: string | null; payment_id: string; provider: string }[]>(

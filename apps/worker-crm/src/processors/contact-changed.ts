@@ -1,4 +1,4 @@
-import { tagEventEntity, transaction, upsertContact } from '@switchyard/db';
+import { tagEventEntity, prismaTransaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits } from '@switchyard/workflows';
@@ -12,7 +12,7 @@ export async function processContactChanged(event: CanonicalOf<'contact.created'
   const phone = digits(event.phone ?? (event.properties.phone as string | undefined));
   if (!phone) return;
   const optIn = String(event.properties.whatsapp_opt_in ?? '').toLowerCase() === 'true';
-  await transaction(ctx.db, async (tx) => {
+  await prismaTransaction(ctx.db, async (tx) => {
     await upsertContact(tx, { phone, ...(event.email ? { email: event.email } : {}), ...(event.name ? { name: event.name } : {}), consent: optIn });
     await tagEventEntity(tx, ctx.eventId, 'contact', phone);
   });

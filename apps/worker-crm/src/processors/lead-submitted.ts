@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findLeadByKeys, insertLead, nextRoutingSlot, raiseAttention, tagEventEntity, transaction, upsertContact } from '@switchyard/db';
+import { findLeadByKeys, insertLead, nextRoutingSlot, raiseAttention, tagEventEntity, prismaTransaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
@@ -15,7 +15,7 @@ export async function processLeadSubmitted(event: CanonicalOf<'lead.submitted'>,
   const keys = leadKeys(event);
   if (keys.length === 0) throw new PermanentError(`lead from form ${event.formId} has neither an email nor a phone`, 'LEAD_WITHOUT_CONTACT');
   const form = s.forms[event.formId];
-  await transaction(ctx.db, async (tx) => {
+  await prismaTransaction(ctx.db, async (tx) => {
     // Serialize leads of the same person: concurrent submissions must not both pick an owner.
     for (const key of [...keys].sort()) await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) l`, key);
     const existing = await findLeadByKeys(tx, keys);

@@ -1,4 +1,4 @@
-import { raiseAttention, tagEventEntity, transaction } from '@switchyard/db';
+import { raiseAttention, tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits, planStageEffects, recordPlans, stageEntityKey, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
@@ -6,7 +6,7 @@ import { findStageRecipient } from './find-stage-recipient';
 
 /** Workflow 4: a CRM stage or lead status change → the template configured for that stage. */
 export async function processStageChanged(event: CanonicalOf<'deal.stage_changed'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
-  await transaction(ctx.db, async (tx) => {
+  await prismaTransaction(ctx.db, async (tx) => {
     const recipient = digits(event.contact.phone) ? null : await findStageRecipient(tx, event);
     const unsent: UnsentMessage[] = [];
     const plans = planStageEffects(event, settings.current(), recipient, unsent);

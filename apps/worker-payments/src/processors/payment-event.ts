@@ -1,5 +1,5 @@
 import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalOf, type PaymentFact } from '@switchyard/domain';
-import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, transaction, type Sql } from '@switchyard/db';
+import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, prismaTransaction, type Sql } from '@switchyard/db';
 import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planPaymentEffects, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
@@ -62,5 +62,5 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
     return true;
   };
   if (ctx.pool) await sqlTransaction(ctx.pool, apply);
-  else await transaction(ctx.db, apply);
+  else await prismaTransaction(ctx.db, apply);
 }

@@ -1,4 +1,4 @@
-import { recordInbound, recordOptIn, recordOptOut, tagEventEntity, transaction } from '@switchyard/db';
+import { recordInbound, recordOptIn, recordOptOut, tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits, keywordOf, planInboundMessage, recordPlans, type SettingsHolder } from '@switchyard/workflows';
@@ -12,7 +12,7 @@ export async function processInboundMessage(event: CanonicalOf<'message.received
   const s = settings.current();
   const phone = digits(event.from);
   if (!phone) return;
-  await transaction(ctx.db, async (tx) => {
+  await prismaTransaction(ctx.db, async (tx) => {
     await recordInbound(tx, phone, event.occurredAt, event.profileName);
     if (keywordOf(event.text, s.consent.optOutKeywords)) await recordOptOut(tx, phone, event.occurredAt);
     else if (keywordOf(event.text, s.consent.optInKeywords)) await recordOptIn(tx, phone, event.occurredAt);

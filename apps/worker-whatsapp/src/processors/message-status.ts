@@ -1,4 +1,4 @@
-import { applyMessageStatus, findEffect, markEffectDone, closeAttention, tagEventEntity, transaction } from '@switchyard/db';
+import { applyMessageStatus, findEffect, markEffectDone, closeAttention, tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf, MessageStatus } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planMessageFailure, recordPlans, type MessageSendRequest, type SettingsHolder } from '@switchyard/workflows';
@@ -16,7 +16,7 @@ export async function processMessageStatus(event: CanonicalOf<'message.status_ch
   const s = settings.current();
   const mapped = (s.statusMappings.messages[event.channel === 'twilio' ? 'twilio' : 'whatsapp']?.[event.status] ?? event.status) as MessageStatus;
   const effectId = event.callbackData && UUID.test(event.callbackData) ? event.callbackData : undefined;
-  await transaction(ctx.db, async (tx) => {
+  await prismaTransaction(ctx.db, async (tx) => {
     const { before, after } = await applyMessageStatus(tx, {
       id: event.messageId,
       channel: event.channel,

@@ -1,5 +1,5 @@
 import type { EventStatus } from '@switchyard/domain';
-import type { Db } from '../transaction';
+import type { PrismaDb } from '../transaction';
 
 export interface EventFilter {
   provider?: string;
@@ -27,7 +27,7 @@ export interface EventListItem {
 }
 
 /** Cursor = the last item's (receivedAt, id), newest first, so pages stay stable while events arrive. */
-export async function searchEvents(db: Db, filter: EventFilter, cursor: { receivedAt: Date; id: string } | null, limit: number): Promise<EventListItem[]> {
+export async function searchEvents(db: PrismaDb, filter: EventFilter, cursor: { receivedAt: Date; id: string } | null, limit: number): Promise<EventListItem[]> {
   const rows = await db.inboundEvent.findMany({
     where: {
       provider: filter.provider,

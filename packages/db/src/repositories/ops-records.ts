@@ -1,6 +1,6 @@
 import { EffectStatus } from '../generated/prisma/enums';
 import type { Prisma } from '../generated/prisma/client';
-import type { Db } from '../transaction';
+import type { PrismaDb } from '../transaction';
 
 /**
  * What the ops console reads and changes: dead-letter re-drives, attention items, parked effects,
@@ -26,20 +26,20 @@ export interface EffectSummary {
   queue: string;
 }
 
-export async function eventSummaries(db: Db, ids: string[]): Promise<Map<string, EventSummary>> {
+export async function eventSummaries(db: PrismaDb, ids: string[]): Promise<Map<string, EventSummary>> {
   if (ids.length === 0) return new Map();
   const rows = await db.inboundEvent.findMany({ where: { id: { in: ids } }, select: { id: true, provider: true, type: true, status: true } });
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export async function effectSummaries(db: Db, ids: string[]): Promise<Map<string, EffectSummary>> {
+export async function effectSummaries(db: PrismaDb, ids: string[]): Promise<Map<string, EffectSummary>> {
   if (ids.length === 0) return new Map();
   const rows = await db.effect.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, status: true, queue: true } });
   return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** dead → queued for a re-drive; false when the event is not dead (already re-driven, processed…). */
-export async function requeueDeadEvent(db: Db, eventId: string): Promise<boolean> {
+export async function requeueDeadEvent(db: PrismaDb, eventId: string): Promise<boolean> {
   const n = await db.$executeRawUnsafe(
     `UPDATE inbound_events SET status = 'queued', last_error = NULL, queued_at = now() WHERE id = $1::uuid AND status = 'dead'`,
     eventId,
@@ -48,7 +48,7 @@ export async function requeueDeadEvent(db: Db, eventId: string): Promise<boolean
 }
 
 /** failed → pending for a re-drive; false when the effect is not failed. */
-export async function requeueFailedEffect(db: Db, effectId: string): Promise<boolean> {
+export async function requeueFailedEffect(db: PrismaDb, effectId: string): Promise<boolean> {
   const { count } = await db.effect.updateMany({ where: { id: effectId, status: 'failed' }, data: { status: 'pending', lastError: null } });
   return count > 0;
 }
@@ -76,13 +76,13 @@ function auditRecord(row: { id: bigint; actor: string; action: string; target: s
   return { ...row, id: row.id.toString() };
 }
 
-export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<AuditRecord> {
+export async function insertAuditEntry(db: PrismaDb, entry: NewAuditEntry): Promise<AuditRecord> {
   const row = await db.auditEntry.create({ data: { actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason ?? null, details: entry.details ?? {} } });
   return auditRecord(row);
 }
 
 /** Newest first; `before` is the id of the last entry of the previous page. */
-export async function listAuditEntries(db: Db, opts: { limit: number; before?: bigint; action?: string; target?: string }): Promise<AuditRecord[]> {
+export async function listAuditEntries(db: PrismaDb, opts: { limit: number; before?: bigint; action?: string; target?: string }): Promise<AuditRecord[]> {
   const rows = await db.auditEntry.findMany({
     where: { id: opts.before === undefined ? undefined : { lt: opts.before }, action: opts.action, target: opts.target },
     orderBy: { id: 'desc' },
@@ -92,7 +92,7 @@ export async function listAuditEntries(db: Db, opts: { limit: number; before?: b
 }
 
 /** How many audit entries of `action` carry `details[key] = value` (e.g. earlier re-drives of one job). */
-export async function countAuditEntries(db: Db, action: string, key: string, value: string): Promise<number> {
+export async function countAuditEntries(db: PrismaDb, action: string, key: string, value: string): Promise<number> {
   return db.auditEntry.count({ where: { action, details: { path: [key], equals: value } } });
 }
 
@@ -122,7 +122,7 @@ const attentionSelect = {
   resolution: true,
 } as const;
 
-async function withEvents(db: Db, rows: (Omit<AttentionWithEvent, 'event'> & { eventId: string | null })[]): Promise<AttentionWithEvent[]> {
+async function withEvents(db: PrismaDb, rows: (Omit<AttentionWithEvent, 'event'> & { eventId: string | null })[]): Promise<AttentionWithEvent[]> {
   const ids = [...new Set(rows.map((r) => r.eventId).filter((id): id is string => !!id))];
   const events = ids.length
     ? new Map((await db.inboundEvent.findMany({ where: { id: { in: ids } }, select: { id: true, provider: true, type: true, status: true, receivedAt: true } })).map((e) => [e.id, e]))
@@ -131,7 +131,7 @@ async function withEvents(db: Db, rows: (Omit<AttentionWithEvent, 'event'> & { e
 }
 
 /** Unresolved items, newest first, each with a summary of the event that raised it. */
-export async function listOpenAttention(db: Db, limit: number): Promise<AttentionWithEvent[]> {
+export async function listOpenAttention(db: PrismaDb, limit: number): Promise<AttentionWithEvent[]> {
   const rows = await db.attentionItem.findMany({ where: { resolvedAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit, select: attentionSelect });
   return withEvents(db, rows);
 }
@@ -139,7 +139,7 @@ export async function listOpenAttention(db: Db, limit: number): Promise<Attentio
 export type ResolveOutcome<T> = { ok: true; row: T } | { ok: false; reason: 'not_found' | 'conflict'; current?: string };
 
 /** Sets resolved_at/by/resolution once; a second resolve is a conflict, never an overwrite. */
-export async function resolveAttention(db: Db, id: string, by: string, resolution: string): Promise<ResolveOutcome<AttentionWithEvent>> {
+export async function resolveAttention(db: PrismaDb, id: string, by: string, resolution: string): Promise<ResolveOutcome<AttentionWithEvent>> {
   const { count } = await db.attentionItem.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedBy: by, resolution } });
   const row = await db.attentionItem.findUnique({ where: { id }, select: attentionSelect });
   if (!row) return { ok: false, reason: 'not_found' };
@@ -191,7 +191,7 @@ const effectSelect = {
 } as const;
 
 /** Effects in one status, the longest-waiting first (the order a person should work through them). */
-export async function listEffectsByStatus(db: Db, status: EffectStatus, limit: number): Promise<EffectListItem[]> {
+export async function listEffectsByStatus(db: PrismaDb, status: EffectStatus, limit: number): Promise<EffectListItem[]> {
   return db.effect.findMany({ where: { status }, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: limit, select: effectSelect });
 }
 
@@ -199,7 +199,7 @@ export async function listEffectsByStatus(db: Db, status: EffectStatus, limit: n
  * A person's decision on a parked effect (outcome unknown): `sent` → done (they confirmed it
  * happened), `resend` → pending (the caller enqueues it again). Only from parked.
  */
-export async function resolveParkedEffect(db: Db, id: string, outcome: 'sent' | 'resend'): Promise<ResolveOutcome<EffectListItem>> {
+export async function resolveParkedEffect(db: PrismaDb, id: string, outcome: 'sent' | 'resend'): Promise<ResolveOutcome<EffectListItem>> {
   const data = outcome === 'sent' ? { status: 'done' as const, doneAt: new Date(), lastError: null } : { status: 'pending' as const, lastError: null };
   const { count } = await db.effect.updateMany({ where: { id, status: 'parked' }, data });
   const row = await db.effect.findUnique({ where: { id }, select: effectSelect });
@@ -220,7 +220,7 @@ export interface EntityStory {
 }
 
 /** Everything stored about one business entity, each kind in time order. */
-export async function entityStory(db: Db, entityType: string, entityKey: string, limit: number): Promise<EntityStory> {
+export async function entityStory(db: PrismaDb, entityType: string, entityKey: string, limit: number): Promise<EntityStory> {
   const [events, effects, attention] = await Promise.all([
     db.inboundEvent.findMany({
       where: { entityType, entityKey },

@@ -1,0 +1,89 @@
+import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
+import { createPool, type DbOptions } from './client';
+import type { DB } from './generated/kysely/types';
+
+/** The one runtime query layer: Kysely over the pg pool, typed from prisma/schema.prisma (generated/kysely). */
+export type Database = Kysely<DB>;
+/** An open transaction; repositories accept it wherever they accept the database. */
+export type Tx = Transaction<DB>;
+/** What every repository takes first: the database, or the caller's open transaction. */
+export type Db = Database | Tx;
+
+// Named statements are parsed and planned once per connection. Only the first few hundred distinct
+// texts get a name, so statements whose text varies (IN lists of different lengths) cannot grow the
+// server's cache, or ours, forever.
+const statementNames = new Map<string, string>();
+const MAX_NAMED = 500;
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (!name && statementNames.size < MAX_NAMED) {
+    name = `sy-${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+interface NamingClient {
+  query(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult>;
+  release(err?: Error | boolean): void;
+}
+
+/**
+ * The pool as Kysely's dialect sees it, with every statement sent as a named (prepared) one. Kysely
+ * keeps one connection object per client it is handed, so each pg client gets one wrapper for life.
+ * Ending it ends the pool once, however many databases share that pool.
+ */
+function namingPool(pool: Pool) {
+  const wrappers = new WeakMap<PoolClient, NamingClient>();
+  return {
+    async connect(): Promise<NamingClient> {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = {
+          query: (text, values) => (typeof text === 'string' ? client.query({ text, values, name: statementName(text) }) : client.query(text, values)),
+          release: (err) => client.release(err),
+        };
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    async end(): Promise<void> {
+      if (!pool.ending) await pool.end();
+    },
+  };
+}
+
+/** The pg pool under each database made by createDatabase (readiness probes and LISTEN use it). */
+const pools = new WeakMap<object, Pool>();
+
+/** A database over `pool` (shared with whoever else uses it), or over a new pool for `url`. */
+export function createDatabase(opts: DbOptions & { pool?: Pool }): Database {
+  const pool = opts.pool ?? createPool(opts);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namingPool(pool) as unknown as Pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The pg pool a database from createDatabase runs on. */
+export function poolOfDatabase(db: Database): Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('poolOfDatabase: this database was not made by createDatabase');
+  return pool;
+}
+
+/**
+ * Transitional: the old raw interface (Prisma's method names) over a database or transaction, for
+ * repositories not yet written against Kysely. Removed once none is left.
+ */
+export function legacySql(db: Db): { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>; $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> } {
+  return {
+    async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
+      return (await db.executeQuery(CompiledQuery.raw(query, values))).rows as T;
+    },
+    async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
+      return Number((await db.executeQuery(CompiledQuery.raw(query, values))).numAffectedRows ?? 0);
+    },
+  };
+}
