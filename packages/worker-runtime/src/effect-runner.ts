@@ -9,6 +9,7 @@ import {
   raiseAttention,
   prismaTransaction,
   type EffectRow,
+  type Database,
   type PrismaClient,
 } from '@switchyard/db';
 import { AppError, PermanentError, RetryableError } from '@switchyard/errors';
@@ -16,6 +17,8 @@ import type { Logger } from '@switchyard/logger';
 
 export interface EffectContext {
   db: PrismaClient;
+  /** The typed query layer on the same pool (Core v2: replaces `db` once every performer uses it). */
+  database: Database;
   logger: Logger;
 }
 

@@ -1,4 +1,4 @@
-import { markEffectFailed, markEventFailed, markEventProcessed, poolOf, startProcessing, withRawOnPool, type Pool, type PrismaClient } from '@switchyard/db';
+import { createDatabase, markEffectFailed, markEventFailed, markEventProcessed, poolOf, startProcessing, withRawOnPool, type Database, type Pool, type PrismaClient } from '@switchyard/db';
 import { canonicalEvent, type CanonicalEvent } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
@@ -7,6 +7,8 @@ import { runEffect, type Performers } from './effect-runner';
 
 export interface EventHandlerContext extends JobContext {
   db: PrismaClient;
+  /** The typed query layer on the same pool (Core v2: replaces `db` once every handler uses it). */
+  database: Database;
   logger: Logger;
   eventId: string;
   /** The pg pool under `db`, for handlers that run their transaction with `sqlTransaction`. */
@@ -24,6 +26,8 @@ export type EventHandler = (event: CanonicalEvent, ctx: EventHandlerContext) => 
 export interface EventWorkerOptions<Q extends QueueName> {
   queue: Q;
   db: PrismaClient;
+  /** Defaults to a database on `db`'s pool. */
+  database?: Database;
   connection: Redis;
   prefix: string;
   concurrency: number;
@@ -50,6 +54,8 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
   // Prisma transactions are unchanged.
   const db = withRawOnPool(opts.db);
   const pool = poolOf(opts.db);
+  if (!pool) throw new Error('createEventWorker: db must come from createDb (its pool is shared with the typed query layer)');
+  const database = opts.database ?? createDatabase({ url: '', pool });
   const performers = opts.performers ?? {};
   const handlers = {
     [processEventJob[opts.queue]]: async ({ eventId }: { eventId: string }, ctx: JobContext) =>
@@ -62,13 +68,13 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         const parsed = canonicalEvent.safeParse(claimed.canonical);
         if (!parsed.success) throw new PermanentError(`stored event ${eventId} has no valid canonical form: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'INVALID_CANONICAL_EVENT');
         let processed = false;
-        await opts.handle(parsed.data, { ...ctx, db, logger, eventId, pool, eventProcessed: () => (processed = true) });
+        await opts.handle(parsed.data, { ...ctx, db, database, logger, eventId, pool, eventProcessed: () => (processed = true) });
         if (!processed) await markEventProcessed(db, eventId);
         opts.onCommitted?.();
       }),
     [performEffectJob[opts.queue]]: async ({ effectId }: { effectId: string }, ctx: JobContext) =>
       withLogContext({ correlationId: effectId, queue: opts.queue, jobId: ctx.job.id }, async () => {
-        await runEffect(effectId, { db, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
+        await runEffect(effectId, { db, database, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
       }),
   } as unknown as Handlers<Q>;
 

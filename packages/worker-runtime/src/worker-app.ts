@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { createDb, createPool, readiness, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, readiness, type Database, type PrismaClient } from '@switchyard/db';
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
@@ -13,6 +13,8 @@ import type { WorkerEnv } from './worker-env';
 
 export interface WorkerDeps {
   db: PrismaClient;
+  /** The typed query layer on the same pool (Core v2: replaces `db`). */
+  database: Database;
   logger: Logger;
   /** A producer-side Redis connection (rate limiters, caches); not the worker's blocking one. */
   redis: Redis;
@@ -44,6 +46,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   // One pg pool for Prisma and for the hot paths that run their SQL on it directly.
   const pool = createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const db = createDb({ url: env.DATABASE_URL, pool, rawOnPool: true });
+  const database = createDatabase({ url: env.DATABASE_URL, pool });
   // Both reconnect on their own; an `error` event without a listener would end the process.
   const connection = createRedis(env.REDIS_URL, 'worker');
   connection.on('error', () => undefined);
@@ -51,10 +54,11 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
   const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
-  const setup = await opts.setup({ db, logger, redis });
+  const setup = await opts.setup({ db, database, logger, redis });
   const runtime = createEventWorker({
     queue: opts.queue,
     db,
+    database,
     connection,
     prefix: env.QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, poolOf, type Database, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { Writable } from 'node:stream';
 import { runEffect, type EffectPerformer } from '../src/effect-runner';
@@ -7,10 +7,12 @@ import { runEffect, type EffectPerformer } from '../src/effect-runner';
 // The intent path of the effect runner against the real database: what is committed when, and
 // what a person is told.
 let db: PrismaClient;
+let database: Database;
 const logger = createLogger({ service: 'effect-runner-test', level: 'error', stream: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 beforeAll(() => {
   db = createDb({ url: process.env.DATABASE_URL ?? '', poolSize: 2 });
+  database = createDatabase({ url: '', pool: poolOf(db)! }); // createDb always has a pool
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -55,7 +57,7 @@ describe('runEffect, intent mode', () => {
         return { providerRef: 'wamid.1' };
       },
     };
-    await runEffect(id, { db, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 });
+    await runEffect(id, { db, database, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 });
     expect(seen).toEqual(['prepare while pending', 'perform while sending with {"asText":true}']);
     expect(await status(id)).toBe('done');
   });
@@ -67,14 +69,14 @@ describe('runEffect, intent mode', () => {
       prepare: () => Promise.reject(new Error('outbound limit: no permit within 5000 ms')),
       perform: () => Promise.reject(new Error('must not be called')),
     };
-    await expect(runEffect(id, { db, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 })).rejects.toThrow('no permit');
+    await expect(runEffect(id, { db, database, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 })).rejects.toThrow('no permit');
     expect(await status(id)).toBe('pending');
   });
 
   it('parks an old unknown outcome and raises one attention item', async () => {
     const id = await storeEffect({ status: 'sending', sentAt: new Date(Date.now() - 120_000) });
     const performer: EffectPerformer = { mode: 'intent', perform: () => Promise.reject(new Error('must not resend')), reconcile: async () => null };
-    await runEffect(id, { db, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 });
+    await runEffect(id, { db, database, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 });
     expect(await status(id)).toBe('parked');
     expect(await openAttention(id)).toBe(1);
   });
@@ -90,7 +92,7 @@ describe('runEffect, intent mode', () => {
         return null;
       },
     };
-    await runEffect(id, { db, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 });
+    await runEffect(id, { db, database, logger }, { performers: { 'test.intent': performer }, parkAfterMs: 60_000 });
     expect(await status(id)).toBe('done');
     expect(await openAttention(id)).toBe(0);
   });
