@@ -135,7 +135,7 @@ describe('POST /api/dead-letters/:id/retry', () => {
     expect(again.status).toBe(404);
     expect(again.body).toMatchObject({ error: 'not_found' });
     expect(again.body.message).toContain(dlqId);
-    await new Promise((r) => setTimeout(r, 200));
+    await fleet.drained('payments');
     expect(fleet.runsOf(jobId)).toBe(2);
     expect(await ops.db.auditEntry.count({ where: { target: dlqId } })).toBe(1);
     await fleet.stop();
@@ -196,7 +196,7 @@ describe('POST /api/dead-letters/:id/retry', () => {
 
     fleet.start('payments');
     await eventually(async () => (await fleet.jobState('payments', jobId)) === 'completed', 10_000, 50, 'job completed');
-    await new Promise((r) => setTimeout(r, 300));
+    await fleet.drained('payments');
     expect(fleet.runsOf(jobId)).toBe(2);
     expect(await ops.queue('payments').getJob(`${jobId}.r0`)).toBeUndefined();
     expect(await ops.db.auditEntry.count({ where: { target: dlqId } })).toBe(1);

@@ -138,6 +138,19 @@ export class TestFleet {
     await eventually(async () => this.ops.queue(`${queue}.dead`).getJob(`${jobId}.dead`), 10_000, 50, `dead letter of ${jobId}`);
   }
 
+  /**
+   * Resolves once the queue has nothing waiting, delayed or running: after that no further run can
+   * appear without something enqueueing again, so a test can assert that nothing else ran.
+   */
+  async drained(queue: QueueName): Promise<void> {
+    await eventually(
+      async () => Object.values(await this.ops.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')).every((n) => n === 0),
+      10_000,
+      50,
+      `${queue} drained`,
+    );
+  }
+
   async jobState(queue: QueueName, jobId: string): Promise<string> {
     const job = await this.ops.queue(queue).getJob(jobId);
     return job ? job.getState() : 'missing';

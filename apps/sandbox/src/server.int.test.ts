@@ -79,6 +79,31 @@ describe('WhatsApp Cloud API', () => {
     }
   });
 
+  it('counts the status webhooks it owes: pending until the receiver answered each, then delivered', async () => {
+    const receiver = await startReceiver();
+    const s = sandbox({ SANDBOX_RECEIVER_URL: receiver.url, SANDBOX_STATUS_DELAYS_MS: '5,10,15' });
+    try {
+      expect((await request(s.app).get('/__sandbox/callbacks').set(AUTH)).body).toEqual({ pending: 0, delivered: 0 });
+      await request(s.app)
+        .post('/v21.0/106540352242922/messages')
+        .set(AUTH)
+        .send({ messaging_product: 'whatsapp', to: '+1 555 123 4567', type: 'template', template: { name: 'order_update', language: { code: 'en_US' } } })
+        .expect(200);
+      // Right after the send all three are owed (the first waits 5 ms).
+      expect((await request(s.app).get('/__sandbox/callbacks').set(AUTH)).body).toEqual({ pending: 3, delivered: 0 });
+      await receiver.waitFor(3);
+      let counts: { pending: number; delivered: number } = { pending: -1, delivered: -1 };
+      // The receiver saw them; the sandbox records each answer a moment later.
+      for (const deadline = Date.now() + 2000; counts.delivered < 3 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+        counts = (await request(s.app).get('/__sandbox/callbacks').set(AUTH)).body as typeof counts;
+      }
+      expect(counts).toEqual({ pending: 0, delivered: 3 });
+    } finally {
+      s.close();
+      await receiver.close();
+    }
+  });
+
   it('fails free-form messages outside the window (131047) asynchronously, and throttles 0429 numbers synchronously', async () => {
     const receiver = await startReceiver();
     const s = sandbox({ SANDBOX_RECEIVER_URL: receiver.url });

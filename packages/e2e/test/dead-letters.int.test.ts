@@ -129,7 +129,8 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     // Re-driving again finds nothing, writes nothing, audits nothing.
     const again = await api('POST', `/api/dead-letters/${encodeURIComponent(deadId)}/retry`, { reason });
     expect(again.status).toBe(404);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fleet.drained('crm');
+    await fleet.settled();
     expect((await fleet.sandboxRequests()).slice(redriveFrom).filter((r) => r.path.includes('/objects/deals'))).toHaveLength(1);
     expect(await fleet.db.$queryRawUnsafe(`SELECT id FROM audit_entries`)).toHaveLength(1);
   });

@@ -34,8 +34,11 @@ describe('recovery from Redis data loss', () => {
     expect(await fleet.loseRedisData()).toBeGreaterThan(0);
     fleet.startWorker('crm');
     fleet.startWorker('whatsapp');
-    // Without the reconciler nothing would happen: the jobs are gone.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Without the reconciler nothing would happen: the jobs are gone, and the relay (which ran a
+    // pass after the loss) has nothing to send again, since its entries were dispatched before.
+    expect(await fleet.relayPass()).toBe(0);
+    await fleet.drained('crm');
+    await fleet.drained('whatsapp');
     const stillOwed = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM effects WHERE status = 'pending'`);
     expect(stillOwed[0]!.n).toBe(owed[0]!.n);
 

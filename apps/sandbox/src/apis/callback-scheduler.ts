@@ -16,6 +16,8 @@ export interface CallbackDelivery {
 /** Delivers the status webhooks an accepted message produces, after configured delays; cancellable on reset. */
 export class CallbackScheduler {
   private readonly cancels = new Set<() => void>();
+  /** Scheduled or being delivered: a test knows every status webhook has landed when this is 0. */
+  private sending = 0;
   readonly deliveries: CallbackDelivery[] = [];
 
   constructor(private readonly clock: Clock, private readonly sender: WebhookSender, private readonly log: Log) {}
@@ -23,10 +25,12 @@ export class CallbackScheduler {
   schedule(delayMs: number, build: () => { url: string; request: WebhookRequest }): void {
     const cancel = this.clock.setTimeout(() => {
       this.cancels.delete(cancel);
+      this.sending++;
       const { url, request } = build();
       this.sender(url, request)
         .then((outcome) => this.record(url, request, outcome))
-        .catch((error: unknown) => this.record(url, request, { status: null, error: String(error) }));
+        .catch((error: unknown) => this.record(url, request, { status: null, error: String(error) }))
+        .finally(() => this.sending--);
     }, delayMs);
     this.cancels.add(cancel);
   }
@@ -42,6 +46,16 @@ export class CallbackScheduler {
       at: new Date(this.clock.now()).toISOString(),
     });
     if (outcome.status === null || outcome.status >= 300) this.log.warn('status callback not accepted', { url, eventId: request.eventId, ...outcome });
+  }
+
+  /** Status webhooks answered (or failed) since the last reset. */
+  get delivered(): number {
+    return this.deliveries.length;
+  }
+
+  /** Status webhooks not yet answered by the receiver (waiting for their delay, or in flight). */
+  get pending(): number {
+    return this.cancels.size + this.sending;
   }
 
   cancelAll(): void {

@@ -28,4 +28,6 @@ export interface EmulatedApi {
   reset(): void;
   /** Cancels timers (pending status callbacks). */
   close?(): void;
+  /** Status callbacks scheduled or in flight, and delivered so far (APIs that send them). */
+  callbacks?(): { pending: number; delivered: number };
 }

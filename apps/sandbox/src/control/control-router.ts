@@ -38,6 +38,13 @@ export function controlRouter(deps: ControlDeps): Router {
     res.json(Object.fromEntries(deps.apis.map((api) => [api.provider, api.snapshot()])));
   });
 
+  // Status webhooks (WhatsApp, Twilio): how many are still owed (waiting or in flight) and how many were
+  // delivered. Two equal readings with nothing pending mean no status webhook moved in between.
+  router.get('/callbacks', (_req, res) => {
+    const counts = deps.apis.map((api) => api.callbacks?.() ?? { pending: 0, delivered: 0 });
+    res.json({ pending: counts.reduce((n, c) => n + c.pending, 0), delivered: counts.reduce((n, c) => n + c.delivered, 0) });
+  });
+
   router.post('/reset', (_req, res) => {
     deps.reset();
     res.json({ ok: true });

@@ -159,18 +159,22 @@ export async function startChildFleet(opts: ChildFleetOptions) {
     /** Counts of unfinished work: events not finished, effects owed or in flight, outbox entries not dispatched. */
     async unfinished(): Promise<{ events: number; effects: number; outbox: number }> {
       const { rows } = await pool.query<{ events: number; effects: number; outbox: number }>(
-        `SELECT (SELECT count(*) FROM inbound_events WHERE status NOT IN ('processed', 'ignored', 'dead'))::int AS events,
+        `SELECT (SELECT count(*) FROM inbound_events WHERE status NOT IN ('processed', 'ignored', 'unmapped', 'dead'))::int AS events,
                 (SELECT count(*) FROM effects WHERE status IN ('pending', 'sending'))::int AS effects,
                 (SELECT count(*) FROM outbox_entries WHERE dispatched_at IS NULL)::int AS outbox`,
       );
       return rows[0]!;
     },
-    /** Waits until no event, effect or outbox entry is left unfinished. */
+    /** Waits until no event, effect or outbox entry is left unfinished and no status webhook is owed (as fleet.ts's settled). */
     async settled(timeoutMs: number) {
       await eventually(
         async () => {
+          const before = await control<{ pending: number; delivered: number }>('/callbacks');
+          if (before.pending > 0) throw new Error(`unfinished: ${before.pending} status webhooks owed by the sandbox`);
           const left = await fleet.unfinished();
           if (left.events + left.effects + left.outbox > 0) throw new Error(`unfinished: ${JSON.stringify(left)}`);
+          const after = await control<{ pending: number; delivered: number }>('/callbacks');
+          if (after.pending > 0 || after.delivered !== before.delivered) throw new Error('unfinished: status webhooks moved while the database was read');
           return true;
         },
         timeoutMs,

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
-import { QueueProducer, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
+import { Queue, QueueProducer, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
 import { connectionsFromEnv, createReceiverMetrics, createServer as createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, sendWebhook, SANDBOX_DEFAULTS, systemClock, type WebhookRequest } from '@switchyard/sandbox';
 import { parseSettings } from '@switchyard/settings';
@@ -123,6 +123,20 @@ export async function startFleet(opts: FleetOptions = {}) {
     workers,
     /** Re-drives every unfinished event and owed effect (what the receiver's reconciler does on a timer). */
     reconcile: () => reconciler.tick(),
+    /** One pass of the outbox relay, as its timer would run it; resolves to how many jobs it dispatched. */
+    relayPass: () => relay.drainOnce(),
+    /**
+     * Resolves once `queue` holds no job waiting, delayed or running: after that nothing more can
+     * run there unless something enqueues, so a test may then assert that nothing else happened.
+     */
+    async drained(queue: QueueName, timeoutMs = 10_000) {
+      const q = new Queue(queue, { connection: redis, prefix });
+      try {
+        await eventually(async () => Object.values(await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')).every((n) => n === 0), timeoutMs, 50, `${queue} drained`);
+      } finally {
+        await q.close();
+      }
+    },
     /** Deletes every key of this fleet: Redis restarted without persistence, or someone ran FLUSHALL. */
     async loseRedisData() {
       const r = createRedis(redisUrl, 'worker');
@@ -145,10 +159,17 @@ export async function startFleet(opts: FleetOptions = {}) {
     sandboxState: () => control<Record<string, unknown>>('/state'),
     addFault: (rule: Record<string, unknown>) => control('/faults', { method: 'POST', body: JSON.stringify(rule) }),
     clearFaults: () => control('/faults', { method: 'DELETE' }),
-    /** Waits until every stored event is finished and no effect is waiting or in flight. */
+    /**
+     * Waits until every stored event is finished, no effect is waiting or in flight, and no status
+     * webhook is owed by the sandbox: the sandbox's callback counts, read before and after the
+     * database, show nothing pending and nothing delivered in between (a status webhook landing
+     * after the database was read would be an unfinished event the read missed).
+     */
     async settled(timeoutMs = 30_000) {
       await eventually(
         async () => {
+          const before = await control<{ pending: number; delivered: number }>('/callbacks');
+          if (before.pending > 0) throw new Error(`still busy: ${before.pending} status webhooks owed by the sandbox`);
           const rows = await db.$queryRawUnsafe<{ events: number; effects: number; outbox: number }[]>(
             `SELECT (SELECT count(*) FROM inbound_events WHERE status NOT IN ('processed', 'ignored', 'unmapped', 'dead'))::int AS events,
                     (SELECT count(*) FROM effects WHERE status IN ('pending', 'sending'))::int AS effects,
@@ -159,6 +180,8 @@ export async function startFleet(opts: FleetOptions = {}) {
             const busy = await db.$queryRawUnsafe<{ kind: string; status: string; last_error: string | null; attempts: number }[]>(`SELECT kind, status::text, last_error, attempts FROM effects WHERE status IN ('pending', 'sending') LIMIT 5`);
             throw new Error(`still busy: ${r.events} events, ${r.effects} effects, ${r.outbox} outbox entries ${JSON.stringify(busy)}`);
           }
+          const after = await control<{ pending: number; delivered: number }>('/callbacks');
+          if (after.pending > 0 || after.delivered !== before.delivered) throw new Error('still busy: status webhooks moved while the database was read');
           return true;
         },
         timeoutMs,

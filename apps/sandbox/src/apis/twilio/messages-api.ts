@@ -112,5 +112,6 @@ export function createTwilioApi(deps: ApiDeps): EmulatedApi {
       messages.clear();
     },
     close: () => callbacks.cancelAll(),
+    callbacks: () => ({ pending: callbacks.pending, delivered: callbacks.delivered }),
   };
 }

@@ -159,5 +159,6 @@ export function createWhatsappApi(deps: ApiDeps): EmulatedApi {
       messages.clear();
     },
     close: () => callbacks.cancelAll(),
+    callbacks: () => ({ pending: callbacks.pending, delivered: callbacks.delivered }),
   };
 }
