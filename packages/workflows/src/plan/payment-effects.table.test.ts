@@ -57,6 +57,7 @@ describe('planPaymentEffects: payment state × settings → plans', () => {
     ['succeeded, customer without a name', [], paid({ customer: { phone: '+15550001111' } }), {}, [sync(1), paymentNote(), team('payment.succeeded')], ['customer.name']],
     ['succeeded, customer without a name, with a fallback', [], paid({ customer: { phone: '+15550001111' } }), { fallbacks: { 'customer.name': 'there' } }, [sync(1), paymentNote(), receipt(['there', '497.99 USD', 'WEB-1042']), team('payment.succeeded')], []],
     ['succeeded, no order id: the deal is the payment itself', [], paid({ orderId: undefined }), {}, [sync(1), paymentNote(K), team('payment.succeeded', K, { paymentKey: K })], ['order.id']],
+    ['succeeded after a failed attempt', [failed()], paid(), {}, [sync(2), paymentNote(), receipt(), team('payment.succeeded')], []],
     ['succeeded reported twice: a new sync, the same keys for the rest', [paid({ providerEventId: 'evt_paid_a' })], paid({ providerEventId: 'evt_paid_b' }), {}, [sync(2), paymentNote(), receipt(), team('payment.succeeded')], []],
     // pending → failed
     ['failed, everything configured', [], failed(), {}, [sync(1), failureNotice(), team('payment.failed', K, { paymentKey: K, failureCode: 'card_declined' })], []],
@@ -78,6 +79,7 @@ describe('planPaymentEffects: payment state × settings → plans', () => {
     ['refunded, refund notice not configured', [paid()], refunded(), { notifications: ['paymentReceipt', 'paymentFailed'] }, [sync(2), refundNote('re_1', '(partial)'), team('payment.refunded', `${K}:re_1`, { paymentKey: K, refundId: 're_1' })], []],
     ['refunded, no customer name known', [paid({ customer: { phone: '+15550001111' } })], refunded(), {}, [sync(2), refundNote('re_1', '(partial)'), team('payment.refunded', `${K}:re_1`, { paymentKey: K, refundId: 're_1' })], ['customer.name']],
     ['refunded, nothing configured', [paid()], refunded(), nothing, [], []],
+    ['refunded before the success arrived: no phone known yet, the deal is the payment', [], refunded(), {}, [sync(1), ['crm.note', `refund-note:${K}:re_1`, { deal: { externalId: K }, body: expect.stringContaining('Refund (partial): 100.00 USD') }], team('payment.refunded', `${K}:re_1`, { paymentKey: K, refundId: 're_1' })], []],
     // → disputed: a note and an alert, never a customer message
     ['disputed after success, everything configured', [paid()], disputed(), {}, [sync(2), disputeNote('WEB-1042'), team('payment.disputed', `${K}:du_1`, { paymentKey: K, disputeId: 'du_1' })], []],
     ['disputed before the success arrived: the deal is the payment', [], disputed(), {}, [sync(1), disputeNote(K), team('payment.disputed', `${K}:du_1`, { paymentKey: K, disputeId: 'du_1' })], []],
