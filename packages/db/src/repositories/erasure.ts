@@ -69,8 +69,9 @@ async function collectIdentifiers(db: Db, start: { emails: string[]; phones: str
 /** A JSON value for a jsonb column (null stays SQL NULL). */
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const maskText = (m: PersonMasker, v: string | null, names = true) => (v === null ? null : m.text(v, { names }));
-/** `column::text ~* pattern`: the column (json included) mentions one of the person's identifiers. */
-const mentions = (column: string, pattern: string) => sql<boolean>`${sql.ref(column)}::text ~* ${pattern}`;
+type JsonColumn = 'payload' | 'headers' | 'canonical' | 'data' | 'request' | 'response' | 'customer' | 'facts' | 'fields' | 'details';
+/** `column::text ~* pattern`: the JSON column mentions one of the person's identifiers somewhere inside. */
+const mentions = (column: JsonColumn, pattern: string) => sql<boolean>`${sql.ref(column)}::text ~* ${pattern}`;
 
 /**
  * Masks or removes the data of the person with `email` and/or `phone`. `erasureId` names the

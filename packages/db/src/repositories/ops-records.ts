@@ -159,7 +159,7 @@ export async function countAuditEntries(db: Db, match: { action: string; key: st
     .selectFrom('audit_entries')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('action', '=', match.action)
-    .where(sql<boolean>`details -> ${match.key} = to_jsonb(${match.value}::text)`)
+    .where(sql<boolean>`details -> ${match.key}::text = to_jsonb(${match.value}::text)`)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
