@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countAuditEntries, effectSummaries, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Database } from '@switchyard/db';
+import { countAuditEntries, effectSummaries, Enums, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Database } from '@switchyard/db';
 import { jobOptions, lookupJob, type Redis } from '@switchyard/queues';
 import { OpsQueues } from '../queues/ops-queues';
 import { findDeadLetter } from './list-dead-letters';
@@ -17,8 +17,8 @@ export type RedriveResult =
   | { ok: false; id: string; status: 'not_found' | 'conflict' | 'skipped'; reason: string };
 
 /** Effect and event states with nothing left to do: re-running their job would change nothing. */
-const FINISHED_EFFECT = new Set(['done', 'skipped']);
-const FINISHED_EVENT = new Set(['processed', 'ignored']);
+const FINISHED_EFFECT = new Set<Enums.EffectStatus>([Enums.EffectStatus.done, Enums.EffectStatus.skipped]);
+const FINISHED_EVENT = new Set<Enums.EventStatus>([Enums.EventStatus.processed, Enums.EventStatus.ignored]);
 
 /** States in which the original job will run anyway: re-driving would only race it. */
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused']);
