@@ -1,4 +1,4 @@
-import { createDb } from '@switchyard/db';
+import { createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
 import { loadEnv } from './env';
@@ -7,7 +7,7 @@ import { createServer } from './server';
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger({ service: 'ops', level: env.LOG_LEVEL });
-  const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  const db = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   // Fail fast: a dashboard should show an error, not hang, while Redis is away.
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; /readyz reports it
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     server.close();
     redis.disconnect();
-    await db.$disconnect();
+    await db.destroy();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

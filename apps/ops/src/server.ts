@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { TrustProxy } from '@switchyard/config';
-import type { PrismaClient } from '@switchyard/db';
+import type { Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
 import { AuthThrottle } from './auth/auth-throttle';
@@ -17,7 +17,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 
 export interface OpsDeps {
-  db: PrismaClient;
+  db: Database;
   /** Shared by the board's queue handles and the readiness check. */
   redis: Redis;
   /** BullMQ key prefix the workers use (QUEUE_PREFIX). */

@@ -1,4 +1,4 @@
-import { createDb } from '@switchyard/db';
+import { createDatabase } from '@switchyard/db';
 import { captureLogs, testPrefix } from '@switchyard/testing';
 import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
@@ -82,14 +82,14 @@ describe('failed sign-in throttle without Redis', () => {
     redis.on('error', () => undefined);
     await new Promise((resolve) => redis.once('ready', resolve));
     redis.disconnect();
-    const db = createDb({ url: process.env.DATABASE_URL ?? '', poolSize: 1 });
+    const db = createDatabase({ url: process.env.DATABASE_URL ?? '', poolSize: 1 });
     const { stream } = captureLogs();
     const app = createServer({ db, redis, prefix: testPrefix(), token: TEST_TOKEN, logger: createLogger({ service: 'ops-test', level: 'error', stream }), authFailuresPerMinute: 3 });
     try {
       const statuses = await burst(5, 1, (i) => supertest(app).get('/api/events').set('Authorization', `Bearer wrong-${i}-0123456789`));
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
     } finally {
-      await db.$disconnect();
+      await db.destroy();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { createLogger } from '@switchyard/logger';
-import { createDb } from '@switchyard/db';
+import { createDatabase } from '@switchyard/db';
 import { createRedis } from '@switchyard/queues';
 import { createServer } from '../src/server';
 import { basic, bearer, startOps, TEST_TOKEN, type TestOps } from './harness';
@@ -103,20 +103,20 @@ describe('health', () => {
     redis.on('error', () => undefined);
     await new Promise((resolve) => redis.once('ready', resolve));
     redis.disconnect();
-    const db = createDb({ url: process.env.DATABASE_URL ?? '', poolSize: 1 });
+    const db = createDatabase({ url: process.env.DATABASE_URL ?? '', poolSize: 1 });
     const app = createServer({ db, redis, prefix: '{sy-test-down}', token: TEST_TOKEN, logger: createLogger({ service: 'ops-test', level: 'error' }) });
     const supertest = (await import('supertest')).default;
     const res = await supertest(app).get('/readyz');
     expect(res.status).toBe(503);
     expect(res.body.postgres).toBe('ok');
     expect(res.body.redis).toMatch(/^down/);
-    await db.$disconnect();
+    await db.destroy();
   });
 });
 
 describe('createServer', () => {
   it('refuses to build without a real token', () => {
-    expect(() => createServer({ db: ops.db, redis: ops.workerRedis, prefix: ops.prefix, token: '', logger: createLogger({ service: 'ops-test' }) })).toThrow(
+    expect(() => createServer({ db: ops.database, redis: ops.workerRedis, prefix: ops.prefix, token: '', logger: createLogger({ service: 'ops-test' }) })).toThrow(
       'OPS_TOKEN is required: the ops console never runs without authentication',
     );
   });

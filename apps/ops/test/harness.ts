@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 
-import { createDb, createPool, type Pool, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, type Database, type Pool, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis, type Queue, type Redis } from '@switchyard/queues';
 import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
@@ -11,8 +11,11 @@ export const TEST_TOKEN = 'ops-test-token-0123456789abcdef';
 
 export interface TestOps {
   request: ReturnType<typeof supertest>;
+  /** The test's own Prisma client, to set up and assert rows. */
   db: PrismaClient;
-  /** The pg pool under `db`, for the repositories that take one (recordInboundEvents). */
+  /** The database the server runs on. */
+  database: Database;
+  /** The pg pool under `database`, for the repositories that take one (recordInboundEvents). */
   pool: Pool;
   /** A connection fit for BullMQ workers in tests (the server's own one fails fast). */
   workerRedis: Redis;
@@ -30,16 +33,19 @@ export async function startOps(overrides: Record<string, string | undefined> = {
   const { stream, lines: logs } = captureLogs();
   const logger = createLogger({ service: 'ops-test', level: 'debug', stream });
   const pool = createPool({ url: env.DATABASE_URL, poolSize: 5, connectTimeoutMs: 1000 });
-  const db = createDb({ url: env.DATABASE_URL, pool });
+  const database = createDatabase({ url: env.DATABASE_URL, pool });
+  const testPool = createPool({ url: env.DATABASE_URL, poolSize: 2, connectTimeoutMs: 1000 });
+  const db = createDb({ url: env.DATABASE_URL, pool: testPool });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
   workerRedis.on('error', () => undefined);
-  const server = await listen(createServer({ db, redis, prefix, token: TEST_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY }));
+  const server = await listen(createServer({ db: database, redis, prefix, token: TEST_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY }));
   const queues = new TestQueues(workerRedis, prefix);
   return {
     request: supertest(server.url),
     db,
+    database,
     pool,
     workerRedis,
     prefix,
@@ -51,7 +57,8 @@ export async function startOps(overrides: Record<string, string | undefined> = {
       redis.disconnect();
       workerRedis.disconnect();
       await db.$disconnect();
-      await pool.end().catch(() => undefined);
+      await testPool.end().catch(() => undefined);
+      await database.destroy().catch(() => undefined);
     },
   };
 }

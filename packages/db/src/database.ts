@@ -12,13 +12,14 @@ export type Db = Database | Tx;
 
 // Named statements are parsed and planned once per connection. Only the first few hundred distinct
 // texts get a name, so statements whose text varies (IN lists of different lengths) cannot grow the
-// server's cache, or ours, forever.
+// server's cache, or ours, forever. The `ky-` prefix keeps these apart from the names sqlDb gives
+// its statements (`sy-`) while both run on one pool: a name reused for another text is an error.
 const statementNames = new Map<string, string>();
 const MAX_NAMED = 500;
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
   if (!name && statementNames.size < MAX_NAMED) {
-    name = `sy-${statementNames.size + 1}`;
+    name = `ky-${statementNames.size + 1}`;
     statementNames.set(text, name);
   }
   return name;

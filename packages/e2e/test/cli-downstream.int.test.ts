@@ -1,4 +1,5 @@
 import { createLogger } from '@switchyard/logger';
+import { createDatabase, poolOf } from '@switchyard/db';
 import { createServer as createOps } from '@switchyard/ops';
 import { createRedis, type Redis } from '@switchyard/queues';
 import { loadEnv, runCli } from '@switchyard/sandbox';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   fleet = await startFleet();
   redis = createRedis(fleet.redisUrl, 'producer');
   redis.on('error', () => undefined);
-  ops = await listen(createOps({ db: fleet.db, redis, prefix: fleet.prefix, token: TOKEN, logger: createLogger({ service: 'ops-test', level: 'error' }) }));
+  ops = await listen(createOps({ db: createDatabase({ url: fleet.databaseUrl, pool: poolOf(fleet.db) }), redis, prefix: fleet.prefix, token: TOKEN, logger: createLogger({ service: 'ops-test', level: 'error' }) }));
 });
 afterAll(async () => {
   await ops.close();

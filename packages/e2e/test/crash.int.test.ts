@@ -3,6 +3,7 @@ import { buildWebhook, mulberry32 } from '@switchyard/sandbox';
 import { createLogger } from '@switchyard/logger';
 import { captureLogs, eventually, listen } from '@switchyard/testing';
 // The ops console is an app, not a library the e2e package depends on: start it from its source.
+import { createDatabase, poolOf } from '@switchyard/db';
 import { createServer as createOps } from '@switchyard/ops';
 import { ChildWorker, withChildLogs, writeSettingsFile } from './support/child-workers';
 import { countBy, receiptSubjects as subjects, type Send } from './support/receipts';
@@ -198,7 +199,7 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     const resolvedAt = Date.now();
     if (parked.length > 0) {
       const { stream } = captureLogs();
-      const ops = await listen(createOps({ db: fleet.db, redis, prefix: fleet.prefix, token: OPS_TOKEN, logger: createLogger({ service: 'ops-e2e', level: 'warn', stream }) }));
+      const ops = await listen(createOps({ db: createDatabase({ url: fleet.databaseUrl, pool: poolOf(fleet.db) }), redis, prefix: fleet.prefix, token: OPS_TOKEN, logger: createLogger({ service: 'ops-e2e', level: 'warn', stream }) }));
       const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
         const res = await fetch(`${ops.url}${path}`, { method, headers: { authorization: `Bearer ${OPS_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
         return { status: res.status, body: (await res.json()) as { items?: { id: string }[]; jobId?: string } };

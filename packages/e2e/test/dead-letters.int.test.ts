@@ -3,6 +3,7 @@ import { createRedis, effectJobId, Queue, type Redis } from '@switchyard/queues'
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '@switchyard/sandbox';
 import { captureLogs, eventually, listen } from '@switchyard/testing';
 // The ops console is an app, not a library the e2e package depends on: start it from its source.
+import { createDatabase, poolOf } from '@switchyard/db';
 import { createServer as createOps } from '@switchyard/ops';
 import { startFleet, type Fleet } from './support/fleet';
 
@@ -41,7 +42,7 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
     redis.on('error', () => undefined);
     const { stream } = captureLogs();
-    ops = await listen(createOps({ db: fleet.db, redis, prefix: fleet.prefix, token: OPS_TOKEN, logger: createLogger({ service: 'ops-e2e', level: 'warn', stream }) }));
+    ops = await listen(createOps({ db: createDatabase({ url: fleet.databaseUrl, pool: poolOf(fleet.db) }), redis, prefix: fleet.prefix, token: OPS_TOKEN, logger: createLogger({ service: 'ops-e2e', level: 'warn', stream }) }));
     crm = new Queue('crm', { connection: redis, prefix: fleet.prefix });
     crmDead = new Queue('crm.dead', { connection: redis, prefix: fleet.prefix });
   });

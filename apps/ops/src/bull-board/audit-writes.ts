@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { insertAuditEntry, type PrismaDb } from '@switchyard/db';
+import { insertAuditEntry, type Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { opsUserOf } from '../auth/require-token';
 
@@ -49,7 +49,7 @@ function jobStateOf(apiPath: string): { jobState?: string } {
  * removals, pauses…): who did it and what, with the answer's status. Mounted after
  * authentication, inside the board's path. The board asks for no reason, so none is recorded.
  */
-export function auditWrites(logger: Logger, db: PrismaDb): RequestHandler {
+export function auditWrites(logger: Logger, db: Database): RequestHandler {
   return (req, res, next) => {
     if (!WRITES.has(req.method) || !req.path.startsWith('/api/')) {
       next();

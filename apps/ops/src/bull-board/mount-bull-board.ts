@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { PrismaDb } from '@switchyard/db';
+import type { Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { Queue, registry, type Redis } from '@switchyard/queues';
 import type { AuthThrottle } from '../auth/auth-throttle';
@@ -14,7 +14,7 @@ export const BULL_BOARD_PATH = '/ops/queues';
 type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
 export interface BullBoardDeps {
-  db: PrismaDb;
+  db: Database;
   redis: Redis;
   prefix: string;
   token: string;

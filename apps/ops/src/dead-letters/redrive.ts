@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countAuditEntries, effectSummaries, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type PrismaDb } from '@switchyard/db';
+import { countAuditEntries, effectSummaries, Enums, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Database } from '@switchyard/db';
 import { jobOptions, lookupJob, type Redis } from '@switchyard/queues';
 import { OpsQueues } from '../queues/ops-queues';
 import { findDeadLetter } from './list-dead-letters';
@@ -7,7 +7,7 @@ import { findDeadLetter } from './list-dead-letters';
 export const REDRIVE_ACTION = 'dead_letter.retry';
 
 export interface RedriveDeps {
-  db: PrismaDb;
+  db: Database;
   redis: Redis;
   queues: OpsQueues;
 }
@@ -17,8 +17,8 @@ export type RedriveResult =
   | { ok: false; id: string; status: 'not_found' | 'conflict' | 'skipped'; reason: string };
 
 /** Effect and event states with nothing left to do: re-running their job would change nothing. */
-const FINISHED_EFFECT = new Set(['done', 'skipped']);
-const FINISHED_EVENT = new Set(['processed', 'ignored']);
+const FINISHED_EFFECT = new Set<Enums.EffectStatus>([Enums.EffectStatus.done, Enums.EffectStatus.skipped]);
+const FINISHED_EVENT = new Set<Enums.EventStatus>([Enums.EventStatus.processed, Enums.EventStatus.ignored]);
 
 /** States in which the original job will run anyway: re-driving would only race it. */
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused']);
@@ -91,7 +91,7 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
     mode = 'retried';
   } else {
     // Trimmed (or completed since): a new job, since BullMQ ignores an add with an existing id.
-    let n = await countAuditEntries(db, REDRIVE_ACTION, 'rootJobId', root);
+    let n = await countAuditEntries(db, { action: REDRIVE_ACTION, key: 'rootJobId', value: root });
     while (await queue.getJob(`${root}.r${n}`)) n += 1;
     jobId = `${root}.r${n}`;
     await queue.add(entry.jobName, data.data, jobOptions(def, jobId));
@@ -122,7 +122,7 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
 }
 
 /** Why a dead letter needs no re-drive: its effect or event finished since (another run, a manual resolution). */
-async function alreadyFinished(db: PrismaDb, entry: { effectId: string | null; eventId: string | null }): Promise<string | null> {
+async function alreadyFinished(db: Database, entry: { effectId: string | null; eventId: string | null }): Promise<string | null> {
   if (entry.effectId) {
     const effect = (await effectSummaries(db, [entry.effectId])).get(entry.effectId);
     if (effect && FINISHED_EFFECT.has(effect.status)) return `effect ${effect.id} (${effect.kind}) is already ${effect.status}; re-running it would change nothing`;

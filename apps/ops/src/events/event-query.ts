@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { eventStatuses } from '@switchyard/domain';
-import type { EventFilter } from '@switchyard/db';
+import { opsEventStatuses, type EventFilter } from '@switchyard/db';
 import { decodeCursor, type EventCursor } from './event-cursor';
 
 export const DEFAULT_LIMIT = 50;
@@ -24,7 +23,7 @@ const querySchema = z
     {
       provider: text.optional(),
       type: text.optional(),
-      status: z.enum(eventStatuses, { error: (issue) => `"${String(issue.input)}" is not an event status (one of: ${eventStatuses.join(', ')})` }).optional(),
+      status: z.enum(opsEventStatuses, { error: (issue) => `"${String(issue.input)}" is not an event status (one of: ${opsEventStatuses.join(', ')})` }).optional(),
       providerEventId: text.optional(),
       from: isoDate.optional(),
       to: isoDate.optional(),

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { insertAuditEntry, listOpenAttention, resolveAttention, prismaTransaction, type PrismaClient } from '@switchyard/db';
+import { insertAuditEntry, listOpenAttention, resolveAttention, transaction, type Database } from '@switchyard/db';
 import { opsUserOf } from '../auth/require-token';
 import { isUuid } from '../events/event-cursor';
 import { limit, parseRequest, reason, unknownKeys } from '../validation/parse-request';
@@ -9,7 +9,7 @@ const listQuery = z.strictObject({ limit: limit(50, 200) }, unknownKeys('paramet
 const resolveBody = z.strictObject({ reason }, unknownKeys('field'));
 
 /** `GET /api/attention` (open items, newest first) and `POST /api/attention/:id/resolve`. */
-export function attentionRoutes(db: PrismaClient): Router {
+export function attentionRoutes(db: Database): Router {
   const router = Router();
 
   router.get('/api/attention', async (req, res) => {
@@ -28,8 +28,8 @@ export function attentionRoutes(db: PrismaClient): Router {
       return;
     }
     // The change and its audit entry commit together: no resolution without its why.
-    const result = await prismaTransaction(db, async (tx) => {
-      const outcome = await resolveAttention(tx, id, actor, body.reason);
+    const result = await transaction(db, async (tx) => {
+      const outcome = await resolveAttention(tx, { id, by: actor, resolution: body.reason });
       if (outcome.ok) await insertAuditEntry(tx, { actor, action: 'attention.resolve', target: id, reason: body.reason, details: { kind: outcome.row.kind, entityType: outcome.row.entityType, entityKey: outcome.row.entityKey } });
       return outcome;
     });

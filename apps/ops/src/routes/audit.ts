@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { listAuditEntries, type PrismaDb } from '@switchyard/db';
+import { listAuditEntries, type Database } from '@switchyard/db';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
 
 const auditQuery = z.strictObject(
@@ -9,7 +9,6 @@ const auditQuery = z.strictObject(
     before: z
       .string()
       .regex(/^[1-9]\d{0,18}$/, 'must be the id of an audit entry (nextBefore of the previous page)')
-      .transform((v) => BigInt(v))
       .optional(),
     action: z.string().min(1, 'must not be empty').optional(),
     target: z.string().min(1, 'must not be empty').optional(),
@@ -18,7 +17,7 @@ const auditQuery = z.strictObject(
 );
 
 /** `GET /api/audit`: who did what and why, newest first; page with `before=<nextBefore>`. */
-export function auditRoutes(db: PrismaDb): Router {
+export function auditRoutes(db: Database): Router {
   const router = Router();
   router.get('/api/audit', async (req, res) => {
     const query = parseRequest(auditQuery, req.query, res, 'query');

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { effectSummaries, eventSummaries, type PrismaDb } from '@switchyard/db';
+import { effectSummaries, eventSummaries, type Database } from '@switchyard/db';
 import { redact, type Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
@@ -11,13 +11,13 @@ import type { OpsQueues } from '../queues/ops-queues';
 import { parseRequest } from '../validation/parse-request';
 
 export interface DeadLetterRouteDeps {
-  db: PrismaDb;
+  db: Database;
   redis: Redis;
   queues: OpsQueues;
   logger: Logger;
 }
 
-async function present(db: PrismaDb, entries: DeadLetterEntry[]) {
+async function present(db: Database, entries: DeadLetterEntry[]) {
   const [events, effects] = await Promise.all([
     eventSummaries(db, [...new Set(entries.map((e) => e.eventId).filter((id): id is string => !!id))]),
     effectSummaries(db, [...new Set(entries.map((e) => e.effectId).filter((id): id is string => !!id))]),

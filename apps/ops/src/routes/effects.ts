@@ -1,6 +1,18 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { closeAttention, countAuditEntries, insertAuditEntry, listEffectsByStatus, markOutboxDispatched, opsEffectStatuses, resolveParkedEffect, prismaTransaction, type PrismaClient } from '@switchyard/db';
+import {
+  addEffectResendToOutbox,
+  closeAttention,
+  countAuditEntries,
+  insertAuditEntry,
+  legacySql,
+  listEffectsByStatus,
+  markOutboxDispatched,
+  opsEffectStatuses,
+  resolveParkedEffect,
+  transaction,
+  type Database,
+} from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { effectJobId, jobOptions, lookupJob, performEffectJob, type QueueName } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
@@ -33,13 +45,13 @@ class ResolveRefused extends Error {}
  * `GET /api/effects?status=parked` and `POST /api/effects/:id/resolve {outcome, reason}`: a person
  * decides what happened to an effect whose outcome is unknown.
  */
-export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
+export function effectRoutes(db: Database, queues: OpsQueues): Router {
   const router = Router();
 
   router.get('/api/effects', async (req, res) => {
     const query = parseRequest(listQuery, req.query, res, 'query');
     if (!query) return;
-    const rows = await listEffectsByStatus(db, query.status, query.limit);
+    const rows = await listEffectsByStatus(db, { status: query.status, limit: query.limit });
     res.json({ items: rows.map((e) => ({ ...e, request: redact(e.request) })) });
   });
 
@@ -57,24 +69,25 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
       // is an outbox entry in the same transaction, added to Redis right after the commit (or by a
       // worker's relay if Redis refuses now). A job added inside the transaction could run before
       // the commit, find the effect still parked and do nothing.
-      let dispatch: { queueName: QueueName; jobName: string; jobId: string; entryId: bigint } | undefined;
-      const result = await prismaTransaction(db, async (tx) => {
-        const outcome = await resolveParkedEffect(tx, id, body.outcome);
+      let dispatch: { queueName: QueueName; jobName: string; jobId: string; entryId: string } | undefined;
+      const result = await transaction(db, async (tx) => {
+        dispatch = undefined; // a run lost to a conflict is run again from the start
+        const outcome = await resolveParkedEffect(tx, { id, outcome: body.outcome });
         if (!outcome.ok) return outcome;
         const effect = outcome.row;
         // The person decided: the "outcome unknown" item the park raised is closed with the decision.
-        await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, by: actor, resolution: `${body.outcome}: ${body.reason}` });
+        await closeAttention(legacySql(tx), { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, by: actor, resolution: `${body.outcome}: ${body.reason}` });
         let jobId: string | null = null;
         if (body.outcome === 'resend') {
           if (!OpsQueues.isQueueName(effect.queue)) throw new ResolveRefused(`effect "${id}" names queue "${effect.queue}", which is not in the registry`);
           const jobName = performEffectJob[effect.queue];
           const queue = queues.get(effect.queue);
-          let n = await countAuditEntries(tx, EFFECT_RESOLVE_ACTION, 'resendOf', id);
+          let n = await countAuditEntries(tx, { action: EFFECT_RESOLVE_ACTION, key: 'resendOf', value: id });
           while (await queue.getJob(`${effectJobId(effect.queue, id)}.resend${n}`)) n += 1;
           jobId = `${effectJobId(effect.queue, id)}.resend${n}`;
           await insertAuditEntry(tx, { actor, action: EFFECT_RESOLVE_ACTION, target: id, reason: body.reason, details: { outcome: body.outcome, kind: effect.kind, queue: effect.queue, jobId, resendOf: id } });
-          const entry = await tx.outboxEntry.create({ data: { eventId: effect.eventId, queue: effect.queue, jobName, jobId, data: { effectId: id } } });
-          dispatch = { queueName: effect.queue, jobName, jobId, entryId: entry.id };
+          const entryId = await addEffectResendToOutbox(tx, { effectId: id, eventId: effect.eventId, queue: effect.queue, jobName, jobId });
+          dispatch = { queueName: effect.queue, jobName, jobId, entryId };
         } else {
           await insertAuditEntry(tx, { actor, action: EFFECT_RESOLVE_ACTION, target: id, reason: body.reason, details: { outcome: body.outcome, kind: effect.kind, queue: effect.queue } });
         }
@@ -85,7 +98,7 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
         await queues
           .get(d.queueName)
           .add(d.jobName, { effectId: id }, jobOptions(lookupJob(d.queueName, d.jobName), d.jobId))
-          .then(() => markOutboxDispatched(db, [d.entryId]))
+          .then(() => markOutboxDispatched(legacySql(db), [BigInt(d.entryId)]))
           .catch(() => undefined);
       }
       if (!result.ok) {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { entityStory, type PrismaDb } from '@switchyard/db';
+import { entityStory, type Database } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
 
@@ -15,14 +15,14 @@ const query = z.strictObject({ limit: limit(200, 1000) }, unknownKeys('parameter
 type Entry = { at: Date; source: 'event' | 'effect' | 'message' | 'attention'; id: string } & Record<string, unknown>;
 
 /** `GET /api/entities/:type/:key`: what happened to one payment, contact, message, lead or deal. */
-export function entityRoutes(db: PrismaDb): Router {
+export function entityRoutes(db: Database): Router {
   const router = Router();
   router.get('/api/entities/:type/:key', async (req, res) => {
     const p = parseRequest(params, req.params, res, 'query');
     if (!p) return;
     const q = parseRequest(query, req.query, res, 'query');
     if (!q) return;
-    const story = await entityStory(db, p.type, p.key, q.limit);
+    const story = await entityStory(db, { type: p.type, key: p.key, limit: q.limit });
     const timeline: Entry[] = [
       // When it happened at the provider, if known; otherwise when it reached us.
       ...story.events.map((e) => ({ ...e, at: e.occurredAt ?? e.receivedAt, source: 'event' as const })),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { normalizeEmail, normalizePhone } from '@switchyard/domain';
-import { erasePerson, insertAuditEntry, maskForAudit, prismaTransaction, type PrismaClient } from '@switchyard/db';
+import { erasePerson, insertAuditEntry, maskForAudit, transaction, type Database } from '@switchyard/db';
 import { opsUserOf } from '../auth/require-token';
 import { parseRequest, reason, unknownKeys } from '../validation/parse-request';
 
@@ -22,7 +22,7 @@ const body = z
  * store it and answers what changed. The audit entry records who, why and the counts, never the
  * email or phone themselves. Calling it again changes nothing (and says so).
  */
-export function erasureRoutes(db: PrismaClient): Router {
+export function erasureRoutes(db: Database): Router {
   const router = Router();
 
   router.post('/api/erasure', async (req, res) => {
@@ -31,21 +31,17 @@ export function erasureRoutes(db: PrismaClient): Router {
     const actor = opsUserOf(res.locals);
     const erasureId = randomBytes(6).toString('hex');
     const person = { ...(input.email ? { email: input.email } : {}), ...(input.phone ? { phone: input.phone } : {}) };
-    const outcome = await prismaTransaction(
-      db,
-      async (tx) => {
-        const result = await erasePerson(tx, person, erasureId);
-        const audit = await insertAuditEntry(tx, {
-          actor,
-          action: 'erasure',
-          target: `erasure:${erasureId}`,
-          reason: maskForAudit(input.reason, person),
-          details: { by: input.email ? (input.phone ? 'email+phone' : 'email') : 'phone', identifiers: result.identifiers, changed: result.changed, total: result.total },
-        });
-        return { ...result, auditId: audit.id };
-      },
-      { timeoutMs: 120_000 },
-    );
+    const outcome = await transaction(db, async (tx) => {
+      const result = await erasePerson(tx, { ...person, erasureId });
+      const audit = await insertAuditEntry(tx, {
+        actor,
+        action: 'erasure',
+        target: `erasure:${erasureId}`,
+        reason: maskForAudit(input.reason, person),
+        details: { by: input.email ? (input.phone ? 'email+phone' : 'email') : 'phone', identifiers: result.identifiers, changed: result.changed, total: result.total },
+      });
+      return { ...result, auditId: audit.id };
+    });
     res.json({ erasureId, ...outcome });
   });
 

@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import { searchEvents, type PrismaDb, type EventListItem } from '@switchyard/db';
+import { findEventDetail, searchEvents, type Database, type EventListItem } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { encodeCursor, isUuid } from '../events/event-cursor';
 import { parseEventQuery } from '../events/event-query';
-import { findEvent } from '../events/find-event';
 
 /** Named fields only, so a column added to the store is never shown by accident. */
 function listItem(e: EventListItem) {
@@ -25,7 +24,7 @@ function listItem(e: EventListItem) {
 }
 
 /** `GET /api/events` (search, newest first, cursor pages) and `GET /api/events/:id` (detail). */
-export function eventRoutes(db: PrismaDb): Router {
+export function eventRoutes(db: Database): Router {
   const router = Router();
 
   router.get('/api/events', async (req, res) => {
@@ -36,7 +35,7 @@ export function eventRoutes(db: PrismaDb): Router {
     }
     const { filter, cursor, limit } = parsed.query;
     // One extra row tells whether another page exists, so the last page says so itself.
-    const rows = await searchEvents(db, filter, cursor, limit + 1);
+    const rows = await searchEvents(db, { filter, cursor, limit: limit + 1 });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     res.json({ items: items.map(listItem), nextCursor: rows.length > limit && last ? encodeCursor(last) : null });
@@ -44,7 +43,7 @@ export function eventRoutes(db: PrismaDb): Router {
 
   router.get('/api/events/:id', async (req, res) => {
     const { id } = req.params;
-    const event = isUuid(id) ? await findEvent(db, id) : null;
+    const event = isUuid(id) ? await findEventDetail(db, id) : null;
     if (!event) {
       res.status(404).json({ error: 'not_found', message: `no event with id "${id}"` });
       return;

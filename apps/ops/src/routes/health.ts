@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { readiness, type PrismaDb } from '@switchyard/db';
+import { poolOfDatabase, readiness, type Database } from '@switchyard/db';
 import type { Redis } from '@switchyard/queues';
 
 /** Liveness, and readiness = Postgres and Redis both answer. Unauthenticated, for probes. */
-export function healthRoutes(db: PrismaDb, redis: Redis): Router {
+export function healthRoutes(db: Database, redis: Redis): Router {
   const router = Router();
 
   router.get('/healthz', (_req, res) => {
@@ -11,7 +11,7 @@ export function healthRoutes(db: PrismaDb, redis: Redis): Router {
   });
 
   router.get('/readyz', async (_req, res) => {
-    const { ready, postgres, redis: redisState } = await readiness({ query: (sql) => db.$queryRawUnsafe(sql) }, redis);
+    const { ready, postgres, redis: redisState } = await readiness(poolOfDatabase(db), redis);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, redis: redisState });
   });
 

@@ -8,7 +8,7 @@ export class OpsApiError extends Error {
   }
 }
 
-/** Generous: the ops app's first query after start-up compiles Prisma's query plan. */
+/** Generous: the ops app's first queries after start-up open its database connections. */
 const TIMEOUT_MS = 15_000;
 
 export interface OpsApi {

@@ -1,11 +1,14 @@
 import { identifierPattern, normalizeEmail, normalizePhone, personMasker, type PersonIdentifiers, type PersonMasker } from '@switchyard/domain';
-import type { Sql } from '../transaction';
+import { sql } from 'kysely';
+import type { Db, Tx } from '../database';
+import { EffectStatus } from '../generated/kysely/enums';
+import { transaction } from '../run-in-transaction';
 
 /**
  * Erasure of one person's data, found by email or phone: everything stored about them is masked
  * or removed, in one transaction, while what bookkeeping needs stays (amounts, currencies,
- * statuses, the effect ledger and the event rows that are the dedup keys). Run it inside a
- * transaction (the caller's), so a failure changes nothing.
+ * statuses, the effect ledger and the event rows that are the dedup keys). It runs in one
+ * transaction (the caller's, when given one), so a failure changes nothing.
  */
 
 export type ErasureTable =
@@ -28,31 +31,31 @@ export interface ErasureResult {
   total: number;
 }
 
+/** Effects that have not reached the provider: erasing their recipient means they are never sent. */
+const UNSENT = new Set<EffectStatus>([EffectStatus.pending, EffectStatus.parked, EffectStatus.failed]);
+
 const add = (set: Set<string>, value: string | null | undefined, normalize: (v: string) => string | null) => {
   const v = value ? normalize(value) : null;
   if (v) set.add(v);
 };
 
 /** The person's other identifiers, from the records that hold several (contacts, leads, payment customers). */
-async function collectIdentifiers(tx: Sql, start: { emails: string[]; phones: string[] }): Promise<PersonIdentifiers> {
+async function collectIdentifiers(db: Db, start: { emails: string[]; phones: string[] }): Promise<PersonIdentifiers> {
   const emails = new Set(start.emails);
   const phones = new Set(start.phones);
   const names = new Set<string>();
   for (let round = 0; round < 3; round++) {
     const size = emails.size + phones.size;
-    const pattern = identifierPattern({ emails: [...emails], phones: [...phones] });
-    const keys = [...[...emails].map((e) => `email:${e}`), ...[...phones].map((p) => `phone:${p}`)];
-    const people = await tx.$queryRawUnsafe<{ email: string | null; phone: string | null; name: string | null }[]>(
-      `SELECT email, phone, name FROM contacts WHERE phone = ANY($1::text[]) OR lower(email) = ANY($2::text[])
-       UNION ALL
-       SELECT email, phone, name FROM leads WHERE phone = ANY($1::text[]) OR lower(email) = ANY($2::text[]) OR dedup_key = ANY($3::text[])
-       UNION ALL
-       SELECT customer->>'email', customer->>'phone', customer->>'name' FROM payments WHERE customer::text ~* $4`,
-      [...phones],
-      [...emails],
-      keys,
-      pattern ?? '$^',
-    );
+    const pattern = identifierPattern({ emails: [...emails], phones: [...phones] }) ?? '$^';
+    const phoneList = [...phones];
+    const emailList = [...emails];
+    const keys = [...emailList.map((e) => `email:${e}`), ...phoneList.map((p) => `phone:${p}`)];
+    const { rows: people } = await sql<{ email: string | null; phone: string | null; name: string | null }>`
+      SELECT email, phone, name FROM contacts WHERE phone = ANY(${phoneList}::text[]) OR lower(email) = ANY(${emailList}::text[])
+      UNION ALL
+      SELECT email, phone, name FROM leads WHERE phone = ANY(${phoneList}::text[]) OR lower(email) = ANY(${emailList}::text[]) OR dedup_key = ANY(${keys}::text[])
+      UNION ALL
+      SELECT customer->>'email', customer->>'phone', customer->>'name' FROM payments WHERE customer::text ~* ${pattern}`.execute(db);
     for (const p of people) {
       add(emails, p.email, normalizeEmail);
       add(phones, p.phone, normalizePhone);
@@ -63,15 +66,24 @@ async function collectIdentifiers(tx: Sql, start: { emails: string[]; phones: st
   return { emails: [...emails], phones: [...phones], names: [...names] };
 }
 
+/** A JSON value for a jsonb column (null stays SQL NULL). */
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const maskText = (m: PersonMasker, v: string | null, names = true) => (v === null ? null : m.text(v, { names }));
+type JsonColumn = 'payload' | 'headers' | 'canonical' | 'data' | 'request' | 'response' | 'customer' | 'facts' | 'fields' | 'details';
+/** `column::text ~* pattern`: the JSON column mentions one of the person's identifiers somewhere inside. */
+const mentions = (column: JsonColumn, pattern: string) => sql<boolean>`${sql.ref(column)}::text ~* ${pattern}`;
 
 /**
  * Masks or removes the data of the person with `email` and/or `phone`. `erasureId` names the
  * tokens that replace their identifiers (`erased-<erasureId>-<n>`). A second call finds nothing
- * left to change.
+ * left to change. Runs in a transaction: the caller's, or its own.
  */
-export async function erasePerson(tx: Sql, request: { email?: string; phone?: string }, erasureId: string): Promise<ErasureResult> {
+export async function erasePerson(db: Db, request: { email?: string; phone?: string; erasureId: string }): Promise<ErasureResult> {
+  return transaction(db, (tx) => eraseInTransaction(tx, request));
+}
+
+async function eraseInTransaction(tx: Tx, request: { email?: string; phone?: string; erasureId: string }): Promise<ErasureResult> {
+  const { erasureId } = request;
   const start = { emails: request.email ? [normalizeEmail(request.email)].filter((e): e is string => !!e) : [], phones: request.phone ? [normalizePhone(request.phone)].filter((p): p is string => !!p) : [] };
   if (start.emails.length + start.phones.length === 0) throw new Error('an erasure needs a valid email or phone');
   const ids = await collectIdentifiers(tx, start);
@@ -92,96 +104,120 @@ export async function erasePerson(tx: Sql, request: { email?: string; phone?: st
 
   // Payloads and headers are removed outright (they hold more than we can recognise: addresses,
   // free text); the canonical event keeps its business facts with the person masked out.
-  const events = await tx.$queryRawUnsafe<{ id: string; canonical: unknown; last_error: string | null; entity_key: string | null }[]>(
-    `SELECT id, canonical, last_error, entity_key FROM inbound_events
-     WHERE payload::text ~* $1 OR headers::text ~* $1 OR canonical::text ~* $1 OR last_error ~* $1 OR entity_key ~* $1 FOR UPDATE`,
-    pattern,
-  );
+  const events = await tx
+    .selectFrom('inbound_events')
+    .select(['id', 'canonical', 'last_error', 'entity_key'])
+    .where((eb) => eb.or([mentions('payload', pattern), mentions('headers', pattern), mentions('canonical', pattern), eb('last_error', '~*', pattern), eb('entity_key', '~*', pattern)]))
+    .forUpdate()
+    .execute();
   for (const e of events) {
-    await tx.$executeRawUnsafe(
-      `UPDATE inbound_events SET payload = NULL, headers = NULL, payload_dropped_at = coalesce(payload_dropped_at, now()), canonical = $2::jsonb, last_error = $3, entity_key = $4 WHERE id = $1::uuid`,
-      e.id,
-      json(m.json(e.canonical)),
-      maskText(m, e.last_error),
-      maskText(m, e.entity_key, false),
-    );
+    await tx
+      .updateTable('inbound_events')
+      .set({
+        payload: null,
+        headers: null,
+        payload_dropped_at: sql<Date>`coalesce(payload_dropped_at, now())`,
+        canonical: json(m.json(e.canonical)),
+        last_error: maskText(m, e.last_error),
+        entity_key: maskText(m, e.entity_key, false),
+      })
+      .where('id', '=', e.id)
+      .execute();
   }
   changed.inbound_events = events.length;
 
-  const outbox = await tx.$queryRawUnsafe<{ id: bigint; data: unknown; last_error: string | null }[]>(
-    `SELECT id, data, last_error FROM outbox_entries WHERE data::text ~* $1 OR last_error ~* $1 FOR UPDATE`,
-    pattern,
-  );
-  for (const o of outbox) await tx.$executeRawUnsafe(`UPDATE outbox_entries SET data = $2::jsonb, last_error = $3 WHERE id = $1::bigint`, String(o.id), json(m.json(o.data)), maskText(m, o.last_error));
+  const outbox = await tx
+    .selectFrom('outbox_entries')
+    .select(['id', 'data', 'last_error'])
+    .where((eb) => eb.or([mentions('data', pattern), eb('last_error', '~*', pattern)]))
+    .forUpdate()
+    .execute();
+  for (const o of outbox) await tx.updateTable('outbox_entries').set({ data: json(m.json(o.data)), last_error: maskText(m, o.last_error) }).where('id', '=', o.id).execute();
   changed.outbox_entries = outbox.length;
 
   // Effects not sent yet are not sent to a masked address: they are skipped.
-  const effects = await tx.$queryRawUnsafe<{ id: string; business_key: string; entity_key: string; request: unknown; response: unknown; last_error: string | null; status: string }[]>(
-    `SELECT id, business_key, entity_key, request, response, last_error, status::text AS status FROM effects
-     WHERE business_key ~* $1 OR entity_key ~* $1 OR request::text ~* $1 OR response::text ~* $1 OR last_error ~* $1 FOR UPDATE`,
-    pattern,
-  );
+  const effects = await tx
+    .selectFrom('effects')
+    .select(['id', 'business_key', 'entity_key', 'request', 'response', 'last_error', 'status'])
+    .where((eb) => eb.or([eb('business_key', '~*', pattern), eb('entity_key', '~*', pattern), mentions('request', pattern), mentions('response', pattern), eb('last_error', '~*', pattern)]))
+    .forUpdate()
+    .execute();
   for (const f of effects) {
-    const cancel = ['pending', 'parked', 'failed'].includes(f.status);
-    await tx.$executeRawUnsafe(
-      `UPDATE effects SET business_key = $2, entity_key = $3, request = $4::jsonb, response = $5::jsonb, last_error = $6,
-         status = CASE WHEN $7 THEN 'skipped'::"EffectStatus" ELSE status END, updated_at = now() WHERE id = $1::uuid`,
-      f.id,
-      m.text(f.business_key, { names: false }),
-      m.text(f.entity_key, { names: false }),
-      json(m.json(f.request)),
-      json(m.json(f.response)),
-      cancel ? `not sent: its recipient's data was erased (${erasureId})` : maskText(m, f.last_error),
-      cancel,
-    );
+    const cancel = UNSENT.has(f.status);
+    await tx
+      .updateTable('effects')
+      .set({
+        business_key: m.text(f.business_key, { names: false }),
+        entity_key: m.text(f.entity_key, { names: false }),
+        request: json(m.json(f.request)),
+        response: json(m.json(f.response)),
+        last_error: cancel ? `not sent: its recipient's data was erased (${erasureId})` : maskText(m, f.last_error),
+        ...(cancel ? { status: EffectStatus.skipped } : {}),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', f.id)
+      .execute();
     if (cancel) changed.effects_cancelled++;
   }
   changed.effects = effects.length;
 
   // Amounts, currencies, statuses and refunds stay: bookkeeping needs them; who paid does not.
-  const payments = await tx.$queryRawUnsafe<{ key: string; customer: unknown; facts: unknown }[]>(
-    `SELECT key, customer, facts FROM payments WHERE customer::text ~* $1 OR facts::text ~* $1 FOR UPDATE`,
-    pattern,
-  );
-  for (const p of payments) await tx.$executeRawUnsafe(`UPDATE payments SET customer = $2::jsonb, facts = $3::jsonb, updated_at = now() WHERE key = $1`, p.key, json(m.json(p.customer)), json(m.json(p.facts)));
+  const payments = await tx
+    .selectFrom('payments')
+    .select(['key', 'customer', 'facts'])
+    .where((eb) => eb.or([mentions('customer', pattern), mentions('facts', pattern)]))
+    .forUpdate()
+    .execute();
+  for (const p of payments) await tx.updateTable('payments').set({ customer: json(m.json(p.customer)), facts: json(m.json(p.facts)), updated_at: sql<Date>`now()` }).where('key', '=', p.key).execute();
   changed.payments = payments.length;
 
-  const messages = await tx.$queryRawUnsafe<{ id: string; recipient: string | null; error_message: string | null }[]>(
-    `SELECT id, recipient, error_message FROM messages WHERE recipient ~* $1 OR error_message ~* $1 FOR UPDATE`,
-    pattern,
-  );
-  for (const g of messages) await tx.$executeRawUnsafe(`UPDATE messages SET recipient = $2, error_message = $3, updated_at = now() WHERE id = $1`, g.id, maskText(m, g.recipient), maskText(m, g.error_message));
+  const messages = await tx
+    .selectFrom('messages')
+    .select(['id', 'recipient', 'error_message'])
+    .where((eb) => eb.or([eb('recipient', '~*', pattern), eb('error_message', '~*', pattern)]))
+    .forUpdate()
+    .execute();
+  for (const g of messages) await tx.updateTable('messages').set({ recipient: maskText(m, g.recipient), error_message: maskText(m, g.error_message), updated_at: sql<Date>`now()` }).where('id', '=', g.id).execute();
   changed.messages = messages.length;
 
-  changed.contacts_deleted = await tx.$executeRawUnsafe(
-    `DELETE FROM contacts WHERE phone = ANY($1::text[]) OR lower(email) = ANY($2::text[]) OR phone ~* $3 OR email ~* $3`,
-    ids.phones,
-    ids.emails,
-    pattern,
-  );
+  const deleted = await tx
+    .deleteFrom('contacts')
+    .where((eb) => eb.or([sql<boolean>`phone = ANY(${ids.phones}::text[])`, sql<boolean>`lower(email) = ANY(${ids.emails}::text[])`, eb('phone', '~*', pattern), eb('email', '~*', pattern)]))
+    .executeTakeFirst();
+  changed.contacts_deleted = Number(deleted.numDeletedRows);
 
-  const leads = await tx.$queryRawUnsafe<{ id: string; dedup_key: string; fields: unknown }[]>(
-    `SELECT id, dedup_key, fields FROM leads WHERE email ~* $1 OR phone ~* $1 OR dedup_key ~* $1 OR fields::text ~* $1 FOR UPDATE`,
-    pattern,
-  );
+  const leads = await tx
+    .selectFrom('leads')
+    .select(['id', 'dedup_key', 'fields'])
+    .where((eb) => eb.or([eb('email', '~*', pattern), eb('phone', '~*', pattern), eb('dedup_key', '~*', pattern), mentions('fields', pattern)]))
+    .forUpdate()
+    .execute();
   for (const l of leads)
-    await tx.$executeRawUnsafe(`UPDATE leads SET email = NULL, phone = NULL, name = NULL, dedup_key = $2, fields = $3::jsonb, updated_at = now() WHERE id = $1::uuid`, l.id, m.text(l.dedup_key, { names: false }), json(m.json(l.fields)));
+    await tx
+      .updateTable('leads')
+      .set({ email: null, phone: null, name: null, dedup_key: m.text(l.dedup_key, { names: false }), fields: json(m.json(l.fields)), updated_at: sql<Date>`now()` })
+      .where('id', '=', l.id)
+      .execute();
   changed.leads = leads.length;
 
-  const attention = await tx.$queryRawUnsafe<{ id: string; summary: string; entity_key: string; resolution: string | null }[]>(
-    `SELECT id, summary, entity_key, resolution FROM attention_items WHERE summary ~* $1 OR entity_key ~* $1 OR resolution ~* $1 FOR UPDATE`,
-    pattern,
-  );
+  const attention = await tx
+    .selectFrom('attention_items')
+    .select(['id', 'summary', 'entity_key', 'resolution'])
+    .where((eb) => eb.or([eb('summary', '~*', pattern), eb('entity_key', '~*', pattern), eb('resolution', '~*', pattern)]))
+    .forUpdate()
+    .execute();
   for (const a of attention)
-    await tx.$executeRawUnsafe(`UPDATE attention_items SET summary = $2, entity_key = $3, resolution = $4 WHERE id = $1::uuid`, a.id, m.text(a.summary), m.text(a.entity_key, { names: false }), maskText(m, a.resolution));
+    await tx.updateTable('attention_items').set({ summary: m.text(a.summary), entity_key: m.text(a.entity_key, { names: false }), resolution: maskText(m, a.resolution) }).where('id', '=', a.id).execute();
   changed.attention_items = attention.length;
 
-  const audit = await tx.$queryRawUnsafe<{ id: bigint; target: string; reason: string | null; details: unknown }[]>(
-    `SELECT id, target, reason, details FROM audit_entries WHERE target ~* $1 OR reason ~* $1 OR details::text ~* $1 FOR UPDATE`,
-    pattern,
-  );
+  const audit = await tx
+    .selectFrom('audit_entries')
+    .select(['id', 'target', 'reason', 'details'])
+    .where((eb) => eb.or([eb('target', '~*', pattern), eb('reason', '~*', pattern), mentions('details', pattern)]))
+    .forUpdate()
+    .execute();
   for (const a of audit)
-    await tx.$executeRawUnsafe(`UPDATE audit_entries SET target = $2, reason = $3, details = $4::jsonb WHERE id = $1::bigint`, String(a.id), m.text(a.target, { names: false }), maskText(m, a.reason), json(m.json(a.details)));
+    await tx.updateTable('audit_entries').set({ target: m.text(a.target, { names: false }), reason: maskText(m, a.reason), details: json(m.json(a.details)) }).where('id', '=', a.id).execute();
   changed.audit_entries = audit.length;
 
   const total = Object.entries(changed).reduce((n, [k, v]) => (k === 'effects_cancelled' ? n : n + v), 0);

@@ -1,5 +1,10 @@
-import type { EventStatus } from '@switchyard/domain';
-import type { PrismaDb } from '../transaction';
+import type { SelectExpression, Selection } from 'kysely';
+import type { Db } from '../database';
+import { EventStatus } from '../generated/kysely/enums';
+import type { DB } from '../generated/kysely/types';
+
+/** Event statuses, for validating an operator's filter. */
+export const opsEventStatuses = Object.values(EventStatus);
 
 export interface EventFilter {
   provider?: string;
@@ -10,36 +15,66 @@ export interface EventFilter {
   to?: Date;
 }
 
-export interface EventListItem {
-  id: string;
-  provider: string;
-  connection: string;
-  providerEventId: string;
-  type: string;
-  canonicalType: string | null;
-  status: EventStatus;
-  deliveries: number;
-  attempts: number;
-  receivedAt: Date;
-  occurredAt: Date | null;
-  processedAt: Date | null;
-  lastError: string | null;
-}
+const listColumns = [
+  'id',
+  'provider',
+  'connection',
+  'provider_event_id as providerEventId',
+  'type',
+  'canonical_type as canonicalType',
+  'status',
+  'deliveries',
+  'attempts',
+  'received_at as receivedAt',
+  'occurred_at as occurredAt',
+  'processed_at as processedAt',
+  'last_error as lastError',
+] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
+
+const detailColumns = [
+  ...listColumns,
+  'queue',
+  'entity_type as entityType',
+  'entity_key as entityKey',
+  'last_delivered_at as lastDeliveredAt',
+  'queued_at as queuedAt',
+  'redriven_at as redrivenAt',
+  'payload',
+  'canonical',
+  'headers',
+  // Set when retention or an erasure removed payload and headers, so a null payload explains itself.
+  'payload_dropped_at as payloadDroppedAt',
+] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
+
+const eventEffectColumns = ['id', 'kind', 'status', 'attempts', 'last_error as lastError', 'created_at as createdAt', 'done_at as doneAt'] as const satisfies readonly SelectExpression<DB, 'effects'>[];
+
+export type EventListItem = Selection<DB, 'inbound_events', (typeof listColumns)[number]>;
+export type EventDetail = Selection<DB, 'inbound_events', (typeof detailColumns)[number]> & { effects: Selection<DB, 'effects', (typeof eventEffectColumns)[number]>[] };
 
 /** Cursor = the last item's (receivedAt, id), newest first, so pages stay stable while events arrive. */
-export async function searchEvents(db: PrismaDb, filter: EventFilter, cursor: { receivedAt: Date; id: string } | null, limit: number): Promise<EventListItem[]> {
-  const rows = await db.inboundEvent.findMany({
-    where: {
-      provider: filter.provider,
-      type: filter.type,
-      status: filter.status,
-      providerEventId: filter.providerEventId,
-      receivedAt: filter.from || filter.to ? { gte: filter.from, lt: filter.to } : undefined,
-      ...(cursor ? { OR: [{ receivedAt: { lt: cursor.receivedAt } }, { receivedAt: cursor.receivedAt, id: { lt: cursor.id } }] } : {}),
-    },
-    orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-    take: limit,
-    select: { id: true, provider: true, connection: true, providerEventId: true, type: true, canonicalType: true, status: true, deliveries: true, attempts: true, receivedAt: true, occurredAt: true, processedAt: true, lastError: true },
-  });
-  return rows;
+export async function searchEvents(db: Db, page: { filter: EventFilter; cursor: { receivedAt: Date; id: string } | null; limit: number }): Promise<EventListItem[]> {
+  const { filter, cursor } = page;
+  let query = db.selectFrom('inbound_events').select(listColumns);
+  if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
+  if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.providerEventId !== undefined) query = query.where('provider_event_id', '=', filter.providerEventId);
+  if (filter.from) query = query.where('received_at', '>=', filter.from);
+  if (filter.to) query = query.where('received_at', '<', filter.to);
+  if (cursor) {
+    query = query.where((eb) => eb.or([eb('received_at', '<', cursor.receivedAt), eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '<', cursor.id)])]));
+  }
+  return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/**
+ * One stored event with what an operator needs to debug it (the list never carries payloads), and
+ * the effects it caused; null when there is no such event.
+ */
+export async function findEventDetail(db: Db, id: string): Promise<EventDetail | null> {
+  const [event, effects] = await Promise.all([
+    db.selectFrom('inbound_events').select(detailColumns).where('id', '=', id).executeTakeFirst(),
+    db.selectFrom('effects').select(eventEffectColumns).where('event_id', '=', id).orderBy('created_at', 'asc').orderBy('id', 'asc').execute(),
+  ]);
+  return event ? { ...event, effects } : null;
 }

@@ -1,6 +1,7 @@
-import { EffectStatus } from '../generated/prisma/enums';
-import type { Prisma } from '../generated/prisma/client';
-import type { PrismaDb } from '../transaction';
+import { sql, type Selectable, type SelectExpression, type Selection } from 'kysely';
+import type { Db } from '../database';
+import { EffectStatus } from '../generated/kysely/enums';
+import type { AuditEntry, DB } from '../generated/kysely/types';
 
 /**
  * What the ops console reads and changes: dead-letter re-drives, attention items, parked effects,
@@ -12,45 +13,115 @@ import type { PrismaDb } from '../transaction';
 export const opsEffectStatuses = Object.values(EffectStatus);
 export type OpsEffectStatus = EffectStatus;
 
-export interface EventSummary {
-  id: string;
-  provider: string;
-  type: string;
-  status: string;
-}
+// Each list names the columns the console shows, under the names its API has always used.
+const eventSummaryColumns = ['id', 'provider', 'type', 'status'] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
+const effectSummaryColumns = ['id', 'kind', 'status', 'queue'] as const satisfies readonly SelectExpression<DB, 'effects'>[];
+const attentionColumns = [
+  'id',
+  'kind',
+  'entity_type as entityType',
+  'entity_key as entityKey',
+  'summary',
+  'created_at as createdAt',
+  'resolved_at as resolvedAt',
+  'resolved_by as resolvedBy',
+  'resolution',
+] as const satisfies readonly SelectExpression<DB, 'attention_items'>[];
+const effectColumns = [
+  'id',
+  'kind',
+  'business_key as businessKey',
+  'status',
+  'queue',
+  'provider',
+  'connection',
+  'event_id as eventId',
+  'entity_type as entityType',
+  'entity_key as entityKey',
+  'request',
+  'provider_ref as providerRef',
+  'attempts',
+  'last_error as lastError',
+  'created_at as createdAt',
+  'updated_at as updatedAt',
+  'sent_at as sentAt',
+  'done_at as doneAt',
+] as const satisfies readonly SelectExpression<DB, 'effects'>[];
+const storyEventColumns = [
+  'id',
+  'provider',
+  'type',
+  'canonical_type as canonicalType',
+  'status',
+  'queue',
+  'received_at as receivedAt',
+  'occurred_at as occurredAt',
+  'processed_at as processedAt',
+  'last_error as lastError',
+] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
+const storyMessageColumns = [
+  'id',
+  'channel',
+  'status',
+  'error_code as errorCode',
+  'error_message as errorMessage',
+  'effect_id as effectId',
+  'last_occurred_at as lastOccurredAt',
+  'updated_at as updatedAt',
+] as const satisfies readonly SelectExpression<DB, 'messages'>[];
 
-export interface EffectSummary {
-  id: string;
-  kind: string;
-  status: EffectStatus;
-  queue: string;
-}
+export type EventSummary = Selection<DB, 'inbound_events', (typeof eventSummaryColumns)[number]>;
+export type EffectSummary = Selection<DB, 'effects', (typeof effectSummaryColumns)[number]>;
+export type EffectListItem = Selection<DB, 'effects', (typeof effectColumns)[number]>;
+export type AttentionItemView = Selection<DB, 'attention_items', (typeof attentionColumns)[number]>;
+export type AttentionWithEvent = AttentionItemView & { event: (EventSummary & { receivedAt: Date }) | null };
 
-export async function eventSummaries(db: PrismaDb, ids: string[]): Promise<Map<string, EventSummary>> {
+export async function eventSummaries(db: Db, ids: string[]): Promise<Map<string, EventSummary>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.inboundEvent.findMany({ where: { id: { in: ids } }, select: { id: true, provider: true, type: true, status: true } });
+  const rows = await db.selectFrom('inbound_events').select(eventSummaryColumns).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export async function effectSummaries(db: PrismaDb, ids: string[]): Promise<Map<string, EffectSummary>> {
+export async function effectSummaries(db: Db, ids: string[]): Promise<Map<string, EffectSummary>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.effect.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, status: true, queue: true } });
+  const rows = await db.selectFrom('effects').select(effectSummaryColumns).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** dead → queued for a re-drive; false when the event is not dead (already re-driven, processed…). */
-export async function requeueDeadEvent(db: PrismaDb, eventId: string): Promise<boolean> {
-  const n = await db.$executeRawUnsafe(
-    `UPDATE inbound_events SET status = 'queued', last_error = NULL, queued_at = now() WHERE id = $1::uuid AND status = 'dead'`,
-    eventId,
-  );
-  return n > 0;
+export async function requeueDeadEvent(db: Db, eventId: string): Promise<boolean> {
+  const { numUpdatedRows } = await db
+    .updateTable('inbound_events')
+    .set({ status: 'queued', last_error: null, queued_at: sql<Date>`now()` })
+    .where('id', '=', eventId)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return numUpdatedRows > 0n;
 }
 
 /** failed → pending for a re-drive; false when the effect is not failed. */
-export async function requeueFailedEffect(db: PrismaDb, effectId: string): Promise<boolean> {
-  const { count } = await db.effect.updateMany({ where: { id: effectId, status: 'failed' }, data: { status: 'pending', lastError: null } });
-  return count > 0;
+export async function requeueFailedEffect(db: Db, effectId: string): Promise<boolean> {
+  const { numUpdatedRows } = await db
+    .updateTable('effects')
+    .set({ status: 'pending', last_error: null, updated_at: new Date() })
+    .where('id', '=', effectId)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return numUpdatedRows > 0n;
+}
+
+/**
+ * The outbox entry that re-sends a parked effect a person chose to resend: written in the
+ * transaction that records the decision, dispatched right after the commit (or by a relay).
+ * Returns the entry's id.
+ */
+export async function addEffectResendToOutbox(db: Db, job: { effectId: string; eventId: string | null; queue: string; jobName: string; jobId: string }): Promise<string> {
+  const row = await db
+    .insertInto('outbox_entries')
+    .values({ event_id: job.eventId, queue: job.queue, job_name: job.jobName, job_id: job.jobId, data: JSON.stringify({ effectId: job.effectId }) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 export interface NewAuditEntry {
@@ -58,191 +129,151 @@ export interface NewAuditEntry {
   action: string;
   target: string;
   reason?: string | null;
-  details?: Prisma.InputJsonObject;
+  /** A JSON object: what was done, never the personal data it was done to. */
+  details?: Record<string, unknown>;
 }
 
-export interface AuditRecord {
-  id: string;
-  actor: string;
-  action: string;
-  target: string;
-  reason: string | null;
-  details: unknown;
-  at: Date;
-}
+/** An audit entry as stored; its id (int8) is an opaque string to clients. */
+export type AuditRecord = Selectable<AuditEntry>;
 
-function auditRecord(row: { id: bigint; actor: string; action: string; target: string; reason: string | null; details: unknown; at: Date }): AuditRecord {
-  // BigInt does not survive JSON; ids are opaque strings to clients.
-  return { ...row, id: row.id.toString() };
-}
-
-export async function insertAuditEntry(db: PrismaDb, entry: NewAuditEntry): Promise<AuditRecord> {
-  const row = await db.auditEntry.create({ data: { actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason ?? null, details: entry.details ?? {} } });
-  return auditRecord(row);
+export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<AuditRecord> {
+  return db
+    .insertInto('audit_entries')
+    .values({ actor: entry.actor, action: entry.action, target: entry.target, reason: entry.reason ?? null, details: JSON.stringify(entry.details ?? {}) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Newest first; `before` is the id of the last entry of the previous page. */
-export async function listAuditEntries(db: PrismaDb, opts: { limit: number; before?: bigint; action?: string; target?: string }): Promise<AuditRecord[]> {
-  const rows = await db.auditEntry.findMany({
-    where: { id: opts.before === undefined ? undefined : { lt: opts.before }, action: opts.action, target: opts.target },
-    orderBy: { id: 'desc' },
-    take: opts.limit,
-  });
-  return rows.map(auditRecord);
+export async function listAuditEntries(db: Db, opts: { limit: number; before?: string; action?: string; target?: string }): Promise<AuditRecord[]> {
+  let query = db.selectFrom('audit_entries').selectAll();
+  if (opts.before !== undefined) query = query.where('id', '<', opts.before);
+  if (opts.action !== undefined) query = query.where('action', '=', opts.action);
+  if (opts.target !== undefined) query = query.where('target', '=', opts.target);
+  return query.orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
 /** How many audit entries of `action` carry `details[key] = value` (e.g. earlier re-drives of one job). */
-export async function countAuditEntries(db: PrismaDb, action: string, key: string, value: string): Promise<number> {
-  return db.auditEntry.count({ where: { action, details: { path: [key], equals: value } } });
+export async function countAuditEntries(db: Db, match: { action: string; key: string; value: string }): Promise<number> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('action', '=', match.action)
+    .where(sql<boolean>`details -> ${match.key}::text = to_jsonb(${match.value}::text)`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
-export interface AttentionWithEvent {
-  id: string;
-  kind: string;
-  entityType: string;
-  entityKey: string;
-  summary: string;
-  createdAt: Date;
-  resolvedAt: Date | null;
-  resolvedBy: string | null;
-  resolution: string | null;
-  event: (EventSummary & { receivedAt: Date }) | null;
-}
-
-const attentionSelect = {
-  id: true,
-  kind: true,
-  entityType: true,
-  entityKey: true,
-  eventId: true,
-  summary: true,
-  createdAt: true,
-  resolvedAt: true,
-  resolvedBy: true,
-  resolution: true,
-} as const;
-
-async function withEvents(db: PrismaDb, rows: (Omit<AttentionWithEvent, 'event'> & { eventId: string | null })[]): Promise<AttentionWithEvent[]> {
+async function withEvents(db: Db, rows: (AttentionItemView & { eventId: string | null })[]): Promise<AttentionWithEvent[]> {
   const ids = [...new Set(rows.map((r) => r.eventId).filter((id): id is string => !!id))];
   const events = ids.length
-    ? new Map((await db.inboundEvent.findMany({ where: { id: { in: ids } }, select: { id: true, provider: true, type: true, status: true, receivedAt: true } })).map((e) => [e.id, e]))
-    : new Map();
+    ? new Map((await db.selectFrom('inbound_events').select([...eventSummaryColumns, 'received_at as receivedAt']).where('id', 'in', ids).execute()).map((e) => [e.id, e]))
+    : new Map<string, EventSummary & { receivedAt: Date }>();
   return rows.map(({ eventId, ...r }) => ({ ...r, event: (eventId && events.get(eventId)) || null }));
 }
 
 /** Unresolved items, newest first, each with a summary of the event that raised it. */
-export async function listOpenAttention(db: PrismaDb, limit: number): Promise<AttentionWithEvent[]> {
-  const rows = await db.attentionItem.findMany({ where: { resolvedAt: null }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit, select: attentionSelect });
+export async function listOpenAttention(db: Db, limit: number): Promise<AttentionWithEvent[]> {
+  const rows = await db
+    .selectFrom('attention_items')
+    .select([...attentionColumns, 'event_id as eventId'])
+    .where('resolved_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return withEvents(db, rows);
 }
 
 export type ResolveOutcome<T> = { ok: true; row: T } | { ok: false; reason: 'not_found' | 'conflict'; current?: string };
 
 /** Sets resolved_at/by/resolution once; a second resolve is a conflict, never an overwrite. */
-export async function resolveAttention(db: PrismaDb, id: string, by: string, resolution: string): Promise<ResolveOutcome<AttentionWithEvent>> {
-  const { count } = await db.attentionItem.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedBy: by, resolution } });
-  const row = await db.attentionItem.findUnique({ where: { id }, select: attentionSelect });
+export async function resolveAttention(db: Db, decision: { id: string; by: string; resolution: string }): Promise<ResolveOutcome<AttentionWithEvent>> {
+  const { numUpdatedRows } = await db
+    .updateTable('attention_items')
+    .set({ resolved_at: new Date(), resolved_by: decision.by, resolution: decision.resolution })
+    .where('id', '=', decision.id)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  const row = await db
+    .selectFrom('attention_items')
+    .select([...attentionColumns, 'event_id as eventId'])
+    .where('id', '=', decision.id)
+    .executeTakeFirst();
   if (!row) return { ok: false, reason: 'not_found' };
-  if (count === 0) return { ok: false, reason: 'conflict', current: `resolved by ${row.resolvedBy ?? 'unknown'} at ${row.resolvedAt?.toISOString() ?? '?'}` };
+  if (numUpdatedRows === 0n) return { ok: false, reason: 'conflict', current: `resolved by ${row.resolvedBy ?? 'unknown'} at ${row.resolvedAt?.toISOString() ?? '?'}` };
   const [withEvent] = await withEvents(db, [row]);
   return { ok: true, row: withEvent as AttentionWithEvent };
 }
 
-export interface EffectListItem {
-  id: string;
-  kind: string;
-  businessKey: string;
-  status: EffectStatus;
-  queue: string;
-  provider: string;
-  connection: string;
-  eventId: string | null;
-  entityType: string;
-  entityKey: string;
-  request: unknown;
-  providerRef: string | null;
-  attempts: number;
-  lastError: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  sentAt: Date | null;
-  doneAt: Date | null;
-}
-
-const effectSelect = {
-  id: true,
-  kind: true,
-  businessKey: true,
-  status: true,
-  queue: true,
-  provider: true,
-  connection: true,
-  eventId: true,
-  entityType: true,
-  entityKey: true,
-  request: true,
-  providerRef: true,
-  attempts: true,
-  lastError: true,
-  createdAt: true,
-  updatedAt: true,
-  sentAt: true,
-  doneAt: true,
-} as const;
-
 /** Effects in one status, the longest-waiting first (the order a person should work through them). */
-export async function listEffectsByStatus(db: PrismaDb, status: EffectStatus, limit: number): Promise<EffectListItem[]> {
-  return db.effect.findMany({ where: { status }, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: limit, select: effectSelect });
+export async function listEffectsByStatus(db: Db, filter: { status: EffectStatus; limit: number }): Promise<EffectListItem[]> {
+  return db.selectFrom('effects').select(effectColumns).where('status', '=', filter.status).orderBy('updated_at', 'asc').orderBy('id', 'asc').limit(filter.limit).execute();
 }
 
 /**
  * A person's decision on a parked effect (outcome unknown): `sent` → done (they confirmed it
  * happened), `resend` → pending (the caller enqueues it again). Only from parked.
  */
-export async function resolveParkedEffect(db: PrismaDb, id: string, outcome: 'sent' | 'resend'): Promise<ResolveOutcome<EffectListItem>> {
-  const data = outcome === 'sent' ? { status: 'done' as const, doneAt: new Date(), lastError: null } : { status: 'pending' as const, lastError: null };
-  const { count } = await db.effect.updateMany({ where: { id, status: 'parked' }, data });
-  const row = await db.effect.findUnique({ where: { id }, select: effectSelect });
+export async function resolveParkedEffect(db: Db, decision: { id: string; outcome: 'sent' | 'resend' }): Promise<ResolveOutcome<EffectListItem>> {
+  const now = new Date();
+  const { numUpdatedRows } = await db
+    .updateTable('effects')
+    .set(decision.outcome === 'sent' ? { status: 'done', done_at: now, last_error: null, updated_at: now } : { status: 'pending', last_error: null, updated_at: now })
+    .where('id', '=', decision.id)
+    .where('status', '=', 'parked')
+    .executeTakeFirst();
+  const row = await db.selectFrom('effects').select(effectColumns).where('id', '=', decision.id).executeTakeFirst();
   if (!row) return { ok: false, reason: 'not_found' };
-  if (count === 0) return { ok: false, reason: 'conflict', current: row.status };
+  if (numUpdatedRows === 0n) return { ok: false, reason: 'conflict', current: row.status };
   return { ok: true, row };
 }
 
 export interface EntityStory {
-  events: { id: string; provider: string; type: string; canonicalType: string | null; status: string; queue: string | null; receivedAt: Date; occurredAt: Date | null; processedAt: Date | null; lastError: string | null }[];
+  events: Selection<DB, 'inbound_events', (typeof storyEventColumns)[number]>[];
   effects: EffectListItem[];
-  attention: Omit<AttentionWithEvent, 'event'>[];
+  attention: AttentionItemView[];
   /**
    * The messages these effects sent, as they stand now: a send the provider accepted can still
    * fail later (a 131026 status webhook), and only the message row knows.
    */
-  messages: { id: string; channel: string; status: string; errorCode: string | null; errorMessage: string | null; effectId: string | null; lastOccurredAt: Date | null; updatedAt: Date }[];
+  messages: Selection<DB, 'messages', (typeof storyMessageColumns)[number]>[];
 }
 
 /** Everything stored about one business entity, each kind in time order. */
-export async function entityStory(db: PrismaDb, entityType: string, entityKey: string, limit: number): Promise<EntityStory> {
+export async function entityStory(db: Db, entity: { type: string; key: string; limit: number }): Promise<EntityStory> {
   const [events, effects, attention] = await Promise.all([
-    db.inboundEvent.findMany({
-      where: { entityType, entityKey },
-      orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-      select: { id: true, provider: true, type: true, canonicalType: true, status: true, queue: true, receivedAt: true, occurredAt: true, processedAt: true, lastError: true },
-    }),
-    db.effect.findMany({ where: { entityType, entityKey }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit, select: effectSelect }),
-    db.attentionItem.findMany({
-      where: { entityType, entityKey },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-      select: { id: true, kind: true, entityType: true, entityKey: true, summary: true, createdAt: true, resolvedAt: true, resolvedBy: true, resolution: true },
-    }),
+    db
+      .selectFrom('inbound_events')
+      .select(storyEventColumns)
+      .where('entity_type', '=', entity.type)
+      .where('entity_key', '=', entity.key)
+      .orderBy('received_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(entity.limit)
+      .execute(),
+    db
+      .selectFrom('effects')
+      .select(effectColumns)
+      .where('entity_type', '=', entity.type)
+      .where('entity_key', '=', entity.key)
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(entity.limit)
+      .execute(),
+    db
+      .selectFrom('attention_items')
+      .select(attentionColumns)
+      .where('entity_type', '=', entity.type)
+      .where('entity_key', '=', entity.key)
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(entity.limit)
+      .execute(),
   ]);
   const sent = effects.filter((e) => e.providerRef).map((e) => e.id);
   const messages = sent.length
-    ? await db.message.findMany({
-        where: { effectId: { in: sent } },
-        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
-        select: { id: true, channel: true, status: true, errorCode: true, errorMessage: true, effectId: true, lastOccurredAt: true, updatedAt: true },
-      })
+    ? await db.selectFrom('messages').select(storyMessageColumns).where('effect_id', 'in', sent).orderBy('updated_at', 'asc').orderBy('id', 'asc').execute()
     : [];
   return { events, effects, attention, messages };
 }
