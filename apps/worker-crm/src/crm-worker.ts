@@ -1,10 +1,11 @@
 import type { EventHandler, WorkerDeps, WorkerSetup } from '@switchyard/worker-runtime';
-import { effectKinds, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
-import { contactUpsertPerformer, crmNotePerformer, dealSyncPerformer, leadUpsertPerformer } from './performers/crm-performers';
-import { teamNotifyPerformer } from './performers/team-notify';
-import { processContactChanged } from './processors/contact-changed';
-import { processLeadSubmitted } from './processors/lead-submitted';
-import { processStageChanged } from './processors/stage-changed';
+import { effectKinds } from '@switchyard/planning';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
+import { contactUpsertPerformer, crmNotePerformer, dealSyncPerformer, leadUpsertPerformer } from './effects/crm-deal-sync';
+import { teamNotifyPerformer } from './effects/team-notify';
+import { processContactChanged } from './events/contact-upserted';
+import { processLeadSubmitted } from './events/lead-submitted';
+import { processStageChanged } from './events/deal-stage-changed';
 
 /** The CRM worker: CRM events and lead forms in; CRM writes and team notifications out. */
 export function crmWorker(settings: SettingsHolder, clients: OutboundClients, deps: Pick<WorkerDeps, 'db'>): WorkerSetup {

@@ -1,5 +1,5 @@
 import { runWorkerApp } from '@switchyard/worker-runtime';
-import { workflowSetup } from '@switchyard/workflows';
+import { workflowSetup } from '@switchyard/outbound';
 import { loadEnv, rawEnv } from './env';
 import { paymentsWorker } from './payments-worker';
 

@@ -1,8 +1,9 @@
-import { effectKinds, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
+import { effectKinds } from '@switchyard/planning';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import type { EventHandler, WorkerSetup } from '@switchyard/worker-runtime';
-import { refundPerformer } from './performers/refund';
-import { processPaymentEvent } from './processors/payment-event';
-import { processRefundRequest } from './processors/refund-request';
+import { refundPerformer } from './effects/payment-refund';
+import { processPaymentEvent } from './events/payment';
+import { processRefundRequest } from './events/refund-requested';
 
 /** The payments worker: payment events in (workflows 1–3), refunds out. */
 export function paymentsWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup {

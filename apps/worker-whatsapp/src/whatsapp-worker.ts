@@ -1,8 +1,9 @@
 import type { EventHandler, WorkerSetup } from '@switchyard/worker-runtime';
-import { effectKinds, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
-import { messageSendPerformer } from './performers/message-send';
-import { processInboundMessage } from './processors/inbound-message';
-import { processMessageStatus } from './processors/message-status';
+import { effectKinds } from '@switchyard/planning';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
+import { messageSendPerformer } from './effects/message-send';
+import { processInboundMessage } from './events/message-received';
+import { processMessageStatus } from './events/message-status-changed';
 
 /** The messaging worker: WhatsApp/Twilio messages and statuses in; customer messages out. */
 export function whatsappWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup {

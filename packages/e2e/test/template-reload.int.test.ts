@@ -11,7 +11,8 @@ import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandbo
 import { eventually, listen, testPrefix } from '@switchyard/testing';
 import type { EffectContext } from '@switchyard/worker-runtime';
 import { whatsappWorker } from '@switchyard/worker-whatsapp';
-import { createSettingsHolder, OutboundClients, planPaymentEffects } from '@switchyard/workflows';
+import { planPaymentEffects } from '@switchyard/planning';
+import { createSettingsHolder, OutboundClients } from '@switchyard/outbound';
 import { testSettingsDoc } from './support/test-settings';
 
 /**

@@ -8,3 +8,4 @@ export { workerEnvSchema } from './worker-env';
 export type { WorkerEnv } from './worker-env';
 export { RetentionRunner } from './retention-runner';
 export type { RetentionPolicy, RetentionRunnerOptions, RetentionTickResult } from './retention-runner';
+export { recordPlans } from './record-plans';

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@switchyard/db';
-import type { CrmTarget, OutboundClients, SettingsHolder } from '@switchyard/workflows';
+import type { CrmTarget } from '@switchyard/planning';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import type { CrmGateway } from './crm-gateway';
 import { hubspotGateway } from './hubspot-gateway';
 import { pipedriveGateway } from './pipedrive-gateway';

@@ -1,7 +1,8 @@
 import { prismaTransaction, type EffectRow, type PrismaClient } from '@switchyard/db';
 import { PermanentError } from '@switchyard/errors';
 import type { EffectPerformer } from '@switchyard/worker-runtime';
-import { dealExternalId, type ContactUpsertRequest, type CrmNoteRequest, type DealSyncRequest, type LeadUpsertRequest, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
+import { dealExternalId, type ContactUpsertRequest, type CrmNoteRequest, type DealSyncRequest, type LeadUpsertRequest } from '@switchyard/planning';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import { crmFor } from '../crm/crm-for';
 
 interface Deps {

@@ -1,5 +1,6 @@
 import type { EffectPerformer } from '@switchyard/worker-runtime';
-import type { OutboundClients, TeamNotifyRequest } from '@switchyard/workflows';
+import type { TeamNotifyRequest } from '@switchyard/planning';
+import type { OutboundClients } from '@switchyard/outbound';
 
 /**
  * Posts to a team channel. Incoming webhooks cannot deduplicate, so this is an intent effect:

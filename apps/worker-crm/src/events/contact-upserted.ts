@@ -1,7 +1,7 @@
 import { tagEventEntity, prismaTransaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { digits } from '@switchyard/workflows';
+import { digits } from '@switchyard/planning';
 
 /**
  * A CRM contact created or updated: we keep what we need to message them (phone, email, name,

@@ -1,7 +1,8 @@
 import { raiseAttention, tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
-import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { digits, planStageEffects, recordPlans, stageEntityKey, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
+import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
+import { digits, planStageEffects, stageEntityKey, unsentMessageAttention, type UnsentMessage } from '@switchyard/planning';
+import type { SettingsHolder } from '@switchyard/outbound';
 import { findStageRecipient } from './find-stage-recipient';
 
 /** Workflow 4: a CRM stage or lead status change → the template configured for that stage. */

@@ -1,6 +1,6 @@
 import type { PrismaDb } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
-import { digits, type StageRecipient } from '@switchyard/workflows';
+import { digits, type StageRecipient } from '@switchyard/planning';
 
 type StageEvent = CanonicalOf<'deal.stage_changed'>;
 

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { findLeadByKeys, insertLead, nextRoutingSlot, raiseAttention, tagEventEntity, prismaTransaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
-import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { digits, leadKeys, pickOwner, planLeadEffects, recordPlans, routeLead, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
+import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
+import { digits, leadKeys, pickOwner, planLeadEffects, routeLead, unsentMessageAttention, type UnsentMessage } from '@switchyard/planning';
+import type { SettingsHolder } from '@switchyard/outbound';
 
 /**
  * Workflow 7: a lead is deduplicated by email or phone (the first submission keeps its owner),

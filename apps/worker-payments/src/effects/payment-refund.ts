@@ -1,6 +1,7 @@
 import { PermanentError } from '@switchyard/errors';
 import type { EffectPerformer } from '@switchyard/worker-runtime';
-import type { OutboundClients, RefundRequest } from '@switchyard/workflows';
+import type { RefundRequest } from '@switchyard/planning';
+import type { OutboundClients } from '@switchyard/outbound';
 
 /**
  * Refunds at the gateway with its idempotency key (Stripe `Idempotency-Key`, Razorpay

@@ -2,7 +2,8 @@ import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalO
 import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, prismaTransaction, type Sql } from '@switchyard/db';
 import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { planPaymentEffects, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
+import { planPaymentEffects, unsentMessageAttention, type UnsentMessage } from '@switchyard/planning';
+import type { SettingsHolder } from '@switchyard/outbound';
 
 type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'>;
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
-import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { effectKinds, recordPlans, type RefundRequest } from '@switchyard/workflows';
+import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
+import { effectKinds, type RefundRequest } from '@switchyard/planning';
 
 /** What a business system posts (as a Standard Webhooks event of type `refund.requested`) to ask for a refund. */
 export const refundRequestData = z.object({

@@ -2,7 +2,8 @@ import { findContact, findPayment, markEffectDone, markEffectDoneWithMessage, ty
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
-import type { MessageSendRequest, OutboundClients, SettingsHolder } from '@switchyard/workflows';
+import type { MessageSendRequest } from '@switchyard/planning';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 

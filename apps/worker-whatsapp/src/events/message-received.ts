@@ -1,7 +1,8 @@
 import { recordInbound, recordOptIn, recordOptOut, tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
-import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { digits, keywordOf, planInboundMessage, recordPlans, type SettingsHolder } from '@switchyard/workflows';
+import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
+import { digits, keywordOf, planInboundMessage } from '@switchyard/planning';
+import type { SettingsHolder } from '@switchyard/outbound';
 
 /**
  * Workflow 6: an inbound message opens the 24-hour window, upserts the CRM contact by phone and

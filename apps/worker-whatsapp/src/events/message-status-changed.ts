@@ -1,7 +1,8 @@
 import { applyMessageStatus, findEffect, markEffectDone, closeAttention, tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf, MessageStatus } from '@switchyard/domain';
-import type { EventHandlerContext } from '@switchyard/worker-runtime';
-import { planMessageFailure, recordPlans, type MessageSendRequest, type SettingsHolder } from '@switchyard/workflows';
+import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
+import { planMessageFailure, type MessageSendRequest } from '@switchyard/planning';
+import type { SettingsHolder } from '@switchyard/outbound';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -13,7 +13,7 @@ import { paymentsWorker } from '@switchyard/worker-payments';
 import { createEventWorker, type WorkerSetup } from '@switchyard/worker-runtime';
 import { whatsappWorker } from '@switchyard/worker-whatsapp';
 import { createRateLimiter } from '@switchyard/connectors';
-import { OutboundClients, staticSettings, type SettingsHolder } from '@switchyard/workflows';
+import { OutboundClients, staticSettings, type SettingsHolder } from '@switchyard/outbound';
 import { testSettingsDoc } from './test-settings';
 
 export interface FleetOptions {

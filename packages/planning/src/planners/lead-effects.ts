@@ -1,7 +1,7 @@
 import type { EffectPlan } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { Settings } from '@switchyard/settings';
-import { effectKinds } from '../effect-kinds';
+import { effectKinds } from '../effect-catalog';
 import { crmPlan, crmTarget, digits, messagePlan, teamPlans, type UnsentMessage } from './plan-helpers';
 
 type LeadEvent = CanonicalOf<'lead.submitted'>;

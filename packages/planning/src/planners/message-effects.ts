@@ -1,7 +1,7 @@
 import type { EffectPlan } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { Settings } from '@switchyard/settings';
-import { effectKinds } from '../effect-kinds';
+import { effectKinds } from '../effect-catalog';
 import type { MessageSendRequest } from '../effect-requests';
 import { crmPlan, crmTarget, digits, teamPlans } from './plan-helpers';
 

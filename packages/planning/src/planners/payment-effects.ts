@@ -1,7 +1,7 @@
 import type { EffectPlan } from '@switchyard/db';
 import { isPaid, type CanonicalOf, type PaymentState } from '@switchyard/domain';
 import { formatAmount, type Settings, type TemplateContext } from '@switchyard/settings';
-import { effectKinds } from '../effect-kinds';
+import { effectKinds } from '../effect-catalog';
 import { crmPlan, crmTarget, digits, messagePlan, teamPlans, type UnsentMessage } from './plan-helpers';
 
 type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'>;

@@ -1,6 +1,6 @@
 import type { EffectPlan } from '@switchyard/db';
 import { missingTemplateValues, renderTemplateParameters, renderText, type Settings, type TemplateContext } from '@switchyard/settings';
-import { effectKinds } from '../effect-kinds';
+import { effectKinds } from '../effect-catalog';
 import type { CrmTarget, MessageSendRequest, TeamNotifyRequest } from '../effect-requests';
 
 export type TeamEvent = Settings['team']['notifications'][number]['events'][number];
