@@ -1,7 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { classify, type AppError, AppError as AppErrorClass } from '@switchyard/errors';
-import { lookupJob, registry, type JobData, type JobName, type QueueName } from './registry';
+import { deadLetterJobId, lookupJob, registry, type JobData, type JobName, type QueueName } from './registry';
 
 export interface JobContext {
   job: Job;
@@ -129,7 +129,7 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
         failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
       };
       // Deterministic id: copying the same failure twice (a crash between the two steps) is harmless.
-      await deadLetters.add('dead-letter.v1', dead, { jobId: `${dead.jobId}.dead`, removeOnComplete: false, removeOnFail: false });
+      await deadLetters.add('dead-letter.v1', dead, { jobId: deadLetterJobId(dead.jobId), removeOnComplete: false, removeOnFail: false });
       await opts.onDead?.(dead);
     })()
       .catch((e: Error) => opts.onError?.(e));
@@ -137,7 +137,7 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
   worker.on('error', (err) => opts.onError?.(err));
   // A job re-driven from Bull Board (retry of a failed job) that now completed leaves no dead letter behind.
   worker.on('completed', (job) => {
-    if (job.failedReason) deadLetters.remove(`${job.id}.dead`).catch((e: Error) => opts.onError?.(e));
+    if (job.failedReason) deadLetters.remove(deadLetterJobId(String(job.id))).catch((e: Error) => opts.onError?.(e));
   });
 
   return {

@@ -1,7 +1,10 @@
 import { planEffects, type EffectPlan, type PlannedEffect, type Sql } from '@switchyard/db';
-import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
+import { performEffectJobOf } from '@switchyard/queues';
 
-/** Writes planned effects to the ledger with their perform-effect jobs, in the caller's transaction. */
+/**
+ * Records what a planner decided: the effects go to the ledger with their perform-effect jobs, in
+ * the caller's transaction. Planners (@switchyard/planning) decide and never write; this writes.
+ */
 export function recordPlans(tx: Sql, eventId: string | null, plans: EffectPlan[]): Promise<PlannedEffect[]> {
-  return planEffects(tx, eventId, plans, (queue, effectId) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) }));
+  return planEffects(tx, eventId, plans, performEffectJobOf);
 }

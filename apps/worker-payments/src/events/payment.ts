@@ -1,6 +1,6 @@
 import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalOf, type PaymentFact } from '@switchyard/domain';
 import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, prismaTransaction, type Sql } from '@switchyard/db';
-import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
+import { performEffectJobOf } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planPaymentEffects, unsentMessageAttention, type UnsentMessage } from '@switchyard/planning';
 import type { SettingsHolder } from '@switchyard/outbound';
@@ -25,14 +25,13 @@ type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'paymen
 export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const key = paymentKey(event);
   const dispute = event.type === 'payment.disputed';
-  const jobOf = (queue: string, effectId: string) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) });
   if (!dispute && ctx.pool) {
     const facts = addPaymentFact([], paymentFactOf(event))!;
     const state = foldPayment(facts);
     const unsent: UnsentMessage[] = [];
     const plans = planPaymentEffects({ event, paymentKey: key, state, version: 1, settings: settings.current(), unsent });
     // A message left unsent raises an attention item, which this one statement cannot write: the locked path does.
-    const planned = unsent.length ? null : await createPaymentWithEffects(ctx.db, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId }, facts, state, ctx.eventId, plans, jobOf);
+    const planned = unsent.length ? null : await createPaymentWithEffects(ctx.db, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId }, facts, state, ctx.eventId, plans, performEffectJobOf);
     if (planned) {
       ctx.eventProcessed?.();
       ctx.logger.info('payment created', { paymentKey: key, type: event.type, status: state.status, version: 1, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
@@ -53,7 +52,7 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
     const version = row.version + 1;
     const unsent: UnsentMessage[] = [];
     const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current(), unsent });
-    const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, jobOf);
+    const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, performEffectJobOf);
     for (const u of unsent) await raiseAttention(tx, unsentMessageAttention(u, ctx.eventId));
     if (unsent.length) ctx.logger.warn('customer message not sent: a value it needs is missing', { paymentKey: key, messages: unsent.map((u) => ({ notification: u.notification, missing: u.missing })) });
     if (dispute)
