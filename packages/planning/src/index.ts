@@ -1,6 +1,8 @@
-export { effectKinds } from './effect-catalog';
-export type { EffectKind } from './effect-catalog';
-export type * from './effect-requests';
+export { effectCatalog, isEffectKind } from './effect-catalog';
+export type { EffectDefinition, EffectKind, EffectKindsOf, EffectMode, EffectModeOf, EffectQueueOf, EffectRequest } from './effect-catalog';
+export * from './effect-requests';
+export { planEffect } from './effect-plan';
+export type { EffectPlan, EffectPlanOf } from './effect-plan';
 export { dealExternalId, paymentContext, planPaymentEffects } from './planners/payment-effects';
 export { ourStage, planStageEffects, stageEntityKey } from './planners/stage-effects';
 export type { StageRecipient } from './planners/stage-effects';

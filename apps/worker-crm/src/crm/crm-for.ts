@@ -6,6 +6,13 @@ import { hubspotGateway } from './hubspot-gateway';
 import { pipedriveGateway } from './pipedrive-gateway';
 import { salesforceGateway } from './salesforce-gateway';
 
+/** What the CRM performers need. */
+export interface CrmDeps {
+  clients: OutboundClients;
+  settings: SettingsHolder;
+  db: PrismaClient;
+}
+
 /** The gateway for an effect's CRM target (provider and connection are in the effect's request). */
 export function crmFor(target: CrmTarget, clients: OutboundClients, settings: SettingsHolder, db: PrismaClient): CrmGateway {
   const crm = settings.current().crm;

@@ -1,17 +1,8 @@
-import { prismaTransaction, type EffectRow, type PrismaClient } from '@switchyard/db';
+import { prismaTransaction } from '@switchyard/db';
 import { PermanentError } from '@switchyard/errors';
-import type { EffectPerformer } from '@switchyard/worker-runtime';
-import { dealExternalId, type ContactUpsertRequest, type CrmNoteRequest, type DealSyncRequest, type LeadUpsertRequest } from '@switchyard/planning';
-import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
-import { crmFor } from '../crm/crm-for';
-
-interface Deps {
-  clients: OutboundClients;
-  settings: SettingsHolder;
-  db: PrismaClient;
-}
-
-const req = <T>(effect: EffectRow) => effect.request as unknown as T;
+import { dealExternalId } from '@switchyard/planning';
+import type { Performer } from '@switchyard/worker-runtime';
+import { crmFor, type CrmDeps } from '../crm/crm-for';
 
 /** The CRM stage a payment's current state maps to (settings.crm.stages), or null for pending. */
 export function stageForPayment(stages: { paid: string; paymentFailed: string; refunded: string; partiallyRefunded?: string; disputed: string }, state: { status: string; disputed: boolean }): string | null {
@@ -35,11 +26,11 @@ export function stageForPayment(stages: { paid: string; paymentFailed: string; r
  * row lock: syncs run one at a time per payment and each writes the newest state, so the deal
  * ends in the stage of the final state whatever order the events came in.
  */
-export function dealSyncPerformer({ clients, settings, db }: Deps): EffectPerformer {
+export function dealSyncPerformer({ clients, settings, db }: CrmDeps): Performer<'crm.deal.sync'> {
   return {
     mode: 'idempotent',
     async perform(effect) {
-      const r = req<DealSyncRequest>(effect);
+      const r = effect.request;
       const crm = settings.current().crm;
       if (!crm) throw new PermanentError('crm.deal.sync needs a crm section in the configuration file', 'CRM_NOT_CONFIGURED');
       return prismaTransaction(
@@ -66,49 +57,6 @@ export function dealSyncPerformer({ clients, settings, db }: Deps): EffectPerfor
         },
         { timeoutMs: 25_000 },
       );
-    },
-  };
-}
-
-export function crmNotePerformer({ clients, settings, db }: Deps): EffectPerformer {
-  return {
-    mode: 'idempotent',
-    async perform(effect) {
-      const r = req<CrmNoteRequest>(effect);
-      const note = r.paymentKey ? { ...r, deal: { externalId: await paymentDealId(db, r.paymentKey, r.deal) } } : r;
-      const id = await crmFor(r, clients, settings, db).addNote(note);
-      return { providerRef: id, response: { crmKey: `notes:${r.noteId}`, crmId: id } };
-    },
-  };
-}
-
-export function contactUpsertPerformer({ clients, settings, db }: Deps): EffectPerformer {
-  return {
-    mode: 'idempotent',
-    async perform(effect) {
-      const r = req<ContactUpsertRequest>(effect);
-      const id = await crmFor(r, clients, settings, db).upsertContact(r);
-      return { providerRef: id, response: { crmKey: `persons:${r.phone ?? r.email}`, crmId: id } };
-    },
-  };
-}
-
-/** The deal a payment's note belongs to now (its order, once any event has told us the order). */
-async function paymentDealId(db: PrismaClient, paymentKey: string, planned: { externalId: string } | undefined): Promise<string> {
-  const rows = await db.$queryRawUnsafe<{ order_id: string | null }[]>(`SELECT order_id FROM payments WHERE key = $1`, paymentKey);
-  return rows[0] ? dealExternalId(paymentKey, { orderId: rows[0].order_id }) : (planned?.externalId ?? paymentKey);
-}
-
-/** A lead: its contact, then its deal in the configured pipeline with the routed owner. */
-export function leadUpsertPerformer({ clients, settings, db }: Deps): EffectPerformer {
-  return {
-    mode: 'idempotent',
-    async perform(effect) {
-      const r = req<LeadUpsertRequest>(effect);
-      const crm = crmFor(r, clients, settings, db);
-      if (r.contact.phone || r.contact.email) await crm.upsertContact({ ...r.contact, properties: { ...(r.source ? { lead_source: r.source } : {}) } });
-      const id = await crm.upsertDeal({ externalId: r.dealExternalId, name: r.name, pipeline: r.pipeline, stage: r.stage, owner: r.owner, properties: { ...(r.region ? { switchyard_region: r.region } : {}) } });
-      return { providerRef: id, response: { crmKey: `deals:${r.dealExternalId}`, crmId: id, owner: r.owner } };
     },
   };
 }

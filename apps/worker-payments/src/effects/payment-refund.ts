@@ -1,18 +1,17 @@
 import { PermanentError } from '@switchyard/errors';
-import type { EffectPerformer } from '@switchyard/worker-runtime';
-import type { RefundRequest } from '@switchyard/planning';
 import type { OutboundClients } from '@switchyard/outbound';
+import type { Performer } from '@switchyard/worker-runtime';
 
 /**
  * Refunds at the gateway with its idempotency key (Stripe `Idempotency-Key`, Razorpay
  * `X-Refund-Idempotency`, PayPal `PayPal-Request-Id`), taken from the ledger: a job that runs
  * again after a crash sends the same key and gets the same refund back.
  */
-export function refundPerformer(clients: OutboundClients): EffectPerformer {
+export function refundPerformer(clients: OutboundClients): Performer<'payment.refund'> {
   return {
     mode: 'idempotent',
     async perform(effect) {
-      const r = effect.request as unknown as RefundRequest;
+      const r = effect.request;
       switch (r.provider) {
         case 'stripe': {
           const out = await clients.stripe(r.connection).refund({ paymentIntent: r.paymentId, ...(r.amount ? { amount: r.amount } : {}), idempotencyKey: effect.idempotencyKey });

@@ -3,7 +3,7 @@ import { tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
-import { effectKinds, type RefundRequest } from '@switchyard/planning';
+import { planEffect, type RefundRequest } from '@switchyard/planning';
 
 /** What a business system posts (as a Standard Webhooks event of type `refund.requested`) to ask for a refund. */
 export const refundRequestData = z.object({
@@ -28,8 +28,6 @@ export async function processRefundRequest(event: CanonicalOf<'generic.received'
   const request: RefundRequest = { provider: r.provider, connection: r.connection, paymentId: r.paymentId, ...(r.amount ? { amount: r.amount } : {}), ...(r.currency ? { currency: r.currency } : {}), ...(r.reason ? { reason: r.reason } : {}) };
   await prismaTransaction(ctx.db, async (tx) => {
     await tagEventEntity(tx, ctx.eventId, 'payment', key);
-    await recordPlans(tx, ctx.eventId, [
-      { kind: effectKinds.refund.kind, queue: effectKinds.refund.queue, businessKey: `refund:${key}:${r.requestId}`, provider: r.provider, connection: r.connection, entityType: 'payment', entityKey: key, request: request as unknown as Record<string, unknown> },
-    ]);
+    await recordPlans(tx, ctx.eventId, [planEffect('payment.refund', { businessKey: `refund:${key}:${r.requestId}`, provider: r.provider, connection: r.connection, entityType: 'payment', entityKey: key, request })]);
   });
 }

@@ -1,9 +1,9 @@
 import { findContact, findPayment, markEffectDone, markEffectDoneWithMessage, type EffectRow } from '@switchyard/db';
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
-import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
-import type { MessageSendRequest } from '@switchyard/planning';
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
+import type { MessageSendRequest } from '@switchyard/planning';
+import type { EffectContext, EffectOutcome, IntentPerformer } from '@switchyard/worker-runtime';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -41,11 +41,11 @@ export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | u
  * Checked just before sending: consent (a STOP received after the effect was planned wins), and
  * for payment-failure notices that the payment has not succeeded since.
  */
-export function messageSendPerformer(clients: OutboundClients, settings?: SettingsHolder, now: () => number = Date.now): EffectPerformer {
+export function messageSendPerformer(clients: OutboundClients, settings?: SettingsHolder, now: () => number = Date.now): IntentPerformer<'message.send', Prepared> {
   return {
     mode: 'intent',
     async precondition(effect, { db }) {
-      const r = effect.request as unknown as MessageSendRequest;
+      const r = effect.request;
       const contact = await findContact(db, r.to);
       if (contact?.optedOutAt) return `recipient opted out at ${contact.optedOutAt.toISOString()}`;
       if (r.consent === 'opted_in' && !contact?.consent) return 'recipient has not opted in';
@@ -57,7 +57,7 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
     },
     // Before the intent is committed: the number's outbound permit and the choice of text or template.
     async prepare(effect, { db }): Promise<Prepared> {
-      const r = { ...(effect.request as unknown as MessageSendRequest), ...renderAtSend(effect.request as unknown as MessageSendRequest, settings) };
+      const r = { ...effect.request, ...renderAtSend(effect.request, settings) };
       if (r.channel === 'twilio') {
         await clients.twilio(r.connection).takePermit();
         return { asText: false };
@@ -67,8 +67,9 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       return { asText };
     },
     async perform(effect, _ctx, prepared) {
-      const r = { ...(effect.request as unknown as MessageSendRequest), ...renderAtSend(effect.request as unknown as MessageSendRequest, settings) };
-      const { asText } = prepared as Prepared;
+      const r = { ...effect.request, ...renderAtSend(effect.request, settings) };
+      // The runner always prepares before it performs an intent; no preparation means the template.
+      const asText = prepared?.asText ?? false;
       let outcome: EffectOutcome;
       if (r.channel === 'twilio') {
         const body = r.text ?? `${r.template.name}: ${r.template.parameters.join(' ')}`;
@@ -88,7 +89,7 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       return rows[0] ? { providerRef: rows[0].id, response: { reconciled: true } } : null;
     },
     async settle(effect, outcome, { db }) {
-      const r = effect.request as unknown as MessageSendRequest;
+      const r = effect.request;
       // The message is an upsert that keeps what a status webhook may already have written.
       if (outcome.providerRef) await markEffectDoneWithMessage(db, effect.id, outcome.response ?? null, { id: outcome.providerRef, channel: r.channel, recipient: r.to });
       else await markEffectDone(db, effect.id, null, outcome.response ?? null);
@@ -97,7 +98,7 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
 }
 
 /** Free-form text only inside the 24-hour customer-service window; templates everywhere else. */
-async function withinWindow(db: Parameters<NonNullable<EffectPerformer['precondition']>>[1]['db'], r: MessageSendRequest, now: () => number): Promise<boolean> {
+async function withinWindow(db: EffectContext['db'], r: MessageSendRequest, now: () => number): Promise<boolean> {
   if (!r.text) return false;
   const contact = await findContact(db, r.to);
   return !!contact?.lastInboundAt && now() - contact.lastInboundAt.getTime() < WINDOW_MS;

@@ -1,7 +1,7 @@
 import { applyMessageStatus, findEffect, markEffectDone, closeAttention, tagEventEntity, prismaTransaction } from '@switchyard/db';
 import type { CanonicalOf, MessageStatus } from '@switchyard/domain';
 import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
-import { planMessageFailure, type MessageSendRequest } from '@switchyard/planning';
+import { messageSendRequest, planMessageFailure } from '@switchyard/planning';
 import type { SettingsHolder } from '@switchyard/outbound';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,7 +37,8 @@ export async function processMessageStatus(event: CanonicalOf<'message.status_ch
       ctx.logger.info('send reconciled from a status webhook', { effectId: sentBy.id, messageId: event.messageId });
     }
     if (mapped === 'failed' && before !== 'failed') {
-      const request = sentBy?.request as unknown as MessageSendRequest | undefined;
+      // The send's request as its schema reads it (the effect the webhook names is a message.send).
+      const request = sentBy ? messageSendRequest.safeParse(sentBy.request).data : undefined;
       const sentAsText = (sentBy as { response?: { sentAs?: string } } | null)?.response?.sentAs === 'text';
       const sent = sentBy && request ? { effectId: sentBy.id, businessKey: sentBy.businessKey, request, sentAsText: sentAsText || (!!request.text && event.errorCode === '131047') } : null;
       await recordPlans(tx, ctx.eventId, planMessageFailure(event, s, sent));

@@ -1,7 +1,6 @@
-import type { EffectPlan } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { Settings } from '@switchyard/settings';
-import { effectKinds } from '../effect-catalog';
+import type { EffectPlan } from '../effect-plan';
 import { crmPlan, crmTarget, digits, messagePlan, teamPlans, type UnsentMessage } from './plan-helpers';
 
 type LeadEvent = CanonicalOf<'lead.submitted'>;
@@ -45,7 +44,7 @@ export function planLeadEffects(event: LeadEvent, lead: { id: string; dedupKey: 
   if (crm)
     plans.push(
       ...crmPlan(target, {
-        kind: effectKinds.leadUpsert,
+        kind: 'crm.lead.upsert',
         businessKey: `lead:${lead.dedupKey}`,
         ...entity,
         request: { leadId: lead.id, dealExternalId: `lead:${lead.dedupKey}`, name: `Lead: ${name}`, owner: lead.owner, pipeline: crm.pipeline, stage: crm.stages.newLead, contact: { phone, email: event.email, name: event.name }, source: event.source, region: event.region },

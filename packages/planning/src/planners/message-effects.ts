@@ -1,7 +1,6 @@
-import type { EffectPlan } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { Settings } from '@switchyard/settings';
-import { effectKinds } from '../effect-catalog';
+import { planEffect, type EffectPlan } from '../effect-plan';
 import type { MessageSendRequest } from '../effect-requests';
 import { crmPlan, crmTarget, digits, teamPlans } from './plan-helpers';
 
@@ -24,11 +23,11 @@ export function planMessageFailure(event: StatusEvent, settings: Settings, sent:
   if (sent && sent.sentAsText && event.errorCode === OUTSIDE_WINDOW) {
     // The same message as its approved template: without the free-form text.
     const { text: _text, ...request } = sent.request;
-    plans.push({ kind: effectKinds.messageSend.kind, queue: effectKinds.messageSend.queue, businessKey: `${sent.businessKey}:template-fallback`, provider: 'whatsapp', connection: sent.request.connection, ...entity, request: request as unknown as Record<string, unknown> });
+    plans.push(planEffect('message.send', { businessKey: `${sent.businessKey}:template-fallback`, provider: 'whatsapp', connection: sent.request.connection, ...entity, request }));
     return plans;
   }
   const body = `WhatsApp message ${event.messageId}${sent ? ` (${sent.request.notification})` : ''} to ${phone ?? 'unknown'} failed: ${error}`;
-  plans.push(...crmPlan(crmTarget(settings), { kind: effectKinds.crmNote, businessKey: `msg-failed:${event.messageId}`, ...entity, request: { noteId: `msg-failed:${event.messageId}`, body, contact: { phone } } }));
+  plans.push(...crmPlan(crmTarget(settings), { kind: 'crm.note', businessKey: `msg-failed:${event.messageId}`, ...entity, request: { noteId: `msg-failed:${event.messageId}`, body, contact: { phone } } }));
   plans.push(...teamPlans(settings, { event: 'message.failed', subject: event.messageId, ...entity, text: `:warning: ${body}`, data: { messageId: event.messageId, errorCode: event.errorCode } }));
   return plans;
 }
@@ -40,8 +39,8 @@ export function planInboundMessage(event: InboundEvent, settings: Settings): Eff
   const entity = { entityType: 'contact', entityKey: phone };
   const target = crmTarget(settings);
   return [
-    ...crmPlan(target, { kind: effectKinds.contactUpsert, businessKey: `inbound-contact:${event.messageId}`, ...entity, request: { phone, ...(event.profileName ? { name: event.profileName } : {}) } }),
-    ...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `inbound:${event.messageId}`, ...entity, request: { noteId: `inbound:${event.messageId}`, body: `WhatsApp from ${phone}: ${event.text ?? `[${event.messageType}]`}`, contact: { phone } } }),
+    ...crmPlan(target, { kind: 'crm.contact.upsert', businessKey: `inbound-contact:${event.messageId}`, ...entity, request: { phone, ...(event.profileName ? { name: event.profileName } : {}) } }),
+    ...crmPlan(target, { kind: 'crm.note', businessKey: `inbound:${event.messageId}`, ...entity, request: { noteId: `inbound:${event.messageId}`, body: `WhatsApp from ${phone}: ${event.text ?? `[${event.messageType}]`}`, contact: { phone } } }),
   ];
 }
 

@@ -1,7 +1,6 @@
-import type { EffectPlan } from '@switchyard/db';
 import { isPaid, type CanonicalOf, type PaymentState } from '@switchyard/domain';
 import { formatAmount, type Settings, type TemplateContext } from '@switchyard/settings';
-import { effectKinds } from '../effect-catalog';
+import type { EffectPlan } from '../effect-plan';
 import { crmPlan, crmTarget, digits, messagePlan, teamPlans, type UnsentMessage } from './plan-helpers';
 
 type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'>;
@@ -49,12 +48,12 @@ export function planPaymentEffects({ event, paymentKey, state, version, settings
   const notifications = settings.messaging?.notifications ?? {};
   const deal = { externalId: dealExternalId(paymentKey, state) };
   const amount = context.payment?.amount ?? '';
-  const plans: EffectPlan[] = [...crmPlan(target, { kind: effectKinds.dealSync, businessKey: `${paymentKey}@v${version}`, ...entity, request: { paymentKey } })];
+  const plans: EffectPlan[] = [...crmPlan(target, { kind: 'crm.deal.sync', businessKey: `${paymentKey}@v${version}`, ...entity, request: { paymentKey } })];
 
   switch (event.type) {
     case 'payment.succeeded': {
       const note = `Payment received: ${amount} via ${event.provider} (payment ${event.paymentId})${state.link ? ` ${state.link}` : ''}`;
-      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `payment-note:${paymentKey}`, ...entity, request: { noteId: `payment-note:${paymentKey}`, body: note, deal, paymentKey } }));
+      plans.push(...crmPlan(target, { kind: 'crm.note', businessKey: `payment-note:${paymentKey}`, ...entity, request: { noteId: `payment-note:${paymentKey}`, body: note, deal, paymentKey } }));
       plans.push(...messagePlan(settings, { templateKey: notifications.paymentReceipt, to, businessKey: `receipt:${paymentKey}`, ...entity, context, consent, unsent }));
       plans.push(...teamPlans(settings, { event: 'payment.succeeded', subject: paymentKey, ...entity, text: `:moneybag: ${note}`, data: { paymentKey, amount, orderId: state.orderId } }));
       break;
@@ -72,14 +71,14 @@ export function planPaymentEffects({ event, paymentKey, state, version, settings
       if (!event.refundId) break;
       const refundKey = `${paymentKey}:${event.refundId ?? event.providerEventId}`;
       const note = `Refund ${event.full ? '(full)' : '(partial)'}: ${context.refund?.amount ?? ''} via ${event.provider} (payment ${event.paymentId}); refunded so far ${formatAmount(state.refundedAmount, state.currency ?? event.currency)}`;
-      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `refund-note:${refundKey}`, ...entity, request: { noteId: `refund-note:${refundKey}`, body: note, deal, paymentKey } }));
+      plans.push(...crmPlan(target, { kind: 'crm.note', businessKey: `refund-note:${refundKey}`, ...entity, request: { noteId: `refund-note:${refundKey}`, body: note, deal, paymentKey } }));
       plans.push(...messagePlan(settings, { templateKey: notifications.refundNotice, to, businessKey: `refund:${refundKey}`, ...entity, context, consent, unsent }));
       plans.push(...teamPlans(settings, { event: 'payment.refunded', subject: refundKey, ...entity, text: note, data: { paymentKey, refundId: event.refundId } }));
       break;
     }
     case 'payment.disputed': {
       const note = `Dispute opened (${event.reason ?? 'no reason given'}): ${formatAmount(event.amount, event.currency)} on payment ${event.paymentId} via ${event.provider}. A person must respond.`;
-      plans.push(...crmPlan(target, { kind: effectKinds.crmNote, businessKey: `dispute-note:${paymentKey}:${event.disputeId}`, ...entity, request: { noteId: `dispute-note:${paymentKey}:${event.disputeId}`, body: note, deal, paymentKey } }));
+      plans.push(...crmPlan(target, { kind: 'crm.note', businessKey: `dispute-note:${paymentKey}:${event.disputeId}`, ...entity, request: { noteId: `dispute-note:${paymentKey}:${event.disputeId}`, body: note, deal, paymentKey } }));
       plans.push(...teamPlans(settings, { event: 'payment.disputed', subject: `${paymentKey}:${event.disputeId}`, ...entity, text: `:rotating_light: ${note}`, data: { paymentKey, disputeId: event.disputeId } }));
       break;
     }

@@ -1,6 +1,6 @@
-import type { EffectPlan } from '@switchyard/db';
 import { missingTemplateValues, renderTemplateParameters, renderText, type Settings, type TemplateContext } from '@switchyard/settings';
-import { effectKinds } from '../effect-catalog';
+import type { EffectKind, EffectRequest } from '../effect-catalog';
+import { planEffect, type EffectPlanOf } from '../effect-plan';
 import type { CrmTarget, MessageSendRequest, TeamNotifyRequest } from '../effect-requests';
 
 export type TeamEvent = Settings['team']['notifications'][number]['events'][number];
@@ -48,7 +48,7 @@ export function unsentMessageAttention(u: UnsentMessage, eventId: string | null)
 export function messagePlan(
   settings: Settings,
   o: { templateKey: string | undefined; to: string | undefined; businessKey: string; entityType: string; entityKey: string; context: TemplateContext; consent: MessageSendRequest['consent']; unlessPaid?: string; unsent?: UnsentMessage[] },
-): EffectPlan[] {
+): EffectPlanOf<'message.send'>[] {
   const m = settings.messaging;
   if (!m || !o.templateKey || !o.to) return [];
   const template = m.templates[o.templateKey];
@@ -69,40 +69,26 @@ export function messagePlan(
     consent: o.consent,
     ...(o.unlessPaid ? { unlessPaid: o.unlessPaid } : {}),
   };
-  return [
-    {
-      kind: effectKinds.messageSend.kind,
-      queue: effectKinds.messageSend.queue,
-      businessKey: o.businessKey,
-      provider: m.channel === 'twilio' ? 'twilio' : 'whatsapp',
-      connection: m.connection,
-      entityType: o.entityType,
-      entityKey: o.entityKey,
-      request: request as unknown as Record<string, unknown>,
-    },
-  ];
+  return [planEffect('message.send', { businessKey: o.businessKey, provider: m.channel === 'twilio' ? 'twilio' : 'whatsapp', connection: m.connection, entityType: o.entityType, entityKey: o.entityKey, request })];
 }
 
 /** One post per team channel subscribed to this event. */
-export function teamPlans(settings: Settings, o: { event: TeamEvent; subject: string; entityType: string; entityKey: string; text: string; data: Record<string, unknown> }): EffectPlan[] {
+export function teamPlans(settings: Settings, o: { event: TeamEvent; subject: string; entityType: string; entityKey: string; text: string; data: Record<string, unknown> }): EffectPlanOf<'team.notify'>[] {
   return settings.team.notifications
     .filter((n) => n.events.includes(o.event))
     .map((n) => {
       const request: TeamNotifyRequest = { name: n.name, url: n.url, format: n.format, event: o.event, text: o.text, data: o.data };
-      return {
-        kind: effectKinds.teamNotify.kind,
-        queue: effectKinds.teamNotify.queue,
-        businessKey: `${n.name}:${o.event}:${o.subject}`,
-        provider: 'http',
-        connection: n.name,
-        entityType: o.entityType,
-        entityKey: o.entityKey,
-        request: request as unknown as Record<string, unknown>,
-      };
+      return planEffect('team.notify', { businessKey: `${n.name}:${o.event}:${o.subject}`, provider: 'http', connection: n.name, entityType: o.entityType, entityKey: o.entityKey, request });
     });
 }
 
-export function crmPlan(target: CrmTarget | undefined, o: { kind: { kind: string; queue: string }; businessKey: string; entityType: string; entityKey: string; request: object }): EffectPlan[] {
+/** The CRM effects: each request names the CRM connection it writes to. */
+type CrmKind = { [K in EffectKind]: EffectRequest<K> extends CrmTarget ? K : never }[EffectKind];
+
+/** A CRM effect on the configured CRM, or nothing when no CRM is configured. */
+export function crmPlan<K extends CrmKind>(target: CrmTarget | undefined, o: { kind: K; businessKey: string; entityType: string; entityKey: string; request: Omit<EffectRequest<K>, keyof CrmTarget> }): EffectPlanOf<K>[] {
   if (!target) return [];
-  return [{ kind: o.kind.kind, queue: o.kind.queue, businessKey: o.businessKey, provider: target.provider, connection: target.connection, entityType: o.entityType, entityKey: o.entityKey, request: { ...target, ...o.request } }];
+  // The target completes the request: Omit<R, keyof CrmTarget> & CrmTarget is R, which TypeScript cannot see through the generic K.
+  const request = { ...target, ...o.request } as EffectRequest<K>;
+  return [planEffect(o.kind, { businessKey: o.businessKey, provider: target.provider, connection: target.connection, entityType: o.entityType, entityKey: o.entityKey, request })];
 }

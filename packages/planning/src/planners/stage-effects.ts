@@ -1,6 +1,6 @@
-import type { EffectPlan } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { Settings } from '@switchyard/settings';
+import type { EffectPlan } from '../effect-plan';
 import { digits, messagePlan, type UnsentMessage } from './plan-helpers';
 
 type StageEvent = CanonicalOf<'deal.stage_changed'>;
