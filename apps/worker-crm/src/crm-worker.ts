@@ -5,19 +5,19 @@ import { dealSyncPerformer } from './effects/crm-deal-sync';
 import { leadUpsertPerformer } from './effects/crm-lead-upsert';
 import { crmNotePerformer } from './effects/crm-note';
 import { teamNotifyPerformer } from './effects/team-notify';
-import { processContactChanged } from './events/contact-upserted';
-import { processStageChanged } from './events/deal-stage-changed';
-import { processLeadSubmitted } from './events/lead-submitted';
+import { handleContactUpserted } from './events/contact-upserted';
+import { handleDealStageChanged } from './events/deal-stage-changed';
+import { handleLeadSubmitted } from './events/lead-submitted';
 
 /** The CRM worker: CRM events and lead forms in; CRM writes and team notifications out. */
 export function crmWorker(settings: SettingsHolder, clients: OutboundClients, deps: Pick<WorkerDeps, 'db'>): WorkerSetup<'crm'> {
   const d = { clients, settings, db: deps.db };
   return {
     events: {
-      'deal.stage_changed': (event, ctx) => processStageChanged(event, ctx, settings),
-      'contact.created': processContactChanged,
-      'contact.updated': processContactChanged,
-      'lead.submitted': (event, ctx) => processLeadSubmitted(event, ctx, settings),
+      'deal.stage_changed': (event, ctx) => handleDealStageChanged(event, ctx, settings),
+      'contact.created': handleContactUpserted,
+      'contact.updated': handleContactUpserted,
+      'lead.submitted': (event, ctx) => handleLeadSubmitted(event, ctx, settings),
       'generic.received': async (event, ctx) => {
         ctx.logger.info('event recorded; no CRM workflow for its type', { type: event.type, sourceType: event.sourceType });
       },

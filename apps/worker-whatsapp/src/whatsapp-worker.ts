@@ -1,15 +1,15 @@
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import type { WorkerSetup } from '@switchyard/worker-runtime';
 import { messageSendPerformer } from './effects/message-send';
-import { processInboundMessage } from './events/message-received';
-import { processMessageStatus } from './events/message-status-changed';
+import { handleMessageReceived } from './events/message-received';
+import { handleMessageStatusChanged } from './events/message-status-changed';
 
 /** The messaging worker: WhatsApp/Twilio messages and statuses in; customer messages out. */
 export function whatsappWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup<'whatsapp'> {
   return {
     events: {
-      'message.status_changed': (event, ctx) => processMessageStatus(event, ctx, settings),
-      'message.received': (event, ctx) => processInboundMessage(event, ctx, settings),
+      'message.status_changed': (event, ctx) => handleMessageStatusChanged(event, ctx, settings),
+      'message.received': (event, ctx) => handleMessageReceived(event, ctx, settings),
       'template.status_changed': async (event, ctx) => {
         ctx.logger.info('template review result', { template: event.templateName, status: event.status, reason: event.reason });
       },

@@ -1,4 +1,4 @@
 export { OutboundClients } from './outbound-clients';
 export { createSettingsHolder, staticSettings } from './settings-holder';
 export type { SettingsHolder } from './settings-holder';
-export { workflowSetup } from './workflow-setup';
+export { workerSetup } from './worker-setup';

@@ -8,7 +8,7 @@ import { digits } from '@switchyard/planning';
  * and consent when the CRM carries `whatsapp_opt_in`). Consent never turns off here: opt-outs
  * come from the person (STOP), and a later send checks them.
  */
-export async function processContactChanged(event: CanonicalOf<'contact.created' | 'contact.updated'>, ctx: EventHandlerContext): Promise<void> {
+export async function handleContactUpserted(event: CanonicalOf<'contact.created' | 'contact.updated'>, ctx: EventHandlerContext): Promise<void> {
   const phone = digits(event.phone ?? (event.properties.phone as string | undefined));
   if (!phone) return;
   const optIn = String(event.properties.whatsapp_opt_in ?? '').toLowerCase() === 'true';

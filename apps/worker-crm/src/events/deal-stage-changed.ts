@@ -6,7 +6,7 @@ import type { SettingsHolder } from '@switchyard/outbound';
 import { findStageRecipient } from './find-stage-recipient';
 
 /** Workflow 4: a CRM stage or lead status change → the template configured for that stage. */
-export async function processStageChanged(event: CanonicalOf<'deal.stage_changed'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
+export async function handleDealStageChanged(event: CanonicalOf<'deal.stage_changed'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   await prismaTransaction(ctx.db, async (tx) => {
     const recipient = digits(event.contact.phone) ? null : await findStageRecipient(tx, event);
     const unsent: UnsentMessage[] = [];

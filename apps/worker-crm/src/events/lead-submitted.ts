@@ -11,7 +11,7 @@ import type { SettingsHolder } from '@switchyard/outbound';
  * routed by the form's rules (round-robin among the rule's owners), upserted into the CRM and
  * welcomed on WhatsApp when it consented.
  */
-export async function processLeadSubmitted(event: CanonicalOf<'lead.submitted'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
+export async function handleLeadSubmitted(event: CanonicalOf<'lead.submitted'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const s = settings.current();
   const keys = leadKeys(event);
   if (keys.length === 0) throw new PermanentError(`lead from form ${event.formId} has neither an email nor a phone`, 'LEAD_WITHOUT_CONTACT');

@@ -22,7 +22,7 @@ type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'paymen
  * fold and plan the locked path would make from no facts. If the payment exists, nothing was
  * written and the locked path runs.
  */
-export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
+export async function handlePaymentEvent(event: PaymentEvent, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const key = paymentKey(event);
   const dispute = event.type === 'payment.disputed';
   if (!dispute && ctx.pool) {

@@ -20,7 +20,7 @@ export const refundRequestData = z.object({
  * A refund asked for by the business: one `payment.refund` effect per request id, performed with
  * the gateway's own idempotency key, so a repeated request or a crashed job refunds once.
  */
-export async function processRefundRequest(event: CanonicalOf<'generic.received'>, ctx: EventHandlerContext): Promise<void> {
+export async function handleRefundRequested(event: CanonicalOf<'generic.received'>, ctx: EventHandlerContext): Promise<void> {
   const parsed = refundRequestData.safeParse(event.data);
   if (!parsed.success) throw new PermanentError(`refund.requested event has invalid data: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`, 'INVALID_REFUND_REQUEST');
   const r = parsed.data;

@@ -9,7 +9,7 @@ import type { SettingsHolder } from '@switchyard/outbound';
  * logs the message on it. A configured opt-out keyword (STOP) records an opt-out that every later
  * send checks; an opt-in keyword (START) records consent.
  */
-export async function processInboundMessage(event: CanonicalOf<'message.received'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
+export async function handleMessageReceived(event: CanonicalOf<'message.received'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const s = settings.current();
   const phone = digits(event.from);
   if (!phone) return;

@@ -13,7 +13,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * On the first `failed`: a CRM timeline note and a team notification, or — for a free-form text
  * refused outside the 24-hour window (131047) — the approved template instead.
  */
-export async function processMessageStatus(event: CanonicalOf<'message.status_changed'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
+export async function handleMessageStatusChanged(event: CanonicalOf<'message.status_changed'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const s = settings.current();
   const mapped = (s.statusMappings.messages[event.channel === 'twilio' ? 'twilio' : 'whatsapp']?.[event.status] ?? event.status) as MessageStatus;
   const effectId = event.callbackData && UUID.test(event.callbackData) ? event.callbackData : undefined;

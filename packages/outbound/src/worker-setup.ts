@@ -9,7 +9,7 @@ import { createSettingsHolder, type SettingsHolder } from './settings-holder';
  * clients that share one Redis rate limiter across replicas, and the file's retention policy (so
  * every worker app runs retention). `build` adds the app's event map and performers.
  */
-export function workflowSetup<Q extends QueueName>(
+export function workerSetup<Q extends QueueName>(
   config: { file: string | undefined; env: Record<string, string | undefined>; queuePrefix: string },
   build: (settings: SettingsHolder, clients: OutboundClients, deps: WorkerDeps) => WorkerSetup<Q>,
 ): (deps: WorkerDeps) => WorkerSetup<Q> {
