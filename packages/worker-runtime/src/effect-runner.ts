@@ -47,9 +47,9 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     logger.debug('effect already settled; nothing to do', { effectId, status: row.status });
     return;
   }
-  const { kind } = row;
-  const performer: RunnablePerformer | undefined = isEffectKind(kind) ? opts.performers[kind] : undefined;
-  if (!performer || !isEffectKind(kind)) throw new PermanentError(`no performer for effect kind "${kind}" on this worker`, 'EFFECT_KIND_UNKNOWN');
+  const kind = isEffectKind(row.kind) ? row.kind : undefined;
+  const performer: RunnablePerformer | undefined = kind && opts.performers[kind];
+  if (!kind || !performer) throw new PermanentError(`no performer for effect kind "${row.kind}" on this worker`, 'EFFECT_KIND_UNKNOWN');
   const effect = parseRequest(row, kind);
 
   const skip = await performer.precondition?.(effect, ctx);
