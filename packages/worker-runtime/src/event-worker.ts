@@ -2,7 +2,7 @@ import { createDatabase, markEffectFailed, markEventFailed, markEventProcessed, 
 import { canonicalEvent, type CanonicalOf, type CanonicalType, type EventTypesOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
-import { createQueueWorker, performEffectJob, processEventJob, type Handlers, type JobContext, type QueueName, type Redis } from '@switchyard/queues';
+import { createQueueWorker, workerJobHandlers, type JobContext, type QueueName, type Redis } from '@switchyard/queues';
 import { runEffect } from './effect-runner';
 import type { Performers } from './performer';
 
@@ -70,8 +70,8 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
   const database = opts.database ?? createDatabase({ url: '', pool });
   const { performers } = opts;
   const events: EventHandlerTable = opts.events;
-  const handlers = {
-    [processEventJob[opts.queue]]: async ({ eventId }: { eventId: string }, ctx: JobContext) =>
+  const handlers = workerJobHandlers(opts.queue, {
+    processEvent: async ({ eventId }, ctx) =>
       withLogContext({ correlationId: eventId, queue: opts.queue, jobId: ctx.job.id }, async () => {
         const claimed = await startProcessing(db, eventId);
         if (!claimed) {
@@ -88,11 +88,11 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         if (!processed) await markEventProcessed(db, eventId);
         opts.onCommitted?.();
       }),
-    [performEffectJob[opts.queue]]: async ({ effectId }: { effectId: string }, ctx: JobContext) =>
+    performEffect: async ({ effectId }, ctx) =>
       withLogContext({ correlationId: effectId, queue: opts.queue, jobId: ctx.job.id }, async () => {
         await runEffect(effectId, { db, database, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
       }),
-  } as unknown as Handlers<Q>;
+  });
 
   const runtime = createQueueWorker({
     queue: opts.queue,
