@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { createLogger } from '@switchyard/logger';
+import type { CanonicalEvent } from '@switchyard/domain';
 import { createRedis } from '@switchyard/queues';
 import { OwnRedis, createOwnDatabase } from '@switchyard/testing';
 import { createEventWorker } from '@switchyard/worker-runtime';
@@ -26,7 +27,17 @@ function startWorker(r: TestReceiver, redisUrl: string) {
   const connection = createRedis(redisUrl, 'worker');
   connection.on('error', () => undefined);
   const handled: string[] = [];
-  const runtime = createEventWorker({ queue: 'payments', db: r.db, connection, prefix: r.prefix, concurrency: 4, logger: quiet, handle: async (event) => void handled.push(event.providerEventId) });
+  const handle = async (event: CanonicalEvent) => void handled.push(event.providerEventId);
+  const runtime = createEventWorker({
+    queue: 'payments',
+    db: r.db,
+    connection,
+    prefix: r.prefix,
+    concurrency: 4,
+    logger: quiet,
+    events: { 'payment.succeeded': handle, 'payment.failed': handle, 'payment.refunded': handle, 'payment.disputed': handle, 'generic.received': handle },
+    performers: { 'payment.refund': { mode: 'idempotent', perform: () => Promise.reject(new Error('no effects in this test')) } },
+  });
   return { handled, close: async () => (await runtime.close(), connection.disconnect()) };
 }
 

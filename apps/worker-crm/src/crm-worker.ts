@@ -1,35 +1,33 @@
-import type { EventHandler, WorkerDeps, WorkerSetup } from '@switchyard/worker-runtime';
-import { effectKinds, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
-import { contactUpsertPerformer, crmNotePerformer, dealSyncPerformer, leadUpsertPerformer } from './performers/crm-performers';
-import { teamNotifyPerformer } from './performers/team-notify';
-import { processContactChanged } from './processors/contact-changed';
-import { processLeadSubmitted } from './processors/lead-submitted';
-import { processStageChanged } from './processors/stage-changed';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
+import type { WorkerDeps, WorkerSetup } from '@switchyard/worker-runtime';
+import { contactUpsertPerformer } from './effects/crm-contact-upsert';
+import { dealSyncPerformer } from './effects/crm-deal-sync';
+import { leadUpsertPerformer } from './effects/crm-lead-upsert';
+import { crmNotePerformer } from './effects/crm-note';
+import { teamNotifyPerformer } from './effects/team-notify';
+import { handleContactUpserted } from './events/contact-upserted';
+import { handleDealStageChanged } from './events/deal-stage-changed';
+import { handleLeadSubmitted } from './events/lead-submitted';
 
 /** The CRM worker: CRM events and lead forms in; CRM writes and team notifications out. */
-export function crmWorker(settings: SettingsHolder, clients: OutboundClients, deps: Pick<WorkerDeps, 'db'>): WorkerSetup {
-  const handle: EventHandler = async (event, ctx) => {
-    switch (event.type) {
-      case 'deal.stage_changed':
-        return processStageChanged(event, ctx, settings);
-      case 'contact.created':
-      case 'contact.updated':
-        return processContactChanged(event, ctx);
-      case 'lead.submitted':
-        return processLeadSubmitted(event, ctx, settings);
-      default:
-        ctx.logger.info('event recorded; no CRM workflow for its type', { type: event.type });
-    }
-  };
+export function crmWorker(settings: SettingsHolder, clients: OutboundClients, deps: Pick<WorkerDeps, 'db'>): WorkerSetup<'crm'> {
   const d = { clients, settings, db: deps.db };
   return {
-    handle,
+    events: {
+      'deal.stage_changed': (event, ctx) => handleDealStageChanged(event, ctx, settings),
+      'contact.created': handleContactUpserted,
+      'contact.updated': handleContactUpserted,
+      'lead.submitted': (event, ctx) => handleLeadSubmitted(event, ctx, settings),
+      'generic.received': async (event, ctx) => {
+        ctx.logger.info('event recorded; no CRM workflow for its type', { type: event.type, sourceType: event.sourceType });
+      },
+    },
     performers: {
-      [effectKinds.dealSync.kind]: dealSyncPerformer(d),
-      [effectKinds.crmNote.kind]: crmNotePerformer(d),
-      [effectKinds.contactUpsert.kind]: contactUpsertPerformer(d),
-      [effectKinds.leadUpsert.kind]: leadUpsertPerformer(d),
-      [effectKinds.teamNotify.kind]: teamNotifyPerformer(clients),
+      'crm.deal.sync': dealSyncPerformer(d),
+      'crm.note': crmNotePerformer(d),
+      'crm.contact.upsert': contactUpsertPerformer(d),
+      'crm.lead.upsert': leadUpsertPerformer(d),
+      'team.notify': teamNotifyPerformer(clients),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { runWorkerApp } from '@switchyard/worker-runtime';
-import { workflowSetup } from '@switchyard/workflows';
+import { workerSetup } from '@switchyard/outbound';
 import { loadEnv, rawEnv } from './env';
 import { paymentsWorker } from './payments-worker';
 
@@ -8,7 +8,7 @@ runWorkerApp({
   service: 'worker-payments',
   queue: 'payments',
   env,
-  setup: workflowSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients) => paymentsWorker(settings, clients)),
+  setup: workerSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients) => paymentsWorker(settings, clients)),
 }).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);

@@ -1,25 +1,23 @@
-import { effectKinds, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import type { EventHandler, WorkerSetup } from '@switchyard/worker-runtime';
-import { refundPerformer } from './performers/refund';
-import { processPaymentEvent } from './processors/payment-event';
-import { processRefundRequest } from './processors/refund-request';
+import { refundPerformer } from './effects/payment-refund';
+import { handlePaymentEvent } from './events/payment';
+import { handleRefundRequested } from './events/refund-requested';
 
 /** The payments worker: payment events in (workflows 1–3), refunds out. */
-export function paymentsWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup {
-  const handle: EventHandler = async (event, ctx) => {
-    switch (event.type) {
-      case 'payment.succeeded':
-      case 'payment.failed':
-      case 'payment.refunded':
-      case 'payment.disputed':
-        return processPaymentEvent(event, ctx, settings);
-      case 'generic.received':
-        if (event.sourceType === 'refund.requested') return processRefundRequest(event, ctx);
+export function paymentsWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup<'payments'> {
+  const payment: EventHandler<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'> = (event, ctx) => handlePaymentEvent(event, ctx, settings);
+  return {
+    events: {
+      'payment.succeeded': payment,
+      'payment.failed': payment,
+      'payment.refunded': payment,
+      'payment.disputed': payment,
+      'generic.received': async (event, ctx) => {
+        if (event.sourceType === 'refund.requested') return handleRefundRequested(event, ctx);
         ctx.logger.info('generic event recorded; no workflow for its type', { sourceType: event.sourceType });
-        return;
-      default:
-        ctx.logger.warn('event type does not belong on the payments queue; recorded only', { type: event.type });
-    }
+      },
+    },
+    performers: { 'payment.refund': refundPerformer(clients) },
   };
-  return { handle, performers: { [effectKinds.refund.kind]: refundPerformer(clients) } };
 }

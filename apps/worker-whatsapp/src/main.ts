@@ -1,5 +1,5 @@
 import { runWorkerApp } from '@switchyard/worker-runtime';
-import { workflowSetup } from '@switchyard/workflows';
+import { workerSetup } from '@switchyard/outbound';
 import { loadEnv, rawEnv } from './env';
 import { whatsappWorker } from './whatsapp-worker';
 
@@ -8,7 +8,7 @@ runWorkerApp({
   service: 'worker-whatsapp',
   queue: 'whatsapp',
   env,
-  setup: workflowSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients) => whatsappWorker(settings, clients)),
+  setup: workerSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients) => whatsappWorker(settings, clients)),
 }).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);

@@ -1,23 +1,22 @@
-import type { EventHandler, WorkerSetup } from '@switchyard/worker-runtime';
-import { effectKinds, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
-import { messageSendPerformer } from './performers/message-send';
-import { processInboundMessage } from './processors/inbound-message';
-import { processMessageStatus } from './processors/message-status';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
+import type { WorkerSetup } from '@switchyard/worker-runtime';
+import { messageSendPerformer } from './effects/message-send';
+import { handleMessageReceived } from './events/message-received';
+import { handleMessageStatusChanged } from './events/message-status-changed';
 
 /** The messaging worker: WhatsApp/Twilio messages and statuses in; customer messages out. */
-export function whatsappWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup {
-  const handle: EventHandler = async (event, ctx) => {
-    switch (event.type) {
-      case 'message.status_changed':
-        return processMessageStatus(event, ctx, settings);
-      case 'message.received':
-        return processInboundMessage(event, ctx, settings);
-      case 'template.status_changed':
+export function whatsappWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup<'whatsapp'> {
+  return {
+    events: {
+      'message.status_changed': (event, ctx) => handleMessageStatusChanged(event, ctx, settings),
+      'message.received': (event, ctx) => handleMessageReceived(event, ctx, settings),
+      'template.status_changed': async (event, ctx) => {
         ctx.logger.info('template review result', { template: event.templateName, status: event.status, reason: event.reason });
-        return;
-      default:
-        ctx.logger.info('event recorded; no messaging workflow for its type', { type: event.type });
-    }
+      },
+      'generic.received': async (event, ctx) => {
+        ctx.logger.info('event recorded; no messaging workflow for its type', { type: event.type, sourceType: event.sourceType });
+      },
+    },
+    performers: { 'message.send': messageSendPerformer(clients, settings) },
   };
-  return { handle, performers: { [effectKinds.messageSend.kind]: messageSendPerformer(clients, settings) } };
 }

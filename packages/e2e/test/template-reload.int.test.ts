@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { createRateLimiter, createWhatsappClient } from '@switchyard/connectors';
-import type { EffectRow } from '@switchyard/db';
 import { addPaymentFact, foldPayment, paymentFactOf, type CanonicalOf } from '@switchyard/domain';
 import { createRedis } from '@switchyard/queues';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, SANDBOX_DEFAULTS, systemClock } from '@switchyard/sandbox';
 import { eventually, listen, testPrefix } from '@switchyard/testing';
-import type { EffectContext } from '@switchyard/worker-runtime';
+import type { EffectContext, EffectOf } from '@switchyard/worker-runtime';
 import { whatsappWorker } from '@switchyard/worker-whatsapp';
-import { createSettingsHolder, OutboundClients, planPaymentEffects } from '@switchyard/workflows';
+import { planPaymentEffects } from '@switchyard/planning';
+import { createSettingsHolder, OutboundClients } from '@switchyard/outbound';
 import { testSettingsDoc } from './support/test-settings';
 
 /**
@@ -54,8 +54,8 @@ describe('templates are rendered when the message is sent', () => {
     write(next);
     expect(settings.reload()).toEqual({ ok: true });
     const clients = new OutboundClients(settings.current, createRateLimiter(redis, { prefix: `${testPrefix()}:rl` }));
-    const performer = whatsappWorker(settings, clients).performers['message.send']!;
-    const effect = { id: randomUUID(), request: plan.request } as unknown as EffectRow;
+    const performer = whatsappWorker(settings, clients).performers['message.send'];
+    const effect = { id: randomUUID(), request: plan.request } as unknown as EffectOf<'message.send'>;
     const ctx = {} as EffectContext;
     const prepared = await performer.prepare!(effect, ctx);
     return performer.perform(effect, ctx, prepared);

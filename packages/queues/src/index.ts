@@ -1,13 +1,13 @@
 export { defineJob, defineQueue } from './define';
 export type { JobDefinition, QueueDefinition, RetryPolicy } from './define';
-export { effectJobData, effectJobId, eventJobData, eventJobId, lookupJob, performEffectJob, processEventJob, queueNames, registry } from './registry';
+export { deadLetterJobId, effectJobData, effectJobId, effectResendJobId, eventJobData, eventJobId, isQueueName, lookupJob, performEffectJob, performEffectJobOf, processEventJob, queueNames, redriveJobId, registry, rootJobId } from './registry';
 export type { JobData, JobName, QueueName, Registry } from './registry';
 export { createRedis } from './connection';
 export { jobOptions } from './job-options';
 export { QueueProducer } from './producer';
 export type { RawJob } from './producer';
-export { createQueueWorker } from './worker';
-export type { AttemptError, DeadLetter, Handlers, JobContext, QueueWorkerOptions } from './worker';
+export { createQueueWorker, workerJobHandlers } from './worker';
+export type { AttemptError, DeadLetter, Handlers, JobContext, QueueWorkerOptions, WorkerJobHandlers } from './worker';
 export type { Redis } from 'ioredis';
 export { Queue, Worker, QueueEvents } from 'bullmq';
 export type { Job } from 'bullmq';

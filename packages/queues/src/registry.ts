@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineJob, defineQueue } from './define';
+import { queueNames, type QueueName } from '@switchyard/domain';
+import { defineJob, defineQueue, type QueueDefinition } from './define';
 
 /**
  * Every queue and job of the fleet. Queue and job names are permanent once released: a job's
@@ -27,14 +28,12 @@ export const registry = {
     'whatsapp.process-event.v1': defineJob({ schema: eventJobData, retry: eventRetry, timeoutMs: 30_000 }),
     'whatsapp.perform-effect.v1': defineJob({ schema: effectJobData, retry: effectRetry, timeoutMs: 30_000 }),
   }),
-} as const;
+} as const satisfies { [Q in QueueName]: QueueDefinition };
 
 export type Registry = typeof registry;
-export type QueueName = keyof Registry;
+export { queueNames, type QueueName };
 export type JobName<Q extends QueueName> = keyof Registry[Q]['jobs'] & string;
 export type JobData<Q extends QueueName, J extends JobName<Q>> = Registry[Q]['jobs'][J] extends { schema: infer S extends z.ZodType } ? z.infer<S> : never;
-
-export const queueNames = Object.keys(registry) as QueueName[];
 
 /** The job that processes one inbound event on the queue its canonical type routes to. */
 export const processEventJob = {
@@ -50,16 +49,47 @@ export const performEffectJob = {
   whatsapp: 'whatsapp.perform-effect.v1',
 } as const satisfies { [Q in QueueName]: JobName<Q> };
 
+/**
+ * Job ids are derived from what the job is about, so enqueueing the same work twice (outbox
+ * re-dispatch, reconciler re-drive) is ignored by BullMQ. No `:` and never a pure integer. Every
+ * job id of the fleet is built here.
+ */
+export function eventJobId(queue: QueueName, eventId: string): string {
+  return `${queue}.evt.${eventId}`;
+}
+
 export function effectJobId(queue: QueueName, effectId: string): string {
   return `${queue}.eff.${effectId}`;
 }
 
-/**
- * Job ids are derived from what the job is about, so enqueueing the same work twice (outbox
- * re-dispatch, reconciler re-drive) is ignored by BullMQ. No `:` and never a pure integer.
- */
-export function eventJobId(queue: QueueName, eventId: string): string {
-  return `${queue}.evt.${eventId}`;
+export function isQueueName(name: string): name is QueueName {
+  return (queueNames as readonly string[]).includes(name);
+}
+
+/** The perform-effect job (name and id) of one ledger effect, as its outbox row carries it. */
+export function performEffectJobOf(queue: string, effectId: string): { jobName: string; jobId: string } {
+  if (!isQueueName(queue)) throw new Error(`effect ${effectId} names no known queue ("${queue}")`);
+  return { jobName: performEffectJob[queue], jobId: effectJobId(queue, effectId) };
+}
+
+/** A person's explicit resend of an effect (ops console): a new job beside the original one. */
+export function effectResendJobId(queue: QueueName, effectId: string, n: number): string {
+  return `${effectJobId(queue, effectId)}.resend${n}`;
+}
+
+/** The job a dead letter was copied from, without the re-drive suffix a re-added copy carries. */
+export function rootJobId(jobId: string): string {
+  return jobId.replace(/\.r\d+$/, '');
+}
+
+/** The n-th re-added copy of a dead-lettered job. */
+export function redriveJobId(jobId: string, n: number): string {
+  return `${rootJobId(jobId)}.r${n}`;
+}
+
+/** A job's copy in its queue's dead-letter queue: deterministic, so copying one failure twice is harmless. */
+export function deadLetterJobId(jobId: string): string {
+  return `${jobId}.dead`;
 }
 
 export function lookupJob(queue: string, job: string) {

@@ -1,7 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { classify, type AppError, AppError as AppErrorClass } from '@switchyard/errors';
-import { lookupJob, registry, type JobData, type JobName, type QueueName } from './registry';
+import { deadLetterJobId, lookupJob, performEffectJob, processEventJob, registry, type JobData, type JobName, type QueueName } from './registry';
 
 export interface JobContext {
   job: Job;
@@ -10,6 +10,23 @@ export interface JobContext {
 
 /** A worker must handle every job of its queue: a missing handler is a compile error. */
 export type Handlers<Q extends QueueName> = { [J in JobName<Q>]: (data: JobData<Q, J>, ctx: JobContext) => Promise<void> };
+
+/** The two jobs every worker queue has, by what they do. */
+export interface WorkerJobHandlers {
+  processEvent(data: { eventId: string }, ctx: JobContext): Promise<void>;
+  performEffect(data: { effectId: string }, ctx: JobContext): Promise<void>;
+}
+
+const byQueue: { [Q in QueueName]: (h: WorkerJobHandlers) => Handlers<Q> } = {
+  payments: (h) => ({ [processEventJob.payments]: h.processEvent, [performEffectJob.payments]: h.performEffect }),
+  crm: (h) => ({ [processEventJob.crm]: h.processEvent, [performEffectJob.crm]: h.performEffect }),
+  whatsapp: (h) => ({ [processEventJob.whatsapp]: h.processEvent, [performEffectJob.whatsapp]: h.performEffect }),
+};
+
+/** A worker queue's handlers under its versioned job names. */
+export function workerJobHandlers<Q extends QueueName>(queue: Q, h: WorkerJobHandlers): Handlers<Q> {
+  return byQueue[queue](h);
+}
 
 /** One failed attempt, as the worker classified it. */
 export interface AttemptError {
@@ -129,7 +146,7 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
         failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
       };
       // Deterministic id: copying the same failure twice (a crash between the two steps) is harmless.
-      await deadLetters.add('dead-letter.v1', dead, { jobId: `${dead.jobId}.dead`, removeOnComplete: false, removeOnFail: false });
+      await deadLetters.add('dead-letter.v1', dead, { jobId: deadLetterJobId(dead.jobId), removeOnComplete: false, removeOnFail: false });
       await opts.onDead?.(dead);
     })()
       .catch((e: Error) => opts.onError?.(e));
@@ -137,7 +154,7 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
   worker.on('error', (err) => opts.onError?.(err));
   // A job re-driven from Bull Board (retry of a failed job) that now completed leaves no dead letter behind.
   worker.on('completed', (job) => {
-    if (job.failedReason) deadLetters.remove(`${job.id}.dead`).catch((e: Error) => opts.onError?.(e));
+    if (job.failedReason) deadLetters.remove(deadLetterJobId(String(job.id))).catch((e: Error) => opts.onError?.(e));
   });
 
   return {

@@ -9,59 +9,13 @@ import {
   raiseAttention,
   prismaTransaction,
   type EffectRow,
-  type Database,
-  type PrismaClient,
 } from '@switchyard/db';
 import { AppError, PermanentError, RetryableError } from '@switchyard/errors';
-import type { Logger } from '@switchyard/logger';
-
-export interface EffectContext {
-  db: PrismaClient;
-  /** The typed query layer on the same pool (Core v2: replaces `db` once every performer uses it). */
-  database: Database;
-  logger: Logger;
-}
-
-export interface EffectOutcome {
-  /** The provider's id for what was done (message id, refund id, CRM object id). */
-  providerRef: string | null;
-  response?: unknown;
-}
-
-/**
- * How one kind of effect is performed.
- * - `idempotent`: the provider deduplicates (idempotency key, upsert by external id), so an
- *   interrupted call is simply made again with the same key.
- * - `intent`: the provider cannot deduplicate (WhatsApp, Twilio). The intent is committed before
- *   the call; a later run that finds an intent with no recorded outcome never sends blindly: it
- *   reconciles (a status webhook carried our effect id) or, after `parkAfterMs`, parks the effect
- *   for a person.
- */
-export interface EffectPerformer {
-  mode: 'idempotent' | 'intent';
-  /** Checked just before the call; a reason skips the effect (e.g. the payment has since succeeded). */
-  precondition?(effect: EffectRow, ctx: EffectContext): Promise<string | null>;
-  /**
-   * Intent mode: everything that may wait or read before the call (the shared outbound limit's
-   * permit, which form of the message to send), run BEFORE the intent is committed, so that the
-   * gap between "intent committed" and "request sent" — the only gap a crash can leave an unknown
-   * outcome in — holds no round trip. Its result is handed to `perform`.
-   */
-  prepare?(effect: EffectRow, ctx: EffectContext): Promise<unknown>;
-  perform(effect: EffectRow, ctx: EffectContext, prepared?: unknown): Promise<EffectOutcome>;
-  /** Intent mode: what the provider told us about an earlier attempt, if anything. */
-  reconcile?(effect: EffectRow, ctx: EffectContext): Promise<EffectOutcome | null>;
-  /**
-   * Records the outcome instead of the runner's markEffectDone, for a performer that records more
-   * with it in the same statement (the sent message, for status webhooks). Must mark the effect done.
-   */
-  settle?(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext): Promise<void>;
-}
-
-export type Performers = Record<string, EffectPerformer>;
+import { effectCatalog, isEffectKind, type EffectKind } from '@switchyard/planning';
+import type { EffectContext, EffectOf, EffectOutcome, PerformerTable, RunnablePerformer } from './performer';
 
 export interface EffectRunnerOptions {
-  performers: Performers;
+  performers: PerformerTable;
   /** An unknown outcome older than this is parked for a person instead of waiting longer. */
   parkAfterMs: number;
   now?: () => number;
@@ -87,14 +41,16 @@ function knownNotSent(err: unknown): boolean {
 export async function runEffect(effectId: string, ctx: EffectContext, opts: EffectRunnerOptions): Promise<void> {
   const { db, logger } = ctx;
   const now = opts.now ?? Date.now;
-  const effect = await findEffect(db, effectId);
-  if (!effect) throw new PermanentError(`effect ${effectId} is not in the ledger`, 'EFFECT_NOT_FOUND');
-  if (effect.status === 'done' || effect.status === 'skipped' || effect.status === 'parked') {
-    logger.debug('effect already settled; nothing to do', { effectId, status: effect.status });
+  const row = await findEffect(db, effectId);
+  if (!row) throw new PermanentError(`effect ${effectId} is not in the ledger`, 'EFFECT_NOT_FOUND');
+  if (row.status === 'done' || row.status === 'skipped' || row.status === 'parked') {
+    logger.debug('effect already settled; nothing to do', { effectId, status: row.status });
     return;
   }
-  const performer = opts.performers[effect.kind];
-  if (!performer) throw new PermanentError(`no performer for effect kind "${effect.kind}" on this worker`, 'EFFECT_KIND_UNKNOWN');
+  const kind = isEffectKind(row.kind) ? row.kind : undefined;
+  const performer: RunnablePerformer | undefined = kind && opts.performers[kind];
+  if (!kind || !performer) throw new PermanentError(`no performer for effect kind "${row.kind}" on this worker`, 'EFFECT_KIND_UNKNOWN');
+  const effect = parseRequest(row, kind);
 
   const skip = await performer.precondition?.(effect, ctx);
   if (skip) {
@@ -151,7 +107,22 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
   await settle(effect, outcome, ctx, performer);
 }
 
-async function settle(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext, performer: EffectPerformer): Promise<void> {
+/**
+ * The effect with its request parsed by its kind's schema. Requests outlive deploys: one that no
+ * longer parses is a permanent failure (the job dead-letters, naming the kind and the field), never
+ * a performer running on a shape it does not expect.
+ */
+function parseRequest(row: EffectRow, kind: EffectKind): EffectOf<EffectKind> {
+  const parsed = effectCatalog[kind].request.safeParse(row.request);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.length ? issue.path.join('.') : '(the request itself)';
+    throw new PermanentError(`effect ${row.id} (${kind}): its stored request does not match the ${kind} request schema at ${field}: ${issue?.message ?? 'invalid'}`, 'EFFECT_REQUEST_INVALID', parsed.error);
+  }
+  return { ...row, kind, request: parsed.data };
+}
+
+async function settle(effect: EffectOf<EffectKind>, outcome: EffectOutcome, ctx: EffectContext, performer: RunnablePerformer): Promise<void> {
   if (performer.settle) await performer.settle(effect, outcome, ctx);
   else await markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null);
 }

@@ -1,9 +1,10 @@
 import { createDatabase, markEffectFailed, markEventFailed, markEventProcessed, poolOf, startProcessing, withRawOnPool, type Database, type Pool, type PrismaClient } from '@switchyard/db';
-import { canonicalEvent, type CanonicalEvent } from '@switchyard/domain';
+import { canonicalEvent, type CanonicalOf, type CanonicalType, type EventTypesOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
-import { createQueueWorker, performEffectJob, processEventJob, type Handlers, type JobContext, type QueueName, type Redis } from '@switchyard/queues';
-import { runEffect, type Performers } from './effect-runner';
+import { createQueueWorker, workerJobHandlers, type JobContext, type QueueName, type Redis } from '@switchyard/queues';
+import { runEffect } from './effect-runner';
+import type { Performers } from './performer';
 
 export interface EventHandlerContext extends JobContext {
   db: PrismaClient;
@@ -20,8 +21,18 @@ export interface EventHandlerContext extends JobContext {
   eventProcessed?(): void;
 }
 
-/** What a worker app does with one canonical event; throw AppErrors to steer retries. */
-export type EventHandler = (event: CanonicalEvent, ctx: EventHandlerContext) => Promise<void>;
+/**
+ * What a worker app does with one canonical event of type T; throw AppErrors to steer retries.
+ * (Declared as a method so that a map of handlers, each for its own type, can be looked up by a
+ * type known only at run time.)
+ */
+export type EventHandler<T extends CanonicalType> = { handle(event: CanonicalOf<T>, ctx: EventHandlerContext): Promise<void> }['handle'];
+
+/** A worker's event map: one handler for every canonical type routed to its queue (a missing one is a compile error). */
+export type EventHandlers<Q extends QueueName> = { [T in EventTypesOf<Q>]: EventHandler<T> };
+
+/** Handlers by type, any subset: what the worker looks a stored event's handler up in. */
+type EventHandlerTable = { [T in CanonicalType]?: EventHandler<CanonicalType> };
 
 export interface EventWorkerOptions<Q extends QueueName> {
   queue: Q;
@@ -32,9 +43,10 @@ export interface EventWorkerOptions<Q extends QueueName> {
   prefix: string;
   concurrency: number;
   logger: Logger;
-  handle: EventHandler;
-  /** How this worker performs the effects routed to its queue, by effect kind. */
-  performers?: Performers;
+  /** What this worker does with each canonical event type routed to its queue. */
+  events: EventHandlers<Q>;
+  /** How this worker performs the effects the catalog puts on its queue, by effect kind. */
+  performers: Performers<Q>;
   /** An effect whose outcome stays unknown this long is parked for a person. */
   parkAfterMs?: number;
   lockDurationMs?: number;
@@ -56,9 +68,10 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
   const pool = poolOf(opts.db);
   if (!pool) throw new Error('createEventWorker: db must come from createDb (its pool is shared with the typed query layer)');
   const database = opts.database ?? createDatabase({ url: '', pool });
-  const performers = opts.performers ?? {};
-  const handlers = {
-    [processEventJob[opts.queue]]: async ({ eventId }: { eventId: string }, ctx: JobContext) =>
+  const { performers } = opts;
+  const events: EventHandlerTable = opts.events;
+  const handlers = workerJobHandlers(opts.queue, {
+    processEvent: async ({ eventId }, ctx) =>
       withLogContext({ correlationId: eventId, queue: opts.queue, jobId: ctx.job.id }, async () => {
         const claimed = await startProcessing(db, eventId);
         if (!claimed) {
@@ -68,15 +81,18 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         const parsed = canonicalEvent.safeParse(claimed.canonical);
         if (!parsed.success) throw new PermanentError(`stored event ${eventId} has no valid canonical form: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'INVALID_CANONICAL_EVENT');
         let processed = false;
-        await opts.handle(parsed.data, { ...ctx, db, database, logger, eventId, pool, eventProcessed: () => (processed = true) });
+        const event = parsed.data;
+        const handler = events[event.type];
+        if (handler) await handler(event, { ...ctx, db, database, logger, eventId, pool, eventProcessed: () => (processed = true) });
+        else logger.warn('event type is not routed to this queue; recorded only', { type: event.type, queue: opts.queue });
         if (!processed) await markEventProcessed(db, eventId);
         opts.onCommitted?.();
       }),
-    [performEffectJob[opts.queue]]: async ({ effectId }: { effectId: string }, ctx: JobContext) =>
+    performEffect: async ({ effectId }, ctx) =>
       withLogContext({ correlationId: effectId, queue: opts.queue, jobId: ctx.job.id }, async () => {
         await runEffect(effectId, { db, database, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
       }),
-  } as unknown as Handlers<Q>;
+  });
 
   const runtime = createQueueWorker({
     queue: opts.queue,

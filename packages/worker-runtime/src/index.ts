@@ -1,10 +1,12 @@
 export { createEventWorker } from './event-worker';
-export type { EventHandler, EventHandlerContext, EventWorkerOptions } from './event-worker';
+export type { EventHandler, EventHandlerContext, EventHandlers, EventWorkerOptions } from './event-worker';
 export { runEffect } from './effect-runner';
-export type { EffectContext, EffectOutcome, EffectPerformer, Performers } from './effect-runner';
+export type { EffectRunnerOptions } from './effect-runner';
+export type { EffectContext, EffectOf, EffectOutcome, IdempotentPerformer, IntentPerformer, Performer, PerformerTable, Performers } from './performer';
 export { runWorkerApp } from './worker-app';
 export type { WorkerAppOptions, WorkerDeps, WorkerSetup } from './worker-app';
 export { workerEnvSchema } from './worker-env';
 export type { WorkerEnv } from './worker-env';
 export { RetentionRunner } from './retention-runner';
 export type { RetentionPolicy, RetentionRunnerOptions, RetentionTickResult } from './retention-runner';
+export { recordPlans } from './record-plans';

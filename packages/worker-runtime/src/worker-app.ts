@@ -6,8 +6,8 @@ import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
 import { deadLetterDepthGauge } from './dead-letter-depth';
-import type { Performers } from './effect-runner';
-import { createEventWorker, type EventHandler } from './event-worker';
+import { createEventWorker, type EventHandlers } from './event-worker';
+import type { Performers } from './performer';
 import { RetentionRunner, type RetentionPolicy } from './retention-runner';
 import type { WorkerEnv } from './worker-env';
 
@@ -20,19 +20,20 @@ export interface WorkerDeps {
   redis: Redis;
 }
 
-export interface WorkerSetup {
-  handle: EventHandler;
-  performers: Performers;
+/** What a worker app brings to the runtime: its event map and its performers, both typed from its queue. */
+export interface WorkerSetup<Q extends QueueName> {
+  events: EventHandlers<Q>;
+  performers: Performers<Q>;
   /** The retention policy in force (read every tick); without it this app removes nothing. */
   retention?(): RetentionPolicy;
   close?(): Promise<void>;
 }
 
-export interface WorkerAppOptions {
+export interface WorkerAppOptions<Q extends QueueName> {
   service: string;
-  queue: QueueName;
+  queue: Q;
   env: WorkerEnv & { METRICS_PORT: number };
-  setup(deps: WorkerDeps): Promise<WorkerSetup> | WorkerSetup;
+  setup(deps: WorkerDeps): Promise<WorkerSetup<Q>> | WorkerSetup<Q>;
 }
 
 /**
@@ -40,7 +41,7 @@ export interface WorkerAppOptions {
  * `/healthz`, `/readyz` and `/metrics` on METRICS_HOST:METRICS_PORT, and graceful shutdown (SIGTERM → stop taking jobs,
  * let active ones finish up to the deadline, close). Replicas need nothing but Redis and Postgres.
  */
-export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
+export async function runWorkerApp<Q extends QueueName>(opts: WorkerAppOptions<Q>): Promise<void> {
   const { env } = opts;
   const logger = createLogger({ service: opts.service, level: env.LOG_LEVEL });
   // One pg pool for Prisma and for the hot paths that run their SQL on it directly.
@@ -63,7 +64,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
     prefix: env.QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
     logger,
-    handle: setup.handle,
+    events: setup.events,
     performers: setup.performers,
     parkAfterMs: env.EFFECT_PARK_AFTER_MS,
     lockDurationMs: env.WORKER_LOCK_MS,

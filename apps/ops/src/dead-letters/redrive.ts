@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { countAuditEntries, effectSummaries, Enums, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Database } from '@switchyard/db';
-import { jobOptions, lookupJob, type Redis } from '@switchyard/queues';
+import { jobOptions, lookupJob, redriveJobId, rootJobId, type Redis } from '@switchyard/queues';
 import { OpsQueues } from '../queues/ops-queues';
 import { findDeadLetter } from './list-dead-letters';
 
@@ -24,11 +24,6 @@ const FINISHED_EVENT = new Set<Enums.EventStatus>([Enums.EventStatus.processed, 
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused']);
 const LOCK_MS = 60_000;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-
-/** Re-drives of a re-added job count against the job it came from, so ids stay `<root>.r<n>`. */
-function rootJobId(jobId: string): string {
-  return jobId.replace(/\.r\d+$/, '');
-}
 
 /**
  * Re-drives one dead letter: the inbound event dead → queued or the effect failed → pending, then
@@ -77,6 +72,7 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
   const eventRequeued = entry.eventId ? await requeueDeadEvent(db, entry.eventId) : false;
   const effectRequeued = entry.effectId ? await requeueFailedEffect(db, entry.effectId) : false;
 
+  // Re-drives of a re-added job count against the job it came from, so ids stay `<root>.r<n>`.
   const root = rootJobId(entry.jobId);
   let jobId: string;
   let mode: 'retried' | 're-added';
@@ -92,8 +88,8 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
   } else {
     // Trimmed (or completed since): a new job, since BullMQ ignores an add with an existing id.
     let n = await countAuditEntries(db, { action: REDRIVE_ACTION, key: 'rootJobId', value: root });
-    while (await queue.getJob(`${root}.r${n}`)) n += 1;
-    jobId = `${root}.r${n}`;
+    while (await queue.getJob(redriveJobId(root, n))) n += 1;
+    jobId = redriveJobId(root, n);
     await queue.add(entry.jobName, data.data, jobOptions(def, jobId));
     mode = 're-added';
   }

@@ -1,4 +1,4 @@
-import { Queue, queueNames, registry, type QueueName, type Redis } from '@switchyard/queues';
+import { Queue, isQueueName, registry, type QueueName, type Redis } from '@switchyard/queues';
 
 /** Lazily created BullMQ handles for the registry queues and their dead-letter queues. */
 export class OpsQueues {
@@ -25,7 +25,7 @@ export class OpsQueues {
   }
 
   static isQueueName(name: string): name is QueueName {
-    return (queueNames as string[]).includes(name);
+    return isQueueName(name);
   }
 
   async close(): Promise<void> {

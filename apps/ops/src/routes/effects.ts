@@ -14,7 +14,7 @@ import {
   type Database,
 } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
-import { effectJobId, jobOptions, lookupJob, performEffectJob, type QueueName } from '@switchyard/queues';
+import { effectResendJobId, jobOptions, lookupJob, performEffectJob, type QueueName } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
 import { isUuid } from '../events/event-cursor';
 import { OpsQueues } from '../queues/ops-queues';
@@ -83,8 +83,8 @@ export function effectRoutes(db: Database, queues: OpsQueues): Router {
           const jobName = performEffectJob[effect.queue];
           const queue = queues.get(effect.queue);
           let n = await countAuditEntries(tx, { action: EFFECT_RESOLVE_ACTION, key: 'resendOf', value: id });
-          while (await queue.getJob(`${effectJobId(effect.queue, id)}.resend${n}`)) n += 1;
-          jobId = `${effectJobId(effect.queue, id)}.resend${n}`;
+          while (await queue.getJob(effectResendJobId(effect.queue, id, n))) n += 1;
+          jobId = effectResendJobId(effect.queue, id, n);
           await insertAuditEntry(tx, { actor, action: EFFECT_RESOLVE_ACTION, target: id, reason: body.reason, details: { outcome: body.outcome, kind: effect.kind, queue: effect.queue, jobId, resendOf: id } });
           const entryId = await addEffectResendToOutbox(tx, { effectId: id, eventId: effect.eventId, queue: effect.queue, jobName, jobId });
           dispatch = { queueName: effect.queue, jobName, jobId, entryId };

@@ -1,9 +1,17 @@
 import type { PrismaClient } from '@switchyard/db';
-import type { CrmTarget, OutboundClients, SettingsHolder } from '@switchyard/workflows';
+import type { CrmTarget } from '@switchyard/planning';
+import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import type { CrmGateway } from './crm-gateway';
 import { hubspotGateway } from './hubspot-gateway';
 import { pipedriveGateway } from './pipedrive-gateway';
 import { salesforceGateway } from './salesforce-gateway';
+
+/** What the CRM performers need. */
+export interface CrmDeps {
+  clients: OutboundClients;
+  settings: SettingsHolder;
+  db: PrismaClient;
+}
 
 /** The gateway for an effect's CRM target (provider and connection are in the effect's request). */
 export function crmFor(target: CrmTarget, clients: OutboundClients, settings: SettingsHolder, db: PrismaClient): CrmGateway {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queueNames } from '../routing/queue-name';
 
 /** Money in minor units (cents, paise) with an ISO 4217 lower-case currency. */
 const money = { amount: z.number().int().nonnegative(), currency: z.string().regex(/^[a-z]{3}$/) };
@@ -88,7 +89,7 @@ export const leadSubmitted = z.object({
   fields: z.record(z.string(), z.unknown()).default({}),
 });
 /** A Standard Webhooks sender's event: we keep its type and data; its source decides the queue. */
-export const genericReceived = z.object({ ...base, type: z.literal('generic.received'), sourceType: z.string(), targetQueue: z.enum(['payments', 'crm', 'whatsapp']), data: z.unknown() });
+export const genericReceived = z.object({ ...base, type: z.literal('generic.received'), sourceType: z.string(), targetQueue: z.enum(queueNames), data: z.unknown() });
 
 export const canonicalEvent = z.discriminatedUnion('type', [paymentSucceeded, paymentFailed, paymentRefunded, paymentDisputed, contactUpserted, stageChanged, messageReceived, messageStatusChanged, templateStatusChanged, leadSubmitted, genericReceived]);
 export type CanonicalEvent = z.infer<typeof canonicalEvent>;

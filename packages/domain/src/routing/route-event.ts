@@ -1,9 +1,8 @@
 import type { CanonicalEvent, CanonicalType } from '../events/canonical-event';
-
-export type WorkQueue = 'payments' | 'crm' | 'whatsapp';
+import type { QueueName } from './queue-name';
 
 /** The one place that decides which worker queue a canonical event goes to. */
-const routes: Record<Exclude<CanonicalType, 'generic.received'>, WorkQueue> = {
+const routes = {
   'payment.succeeded': 'payments',
   'payment.failed': 'payments',
   'payment.refunded': 'payments',
@@ -15,8 +14,17 @@ const routes: Record<Exclude<CanonicalType, 'generic.received'>, WorkQueue> = {
   'message.received': 'whatsapp',
   'message.status_changed': 'whatsapp',
   'template.status_changed': 'whatsapp',
-};
+} as const satisfies Record<Exclude<CanonicalType, 'generic.received'>, QueueName>;
 
-export function routeEvent(event: CanonicalEvent): WorkQueue {
+type Routes = typeof routes;
+
+/**
+ * The canonical event types a queue's worker receives: those routed to it, and `generic.received`,
+ * whose sender names the queue. A worker's event map is typed from this, so a type routed to its
+ * queue without a handler is a compile error.
+ */
+export type EventTypesOf<Q extends QueueName> = { [T in keyof Routes]: Routes[T] extends Q ? T : never }[keyof Routes] | 'generic.received';
+
+export function routeEvent(event: CanonicalEvent): QueueName {
   return event.type === 'generic.received' ? event.targetQueue : routes[event.type];
 }

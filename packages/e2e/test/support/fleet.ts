@@ -13,7 +13,7 @@ import { paymentsWorker } from '@switchyard/worker-payments';
 import { createEventWorker, type WorkerSetup } from '@switchyard/worker-runtime';
 import { whatsappWorker } from '@switchyard/worker-whatsapp';
 import { createRateLimiter } from '@switchyard/connectors';
-import { OutboundClients, staticSettings, type SettingsHolder } from '@switchyard/workflows';
+import { OutboundClients, staticSettings, type SettingsHolder } from '@switchyard/outbound';
 import { testSettingsDoc } from './test-settings';
 
 export interface FleetOptions {
@@ -87,16 +87,16 @@ export async function startFleet(opts: FleetOptions = {}) {
   const limiterRedis = createRedis(redisUrl, 'producer');
   limiterRedis.on('error', () => undefined);
   const clients = new OutboundClients(settings.current, createRateLimiter(limiterRedis, { prefix: `${prefix}:rl` }));
-  const setups: Record<QueueName, () => WorkerSetup> = {
+  const setups: { [Q in QueueName]: () => WorkerSetup<Q> } = {
     payments: () => paymentsWorker(settings, clients),
     crm: () => crmWorker(settings, clients, { db }),
     whatsapp: () => whatsappWorker(settings, clients),
   };
-  const startWorker = (queue: QueueName) => {
+  const startWorker = <Q extends QueueName>(queue: Q) => {
     const connection = createRedis(redisUrl, 'worker');
     connectionsToClose.push(connection);
     const setup = setups[queue]();
-    const runtime = createEventWorker({ queue, db, connection, prefix, concurrency: opts.concurrency ?? 8, logger, handle: setup.handle, performers: setup.performers, parkAfterMs: opts.parkAfterMs ?? 60_000, onCommitted: () => relay.wake() });
+    const runtime = createEventWorker({ queue, db, connection, prefix, concurrency: opts.concurrency ?? 8, logger, events: setup.events, performers: setup.performers, parkAfterMs: opts.parkAfterMs ?? 60_000, onCommitted: () => relay.wake() });
     const entry = { queue, runtime, close: () => runtime.close() };
     workers.push(entry);
     return entry;

@@ -1,0 +1,12 @@
+export { effectCatalog, isEffectKind } from './effect-catalog';
+export type { EffectDefinition, EffectKind, EffectKindsOf, EffectMode, EffectModeOf, EffectQueueOf, EffectRequest } from './effect-catalog';
+export * from './effect-requests';
+export { planEffect } from './effect-plan';
+export type { EffectPlan, EffectPlanOf } from './effect-plan';
+export { dealExternalId, paymentContext, planPaymentEffects } from './planners/payment-effects';
+export { ourStage, planStageEffects, stageEntityKey } from './planners/stage-effects';
+export type { StageRecipient } from './planners/stage-effects';
+export { keywordOf, OUTSIDE_WINDOW, planInboundMessage, planMessageFailure } from './planners/message-effects';
+export { leadKeys, pickOwner, planLeadEffects, routeLead } from './planners/lead-effects';
+export { digits, unsentMessageAttention } from './planners/plan-helpers';
+export type { UnsentMessage } from './planners/plan-helpers';
