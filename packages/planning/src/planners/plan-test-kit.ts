@@ -1,6 +1,6 @@
-import type { EffectPlan } from '@switchyard/db';
 import { parseSettings, teamEvents, type Settings, type SettingsInput, type TemplatePath } from '@switchyard/settings';
-import { effectKinds } from '../effect-kinds';
+import { effectCatalog } from '../effect-catalog';
+import type { EffectPlan } from '../effect-plan';
 import type { TeamEvent } from './plan-helpers';
 
 /**
@@ -71,7 +71,7 @@ export function planSettings(s: PlanSwitches = {}, extra: Partial<SettingsInput>
 /** One expected plan: its kind, its business key, and (optionally) fields its request must carry. */
 export type ExpectedPlan = [kind: string, businessKey: string, request?: Record<string, unknown>];
 
-const queueOfKind = Object.fromEntries(Object.values(effectKinds).map((k) => [k.kind, k.queue]));
+const queueOfKind: Record<string, string> = Object.fromEntries(Object.entries(effectCatalog).map(([kind, definition]) => [kind, definition.queue]));
 
 /** The plans, in order, are exactly these rows; each goes to the queue its kind names in the catalog. */
 export function expectPlans(plans: EffectPlan[], expected: ExpectedPlan[]): void {
