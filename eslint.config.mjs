@@ -1,3 +1,7 @@
 import switchyard from '@switchyard/eslint-config';
 
-export default switchyard;
+export default [
+  ...switchyard,
+  // The type-aware rules find each file's tsconfig.json from here.
+  { files: ['**/*.ts'], languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
+];

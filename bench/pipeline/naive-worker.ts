@@ -10,11 +10,18 @@ import { createDb } from '@switchyard/db';
 // axios is not a dependency of the bench package; borrow the sandbox's copy (same version the repo pins).
 const axios = createRequire(path.resolve(__dirname, '../../apps/sandbox/package.json'))('axios') as typeof import('axios').default;
 
-const sandboxUrl = process.env.SANDBOX_URL!;
-const phoneNumberId = process.env.WHATSAPP_PHONE_NUMBER_ID!;
-const token = process.env.WHATSAPP_TOKEN!;
-const table = process.env.BENCH_TABLE!;
-const db = createDb({ url: process.env.DATABASE_URL!, poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+/** A variable bench/pipeline.ts always sets when it starts this child. */
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`naive-worker: ${name} is not set (bench/pipeline.ts starts this child with it)`);
+  return value;
+}
+
+const sandboxUrl = required('SANDBOX_URL');
+const phoneNumberId = required('WHATSAPP_PHONE_NUMBER_ID');
+const token = required('WHATSAPP_TOKEN');
+const table = required('BENCH_TABLE');
+const db = createDb({ url: required('DATABASE_URL'), poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
 const http = axios.create({ baseURL: sandboxUrl, headers: { authorization: `Bearer ${token}` }, timeout: 10_000 });
 
