@@ -1,14 +1,10 @@
 // Reference 1, working half: a BullMQ worker that makes one axios call to the provider (the
 // sandbox's WhatsApp Cloud API send, the same template Switchyard sends) and one database UPDATE
 // (Prisma, `$executeRawUnsafe`). No ledger, no intent record, no consent check, no outbox.
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import axios from 'axios';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createDb } from '@switchyard/db';
-
-// axios is not a dependency of the bench package; borrow the sandbox's copy (same version the repo pins).
-const axios = createRequire(path.resolve(__dirname, '../../apps/sandbox/package.json'))('axios') as typeof import('axios').default;
 
 /** A variable bench/pipeline.ts always sets when it starts this child. */
 function required(name: string): string {
