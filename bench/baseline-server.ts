@@ -15,10 +15,16 @@ const server = app.listen(port, '127.0.0.1', () => {
   const addr = server.address();
   console.log(`LISTENING ${typeof addr === 'object' && addr ? addr.port : port}`);
 });
-process.on('SIGTERM', async () => {
+async function stop(): Promise<void> {
   server.close();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   connection.disconnect();
   process.exit(0);
+}
+process.on('SIGTERM', () => {
+  stop().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 });

@@ -496,8 +496,8 @@ async function main(): Promise<void> {
   }
   if (sy && ceiling) console.log(`throughput ratio switchyard / ceiling: ${(sy.throughput / ceiling.throughput).toFixed(2)}x`);
   if (naive && ceiling) console.log(`throughput ratio naive / ceiling:      ${(naive.throughput / ceiling.throughput).toFixed(2)}x`);
-  const scaled = results.filter((f) => f.name.startsWith('switchyard'));
-  for (const f of scaled.slice(1)) console.log(`throughput ratio ${f.name.replace(/^.*\(/, '(')} / first Switchyard run: ${(f.throughput / scaled[0]!.throughput).toFixed(2)}x`);
+  const [firstScaled, ...moreScaled] = results.filter((f) => f.name.startsWith('switchyard'));
+  if (firstScaled) for (const f of moreScaled) console.log(`throughput ratio ${f.name.replace(/^.*\(/, '(')} / first Switchyard run: ${(f.throughput / firstScaled.throughput).toFixed(2)}x`);
 }
 
 main()

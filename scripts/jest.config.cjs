@@ -1,2 +1,2 @@
 // The shell scripts' tests: each runs a script or a function of lib.sh as a child process.
-module.exports = { ...require('../tooling/jest.preset.cjs'), displayName: 'scripts', rootDir: __dirname, testMatch: ['<rootDir>/*.test.ts'] };
+module.exports = { ...require('@switchyard/jest-preset'), displayName: 'scripts', rootDir: __dirname, testMatch: ['<rootDir>/*.test.ts'] };

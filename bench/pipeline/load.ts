@@ -41,6 +41,7 @@ export async function sendAll(baseUrl: string, requests: SignedRequest[], concur
   const lane = async () => {
     for (let i = next++; i < requests.length; i = next++) {
       for (let attempt = 1; ; attempt++) {
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the loop condition keeps i below requests.length
         const status = await post(agent, base, requests[i]!);
         if (status >= 200 && status < 300) break;
         if (attempt >= maxTries) {

@@ -1,20 +1,23 @@
 // Reference 1, working half: a BullMQ worker that makes one axios call to the provider (the
 // sandbox's WhatsApp Cloud API send, the same template Switchyard sends) and one database UPDATE
 // (Prisma, `$executeRawUnsafe`). No ledger, no intent record, no consent check, no outbox.
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import axios from 'axios';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createDb } from '@switchyard/db';
 
-// axios is not a dependency of the bench package; borrow the sandbox's copy (same version the repo pins).
-const axios = createRequire(path.resolve(__dirname, '../../apps/sandbox/package.json'))('axios') as typeof import('axios').default;
+/** A variable bench/pipeline.ts always sets when it starts this child. */
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`naive-worker: ${name} is not set (bench/pipeline.ts starts this child with it)`);
+  return value;
+}
 
-const sandboxUrl = process.env.SANDBOX_URL!;
-const phoneNumberId = process.env.WHATSAPP_PHONE_NUMBER_ID!;
-const token = process.env.WHATSAPP_TOKEN!;
-const table = process.env.BENCH_TABLE!;
-const db = createDb({ url: process.env.DATABASE_URL!, poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+const sandboxUrl = required('SANDBOX_URL');
+const phoneNumberId = required('WHATSAPP_PHONE_NUMBER_ID');
+const token = required('WHATSAPP_TOKEN');
+const table = required('BENCH_TABLE');
+const db = createDb({ url: required('DATABASE_URL'), poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
 const http = axios.create({ baseURL: sandboxUrl, headers: { authorization: `Bearer ${token}` }, timeout: 10_000 });
 

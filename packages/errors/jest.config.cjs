@@ -1,1 +1,1 @@
-module.exports = { ...require('../../tooling/jest.preset.cjs'), displayName: '@switchyard/errors', rootDir: __dirname };
+module.exports = { ...require('@switchyard/jest-preset'), displayName: '@switchyard/errors', rootDir: __dirname };

@@ -3,7 +3,7 @@ import { createDatabase, poolOf } from '@switchyard/db';
 import { createServer as createOps } from '@switchyard/ops';
 import { createRedis, type Redis } from '@switchyard/queues';
 import { loadEnv, runCli } from '@switchyard/sandbox';
-import { listen } from '@switchyard/testing';
+import { listen, must } from '@switchyard/testing';
 import { startFleet, type Fleet } from './support/fleet';
 
 jest.setTimeout(90_000);
@@ -42,7 +42,7 @@ describe('switchyard trigger shows what happened downstream', () => {
     expect(run.code).toBe(0);
     const rows = await fleet.db.$queryRawUnsafe<{ id: string; status: string }[]>(`SELECT id::text, status::text FROM inbound_events WHERE provider = 'razorpay'`);
     expect(rows).toHaveLength(1);
-    eventId = rows[0]!.id;
+    eventId = must(rows[0]).id;
     expect(run.out).toContain(`# downstream (ops API ${ops.url}): 2 deliveries stored as 1 event (1 processed)`);
     const effects = await fleet.db.$queryRawUnsafe<{ status: string; n: number }[]>(`SELECT status::text, count(*)::int AS n FROM effects WHERE event_id = $1::uuid GROUP BY 1 ORDER BY min(created_at)`, eventId);
     expect(effects.length).toBeGreaterThan(0);

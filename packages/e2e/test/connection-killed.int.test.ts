@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createPool, type Pool } from '@switchyard/db';
 import { createRedis, Queue, registry, type Redis } from '@switchyard/queues';
 import { buildWebhook, type Subject } from '@switchyard/sandbox';
-import { createOwnDatabase, eventually, OwnRedis } from '@switchyard/testing';
+import { createOwnDatabase, eventually, must, OwnRedis } from '@switchyard/testing';
 import { withChildLogs } from './support/child-workers';
 import { startChildFleet, type ChildFleet } from './support/child-fleet';
 import { receiptSubjects, type Send } from './support/receipts';
@@ -94,14 +94,14 @@ describe('a connection killed from the server side mid-transaction', () => {
     const effect = await effectOf(subject);
     expect(effect?.status).toBe('done');
     const sends = (await fleet.sandboxRequests({ provider: 'whatsapp', pathIncludes: '/messages' })).map((r) => r.body as Send).filter((s) => s.to === subject.phone);
-    expect(sends.map((s) => s.biz_opaque_callback_data)).toEqual([effect!.id]);
+    expect(sends.map((s) => s.biz_opaque_callback_data)).toEqual([must(effect).id]);
     const { rows } = await admin.query<{ status: string }>(`SELECT status::text FROM inbound_events WHERE payload::text LIKE $1`, [`%${subject.razorpay.payment}%`]);
     expect(rows).toEqual([{ status: 'processed' }]);
     expect(fleet.children.filter((c) => !c.running || c.incarnation !== 1).map((c) => c.label)).toEqual([]);
   }
 
   it('ingest (receiver): the webhook is refused with 503, the provider retries, stored once', async () => {
-    const subject = people[0]!;
+    const subject = must(people[0]);
     await withChildLogs(fleet.children, async () => {
       const lock = await hold('LOCK TABLE inbound_events IN SHARE MODE');
       const answering = fleet.post(paymentFor(subject));
@@ -116,7 +116,7 @@ describe('a connection killed from the server side mid-transaction', () => {
   }, 120_000);
 
   it('relay (outbox → Redis): the claim is rolled back and dispatched again, the job runs once', async () => {
-    const subject = people[1]!;
+    const subject = must(people[1]);
     await withChildLogs(fleet.children, async () => {
       // Redis holds the relay's addBulk, so its transaction stays open with the entries claimed.
       execFileSync('redis-cli', ['-p', String(redis.port), 'CLIENT', 'PAUSE', '10000', 'WRITE']);
@@ -131,7 +131,7 @@ describe('a connection killed from the server side mid-transaction', () => {
   }, 120_000);
 
   it('apply (payments worker, under the payment row lock): the job retries, the payment is applied once', async () => {
-    const subject = people[2]!;
+    const subject = must(people[2]);
     const key = `razorpay:default:${subject.razorpay.payment}`;
     await withChildLogs(fleet.children, async () => {
       // The payment exists (as an earlier event would have left it), so the event takes the locked path: BEGIN, lock, save.
@@ -147,7 +147,7 @@ describe('a connection killed from the server side mid-transaction', () => {
   }, 120_000);
 
   it('intent (WhatsApp worker, before the send): the intent is rolled back, the message is sent once', async () => {
-    const subject = people[3]!;
+    const subject = must(people[3]);
     await withChildLogs(fleet.children, async () => {
       await whatsappQueue.pause();
       let lock: { release(): Promise<void> } | undefined;
@@ -165,7 +165,7 @@ describe('a connection killed from the server side mid-transaction', () => {
   }, 120_000);
 
   it('outcome (WhatsApp worker, after the send): the outcome is recorded once, the message is never sent again', async () => {
-    const subject = people[4]!;
+    const subject = must(people[4]);
     await withChildLogs(fleet.children, async () => {
       // The send takes a while, so the outcome's row can be locked while the request is out.
       await fleet.addFault({ provider: 'whatsapp', method: 'POST', type: 'latency', latencyMs: 1500, count: 1 });

@@ -1,7 +1,7 @@
 import { Queue, createRedis, registry, type Redis } from '@switchyard/queues';
 import { buildWebhook, mulberry32 } from '@switchyard/sandbox';
 import { createLogger } from '@switchyard/logger';
-import { captureLogs, eventually, listen } from '@switchyard/testing';
+import { captureLogs, eventually, listen, must } from '@switchyard/testing';
 // The ops console is an app, not a library the e2e package depends on: start it from its source.
 import { createDatabase, poolOf } from '@switchyard/db';
 import { createServer as createOps } from '@switchyard/ops';
@@ -153,7 +153,7 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     expect(kills.filter((k) => k.target === 'whatsapp').every((k) => k.sendsInFlight.length > 0)).toBe(true);
 
     const razorpay = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbound_events WHERE provider = 'razorpay'`);
-    expect(razorpay[0]!.n).toBe(EVENTS);
+    expect(must(razorpay[0]).n).toBe(EVENTS);
     const eventStatuses = await fleet.db.$queryRawUnsafe<{ status: string; n: number }[]>(`SELECT status::text, count(*)::int AS n FROM inbound_events GROUP BY status`);
     expect(eventStatuses.map((s) => s.status)).toEqual(['processed']);
     const rerunEvents = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbound_events WHERE attempts > 1`);
@@ -241,13 +241,13 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     expect(finalSends).toHaveLength(EVENTS);
     expect(new Set(finalSends.map((s) => s.to)).size).toBe(EVENTS);
     const stillOpen = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM attention_items WHERE kind = 'effect_outcome_unknown' AND resolved_at IS NULL`);
-    expect(stillOpen[0]!.n).toBe(0);
+    expect(must(stillOpen[0]).n).toBe(0);
 
     console.log(
       [
         `crash: ${EVENTS} events, ${kills.length} SIGKILLs (${kills.filter((k) => k.target === 'whatsapp').length} whatsapp, ${kills.filter((k) => k.target === 'payments').length} payments) in ${(duration / 1000).toFixed(1)} s (kill rounds ${((loopDone - started) / 1000).toFixed(1)} s of which waiting for restarts ${(waitedForRestartMs / 1000).toFixed(1)} s, settling ${((started + duration - loopDone) / 1000).toFixed(1)} s)`,
         `  at kill time: ${kills.reduce((n, k) => n + k.activeJobs, 0)} active jobs in all, ${killedInFlight.size} sends claimed and in flight`,
-        `  afterwards: ${sends.length} WhatsApp sends for ${people.length} customers, ${reconciled.length} sends reconciled from status webhooks (${reconciled.filter((e) => e.response?.reconciledFrom).length} by the webhook, ${reconciled.filter((e) => e.response?.reconciled).length} by the re-run job), ${parked.length} parked (intent committed, never sent), ${rerunEvents[0]!.n} events processed more than once`,
+        `  afterwards: ${sends.length} WhatsApp sends for ${people.length} customers, ${reconciled.length} sends reconciled from status webhooks (${reconciled.filter((e) => e.response?.reconciledFrom).length} by the webhook, ${reconciled.filter((e) => e.response?.reconciled).length} by the re-run job), ${parked.length} parked (intent committed, never sent), ${must(rerunEvents[0]).n} events processed more than once`,
         `  then: ${parked.length} parked sends resolved "resend" in the ops console and sent once (${((Date.now() - resolvedAt) / 1000).toFixed(1)} s); ${finalSends.length} sends for ${EVENTS} effects, each exactly once`,
       ].join('\n'),
     );

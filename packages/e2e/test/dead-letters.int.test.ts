@@ -1,7 +1,7 @@
 import { createLogger } from '@switchyard/logger';
 import { createRedis, effectJobId, Queue, type Redis } from '@switchyard/queues';
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '@switchyard/sandbox';
-import { captureLogs, eventually, listen } from '@switchyard/testing';
+import { captureLogs, eventually, listen, must } from '@switchyard/testing';
 // The ops console is an app, not a library the e2e package depends on: start it from its source.
 import { createDatabase, poolOf } from '@switchyard/db';
 import { createServer as createOps } from '@switchyard/ops';
@@ -67,8 +67,8 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
 
     const [deal] = await fleet.db.$queryRawUnsafe<{ id: string; status: string; last_error: string | null }[]>(`SELECT id, status::text, last_error FROM effects WHERE kind = 'crm.deal.sync'`);
     expect(deal).toBeDefined();
-    expect(deal!.status).toBe('failed');
-    expect(deal!.last_error).toMatch(/^permanent: .*hubspot 400/);
+    expect(must(deal).status).toBe('failed');
+    expect(must(deal).last_error).toMatch(/^permanent: .*hubspot 400/);
     // The other effects of the payment went through: only the deal write is refused.
     const others = await fleet.db.$queryRawUnsafe<{ kind: string; status: string }[]>(`SELECT kind, status::text FROM effects WHERE kind <> 'crm.deal.sync' ORDER BY kind`);
     expect(others).toEqual([
@@ -80,7 +80,7 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     // One call, refused, and no retries spent on it.
     const dealCalls = await fleet.sandboxRequests({ provider: 'hubspot', pathIncludes: '/objects/deals' });
     expect(dealCalls.map((r) => r.status)).toEqual([400]);
-    const jobId = effectJobId('crm', deal!.id);
+    const jobId = effectJobId('crm', must(deal).id);
     const job = await crm.getJob(jobId);
     expect(await job?.getState()).toBe('failed');
     expect(job?.attemptsMade).toBe(1);
@@ -88,19 +88,19 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     const deadId = `${jobId}.dead`;
     const dead = await eventually(() => crmDead.getJob(deadId), 5000, 50, 'the dead letter');
     const data = dead.data as DeadLetterData;
-    expect(data).toMatchObject({ queue: 'crm', jobName: 'crm.perform-effect.v1', jobId, data: { effectId: deal!.id }, attemptsMade: 1, error: { kind: 'permanent' } });
+    expect(data).toMatchObject({ queue: 'crm', jobName: 'crm.perform-effect.v1', jobId, data: { effectId: must(deal).id }, attemptsMade: 1, error: { kind: 'permanent' } });
     expect(data.error.message).toMatch(/^HTTP_400|^HUBSPOT_400/);
     expect(data.error.message).toContain('hubspot 400');
     expect(data.error.code).toBe('HUBSPOT_400_VALIDATION_ERROR');
     expect(data.errors).toEqual([expect.objectContaining({ attempt: 1, kind: 'permanent', code: 'HUBSPOT_400_VALIDATION_ERROR' })]);
-    console.log(`dead letter ${deadId}: ${JSON.stringify(data.error)}; effect last_error: ${deal!.last_error}`);
+    console.log(`dead letter ${deadId}: ${JSON.stringify(data.error)}; effect last_error: ${must(deal).last_error}`);
     // "Immediately": the job was started once, never delayed for a backoff.
     expect(job?.attemptsStarted).toBe(1);
 
     // The console shows it with its effect and classification.
     const listed = await api('GET', '/api/dead-letters?queue=crm');
     expect(listed.status).toBe(200);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: deadId, jobId, attemptsMade: 1, effect: { id: deal!.id, kind: 'crm.deal.sync', status: 'failed' }, error: expect.objectContaining({ kind: 'permanent' }) })]);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: deadId, jobId, attemptsMade: 1, effect: { id: must(deal).id, kind: 'crm.deal.sync', status: 'failed' }, error: expect.objectContaining({ kind: 'permanent' }) })]);
 
     // A re-drive needs a reason; the cause is fixed, then the operator re-drives with one.
     expect((await api('POST', `/api/dead-letters/${encodeURIComponent(deadId)}/retry`, {})).status).toBe(400);
@@ -110,9 +110,9 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     const retried = await api('POST', `/api/dead-letters/${encodeURIComponent(deadId)}/retry`, { reason });
     expect(retried).toEqual({ status: 200, body: { retried: [deadId], skipped: [] } });
 
-    await eventually(async () => (await fleet.db.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text FROM effects WHERE id = $1::uuid`, deal!.id))[0]?.status === 'done', 15_000, 50, 'the re-driven deal sync to finish');
+    await eventually(async () => (await fleet.db.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text FROM effects WHERE id = $1::uuid`, must(deal).id))[0]?.status === 'done', 15_000, 50, 'the re-driven deal sync to finish');
     await fleet.settled();
-    const [after] = await fleet.db.$queryRawUnsafe<{ status: string; last_error: string | null; provider_ref: string | null }[]>(`SELECT status::text, last_error, provider_ref FROM effects WHERE id = $1::uuid`, deal!.id);
+    const [after] = await fleet.db.$queryRawUnsafe<{ status: string; last_error: string | null; provider_ref: string | null }[]>(`SELECT status::text, last_error, provider_ref FROM effects WHERE id = $1::uuid`, must(deal).id);
     expect(after).toMatchObject({ status: 'done', last_error: null, provider_ref: expect.any(String) });
     expect(await crmDead.getJob(deadId)).toBeUndefined();
     expect(await (await crm.getJob(jobId))?.getState()).toBe('completed');
@@ -122,10 +122,10 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     expect(afterRedrive.filter((r) => r.path.includes('/objects/deals')).map((r) => r.status)).toEqual([200]);
     const state = (await fleet.sandboxState()) as HubspotState;
     expect(state.hubspot.deals).toHaveLength(1);
-    expect(state.hubspot.deals[0]!.properties.dealstage).toBe('closedwon');
+    expect(must(state.hubspot.deals[0]).properties.dealstage).toBe('closedwon');
 
     const audit = await fleet.db.$queryRawUnsafe<{ actor: string; action: string; target: string; reason: string; details: Record<string, unknown> }[]>(`SELECT actor, action, target, reason, details FROM audit_entries`);
-    expect(audit).toEqual([{ actor: 'token', action: 'dead_letter.retry', target: deadId, reason, details: expect.objectContaining({ queue: 'crm', jobId, effectId: deal!.id, effectRequeued: true, mode: 'retried' }) }]);
+    expect(audit).toEqual([{ actor: 'token', action: 'dead_letter.retry', target: deadId, reason, details: expect.objectContaining({ queue: 'crm', jobId, effectId: must(deal).id, effectRequeued: true, mode: 'retried' }) }]);
 
     // Re-driving again finds nothing, writes nothing, audits nothing.
     const again = await api('POST', `/api/dead-letters/${encodeURIComponent(deadId)}/retry`, { reason });
@@ -155,7 +155,7 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     expect(row).toMatchObject({ status: 'failed', error_code: '131026' });
     const [send] = await fleet.db.$queryRawUnsafe<{ id: string; status: string; provider_ref: string }[]>(`SELECT id, status::text, provider_ref FROM effects WHERE kind = 'message.send' AND request->>'to' = $1`, subject.phone);
     expect(send).toMatchObject({ status: 'done', provider_ref: message.id });
-    expect(row!.effect_id).toBe(send!.id);
+    expect(must(row).effect_id).toBe(must(send).id);
 
     // Workflow 5's effects hang off the message: the note keyed `msg-failed:<id>`, the team post `<channel>:message.failed:<id>`.
     const failureEffects = await fleet.db.$queryRawUnsafe<{ kind: string; business_key: string; status: string }[]>(`SELECT kind, business_key, status::text FROM effects WHERE entity_type = 'message' AND entity_key = $1 ORDER BY kind`, message.id);

@@ -1,6 +1,7 @@
 import { createRedis, effectJobId, lookupJob, performEffectJob, Queue, type QueueName, type Redis } from '@switchyard/queues';
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES, type Subject } from '@switchyard/sandbox';
 import { startFleet, type Fleet, type SandboxRequest } from './support/fleet';
+import { must } from '@switchyard/testing';
 
 jest.setTimeout(90_000);
 
@@ -140,8 +141,8 @@ describe('provider faults: 5xx and 429 bursts under load', () => {
         answers,
         rateLimited: answers.filter((s) => s === 429).length,
         serverErrors: answers.filter((s) => s >= 500).length,
-        attemptsMade: job!.attemptsMade,
-        finished: !!job!.finishedOn && (await job!.isCompleted()),
+        attemptsMade: must(job).attemptsMade,
+        finished: !!must(job).finishedOn && (await must(job).isCompleted()),
       });
     }
 

@@ -67,6 +67,7 @@ describe('graceful shutdown: SIGTERM during load', () => {
         async () => {
           const active = await queue.getActive();
           const unanswered = (await fleet.sandboxRequests({ provider: 'whatsapp' })).filter((r) => r.status === null);
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a job the queue reports as active has its id (BullMQ types it optional for jobs not yet added)
           return active.length >= 4 && unanswered.length >= 4 ? active.map((j) => j.id!) : null;
         },
         20_000,

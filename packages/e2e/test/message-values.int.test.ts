@@ -1,5 +1,6 @@
 import { buildWebhook, createSubject, mulberry32 } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
+import { must } from '@switchyard/testing';
 
 /**
  * "Thanks ! We received 497.99 USD for order ." must not go out: a receipt goes with every value
@@ -32,7 +33,7 @@ describe('customer messages are sent whole or not at all', () => {
 
     const sends = await fleet.sandboxRequests({ provider: 'whatsapp' });
     expect(sends.map((s) => (s.body as { to: string }).to)).toEqual([stripe.phone]);
-    const parameters = (sends[0]!.body as { template: { components: { parameters: { text: string }[] }[] } }).template.components[0]!.parameters.map((p) => p.text);
+    const parameters = must((must(sends[0]).body as { template: { components: { parameters: { text: string }[] }[] } }).template.components[0]).parameters.map((p) => p.text);
     expect(parameters).toEqual([stripe.name, expect.stringMatching(/^\d+\.\d{2} USD$/), `order_${stripe.stripe.paymentIntent.slice(-10)}`]);
     expect(sends.every((s) => s.status === 200)).toBe(true);
 

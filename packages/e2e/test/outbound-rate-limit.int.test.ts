@@ -1,6 +1,7 @@
 import { buildWebhook, createSubject, mulberry32 } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
 import { testSettingsDoc } from './support/test-settings';
+import { must } from '@switchyard/testing';
 
 /**
  * The connection's own outbound limit (WhatsApp messages per second, kept in Redis for every
@@ -14,7 +15,7 @@ describe('outbound rate limit on WhatsApp sends', () => {
       parkAfterMs: 500,
       settings: (sandboxUrl) => {
         const base = testSettingsDoc(sandboxUrl) as { outbound: Record<string, Record<string, Record<string, unknown>>> };
-        return { crm: undefined, team: { notifications: [] }, outbound: { ...base.outbound, whatsapp: { default: { ...base.outbound.whatsapp!.default, messagesPerSecond: 1 } } } };
+        return { crm: undefined, team: { notifications: [] }, outbound: { ...base.outbound, whatsapp: { default: { ...must(base.outbound.whatsapp).default, messagesPerSecond: 1 } } } };
       },
     });
   });
@@ -32,10 +33,10 @@ describe('outbound rate limit on WhatsApp sends', () => {
     const sends = await fleet.sandboxRequests({ provider: 'whatsapp' });
     expect(sends.map((r) => (r.body as { to: string }).to).sort()).toEqual(subjects.map((s) => s.phone).sort());
     const times = sends.map((r) => Date.parse((r as unknown as { time: string }).time)).sort((a, b) => a - b);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(900);
+    for (let i = 1; i < times.length; i++) expect(must(times[i]) - must(times[i - 1])).toBeGreaterThanOrEqual(900);
     // Six sends at one per second: the last ones waited longer than the limiter waits in place, so
     // they were refused locally and retried; none of them was taken for a send of unknown outcome.
     const openItems = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM attention_items`);
-    expect(openItems[0]!.n).toBe(0);
+    expect(must(openItems[0]).n).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { buildSequence, createSubject, mulberry32 } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
+import { must } from '@switchyard/testing';
 
 type HubspotState = { hubspot: { deals: { properties: Record<string, string> }[]; notes: unknown[] } };
 
@@ -20,10 +21,10 @@ describe('payment workflows under disorder', () => {
   it('a failure learned after the payment succeeded sends no failure notice, and the deal ends paid', async () => {
     const subject = createSubject(mulberry32(202));
     const [failed, captured] = buildSequence('razorpay', { subject, to: fleet.receiverUrl });
-    await fleet.deliver(captured!);
+    await fleet.deliver(must(captured));
     await fleet.settled();
-    await fleet.deliver(failed!);
-    await fleet.deliver(captured!);
+    await fleet.deliver(must(failed));
+    await fleet.deliver(must(captured));
     await fleet.settled();
 
     const sends = await fleet.sandboxRequests({ provider: 'whatsapp' });
@@ -41,14 +42,14 @@ describe('payment workflows under disorder', () => {
     const sequence = buildSequence('razorpay', { subject, to: fleet.receiverUrl });
     // HubSpot answers 503 to the next 6 calls: the CRM is down while the events arrive.
     await fleet.addFault({ provider: 'hubspot', type: 'error', status: 503, count: 6 });
-    const shuffled = [sequence[2]!, sequence[0]!, sequence[2]!, sequence[1]!, sequence[0]!];
+    const shuffled = [must(sequence[2]), must(sequence[0]), must(sequence[2]), must(sequence[1]), must(sequence[0])];
     for (const request of shuffled) await fleet.deliver(request);
     await fleet.settled(60_000);
 
     const payment = await fleet.db.$queryRawUnsafe<{ status: string; refunded_amount: number; amount: number }[]>(`SELECT status, refunded_amount, amount FROM payments WHERE regexp_replace(customer->>'phone', '[^0-9]', '', 'g') = $1`, subject.phone);
     if (payment.length !== 1) console.log(subject.phone, JSON.stringify(await fleet.db.$queryRawUnsafe(`SELECT key, status, customer, facts FROM payments`)));
     expect(payment).toHaveLength(1);
-    expect(['refunded', 'partially_refunded']).toContain(payment[0]!.status);
+    expect(['refunded', 'partially_refunded']).toContain(must(payment[0]).status);
 
     const effects = await fleet.db.$queryRawUnsafe<{ kind: string; business_key: string; status: string }[]>(
       `SELECT e.kind, e.business_key, e.status::text FROM effects e JOIN payments p ON p.key = e.entity_key WHERE regexp_replace(p.customer->>'phone', '[^0-9]', '', 'g') = $1`,
@@ -64,7 +65,7 @@ describe('payment workflows under disorder', () => {
 
     const state = (await fleet.sandboxState()) as HubspotState;
     const stages = state.hubspot.deals.map((d) => d.properties.dealstage);
-    expect(stages).toContain(payment[0]!.status === 'refunded' ? 'refunded' : 'partially_refunded');
+    expect(stages).toContain(must(payment[0]).status === 'refunded' ? 'refunded' : 'partially_refunded');
     // Every CRM note was written once: upserts by note id leave one note per key.
     const noteKeys = effects.filter((e) => e.kind === 'crm.note').map((e) => e.business_key);
     expect(new Set(noteKeys).size).toBe(noteKeys.length);

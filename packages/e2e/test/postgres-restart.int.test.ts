@@ -1,5 +1,5 @@
 import { buildWebhook } from '@switchyard/sandbox';
-import { createOwnDatabase, eventually, OwnPostgres } from '@switchyard/testing';
+import { createOwnDatabase, eventually, must, OwnPostgres } from '@switchyard/testing';
 import { withChildLogs } from './support/child-workers';
 import { startChildFleet, type ChildFleet } from './support/child-fleet';
 import { countBy, receiptSubjects, type Send } from './support/receipts';
@@ -63,7 +63,7 @@ describe('Postgres restart under load', () => {
 
     const firstTry = { acked: answers.filter((a) => a.status === 200).length, refused: answers.filter((a) => a.status !== null && a.status !== 200), unanswered: answers.filter((a) => a.status === null) };
     // The provider retries what was refused or went unanswered until it is acknowledged.
-    const retried = await fleet.postUntilAcknowledged(requests.filter((_, i) => answers[i]!.status !== 200));
+    const retried = await fleet.postUntilAcknowledged(requests.filter((_, i) => must(answers[i]).status !== 200));
 
     // Settled, by no one's hand: no event, effect or outbox entry left unfinished.
     const settleStart = Date.now();

@@ -1,5 +1,5 @@
 import { buildWebhook, createSubject, mulberry32 } from '@switchyard/sandbox';
-import { eventually } from '@switchyard/testing';
+import { eventually, must } from '@switchyard/testing';
 import { startFleet, type Fleet } from './support/fleet';
 
 /**
@@ -22,14 +22,14 @@ describe('recovery from Redis data loss', () => {
     for (const subject of subjects) await fleet.deliver(buildWebhook('razorpay', 'payment.captured', { subject, to: fleet.receiverUrl }));
     await eventually(async () => {
       const rows = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM inbound_events WHERE status = 'processed'`);
-      return rows[0]!.n === 3;
+      return must(rows[0]).n === 3;
     }, 20_000, 100, 'the payment events to be processed');
     await eventually(async () => {
       const rows = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM outbox_entries WHERE dispatched_at IS NULL`);
-      return rows[0]!.n === 0;
+      return must(rows[0]).n === 0;
     }, 10_000, 100, 'the effect jobs to be dispatched');
     const owed = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM effects WHERE status = 'pending'`);
-    expect(owed[0]!.n).toBeGreaterThanOrEqual(9); // per payment: deal sync, note, receipt, team
+    expect(must(owed[0]).n).toBeGreaterThanOrEqual(9); // per payment: deal sync, note, receipt, team
 
     expect(await fleet.loseRedisData()).toBeGreaterThan(0);
     fleet.startWorker('crm');
@@ -40,13 +40,13 @@ describe('recovery from Redis data loss', () => {
     await fleet.drained('crm');
     await fleet.drained('whatsapp');
     const stillOwed = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM effects WHERE status = 'pending'`);
-    expect(stillOwed[0]!.n).toBe(owed[0]!.n);
+    expect(must(stillOwed[0]).n).toBe(must(owed[0]).n);
 
-    expect(await fleet.reconcile()).toBeGreaterThanOrEqual(owed[0]!.n);
+    expect(await fleet.reconcile()).toBeGreaterThanOrEqual(must(owed[0]).n);
     await fleet.settled();
 
     const effects = await fleet.db.$queryRawUnsafe<{ status: string; n: number }[]>(`SELECT status::text, count(*)::int AS n FROM effects GROUP BY status`);
-    expect(effects).toEqual([{ status: 'done', n: owed[0]!.n }]);
+    expect(effects).toEqual([{ status: 'done', n: must(owed[0]).n }]);
     const sends = await fleet.sandboxRequests({ provider: 'whatsapp' });
     expect(sends.map((r) => (r.body as { to: string }).to).sort()).toEqual(subjects.map((s) => s.phone).sort());
   });

@@ -1,5 +1,5 @@
 import { buildWebhook } from '@switchyard/sandbox';
-import { createOwnDatabase, eventually, OwnRedis } from '@switchyard/testing';
+import { createOwnDatabase, eventually, must, OwnRedis } from '@switchyard/testing';
 import { withChildLogs } from './support/child-workers';
 import { startChildFleet, type ChildFleet } from './support/child-fleet';
 import { countBy, receiptSubjects, type Send } from './support/receipts';
@@ -52,7 +52,7 @@ describe('Redis restart under load', () => {
       // Events are stored in Postgres before the answer: Redis being away refuses nothing. (A request
       // the loaded machine did not answer within the client's 10 s is retried, as a provider would.)
       expect(answers.filter((a) => a.status !== null && a.status !== 200)).toEqual([]);
-      const retried = await fleet.postUntilAcknowledged(requests.filter((_, i) => answers[i]!.status !== 200));
+      const retried = await fleet.postUntilAcknowledged(requests.filter((_, i) => must(answers[i]).status !== 200));
       expect(retried.filter((a) => a.status !== 200)).toEqual([]);
       console.log(`redis restart: ${EVENTS} payments, first try ${answers.filter((a) => a.status === 200).length} acknowledged, ${answers.filter((a) => a.status === null).length} unanswered within 10 s, all ${retried.length} retried acknowledged`);
       await fleet.settled(120_000);

@@ -1,6 +1,6 @@
 import { queueNames, type QueueName } from '@switchyard/queues';
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES, type Subject } from '@switchyard/sandbox';
-import { eventually } from '@switchyard/testing';
+import { eventually, must } from '@switchyard/testing';
 import { ChildWorker, withChildLogs, writeSettingsFile } from './support/child-workers';
 import { startFleet, type Fleet, type SandboxRequest } from './support/fleet';
 
@@ -108,7 +108,7 @@ describe('replicas: two processes per worker app', () => {
     }
     expect(byRequest.size).toBe(2 * EVENTS);
     const repeats = [...byRequest.values()].filter((rs) => rs.length > 1);
-    expect(repeats.filter((rs) => !rs[0]!.path.endsWith('/batch/upsert') || rs[0]!.method !== 'POST').map((rs) => rs.map((r) => ({ method: r.method, path: r.path, status: r.status })))).toEqual([]);
+    expect(repeats.filter((rs) => !must(rs[0]).path.endsWith('/batch/upsert') || must(rs[0]).method !== 'POST').map((rs) => rs.map((r) => ({ method: r.method, path: r.path, status: r.status })))).toEqual([]);
     const repeated = repeats.reduce((n, rs) => n + rs.length - 1, 0);
     let crmStalled = 0;
     for (const c of replicas.crm) crmStalled += await c.metric('switchyard_jobs_stalled_total');
@@ -117,7 +117,7 @@ describe('replicas: two processes per worker app', () => {
     // Both replicas of every app took part.
     const completed: Record<string, number> = {};
     for (const c of all()) completed[c.label] = await c.metric('switchyard_jobs_completed_total');
-    for (const app of queueNames) for (const c of replicas[app]) expect([c.label, completed[c.label]! > 0]).toEqual([c.label, true]);
+    for (const app of queueNames) for (const c of replicas[app]) expect([c.label, (completed[c.label] ?? 0) > 0]).toEqual([c.label, true]);
 
     console.log(
       `replicas: ${EVENTS} payments through 2 replicas per app settled in ${(duration / 1000).toFixed(1)} s; jobs completed per replica ${JSON.stringify(completed)}; ${sends.length} WhatsApp sends, ${state.hubspot.deals.length} deals, ${state.hubspot.notes.length} notes, ${refused} HubSpot 429s, ${repeated} repeated upserts (${crmStalled} CRM jobs found stalled)`,

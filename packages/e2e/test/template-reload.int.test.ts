@@ -7,7 +7,7 @@ import { createRateLimiter, createWhatsappClient } from '@switchyard/connectors'
 import { addPaymentFact, foldPayment, paymentFactOf, type CanonicalOf } from '@switchyard/domain';
 import { createRedis } from '@switchyard/queues';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, SANDBOX_DEFAULTS, systemClock } from '@switchyard/sandbox';
-import { eventually, listen, testPrefix } from '@switchyard/testing';
+import { eventually, listen, must, testPrefix } from '@switchyard/testing';
 import type { EffectContext, EffectOf } from '@switchyard/worker-runtime';
 import { whatsappWorker } from '@switchyard/worker-whatsapp';
 import { planPaymentEffects } from '@switchyard/planning';
@@ -47,8 +47,8 @@ describe('templates are rendered when the message is sent', () => {
     write({ name: 'payment_receipt', language: 'en_US', parameters: [{ path: 'customer.name', fallback: 'there' }, 'payment.amount'] });
     const settings = createSettingsHolder(file, {});
     // Planned by the payments worker with the settings of the time…
-    const state = foldPayment(addPaymentFact([], paymentFactOf(event))!);
-    const plan = planPaymentEffects({ event, paymentKey: 'stripe:default:pi_reload', state, version: 1, settings: settings.current() }).find((p) => p.kind === 'message.send')!;
+    const state = foldPayment(must(addPaymentFact([], paymentFactOf(event))));
+    const plan = must(planPaymentEffects({ event, paymentKey: 'stripe:default:pi_reload', state, version: 1, settings: settings.current() }).find((p) => p.kind === 'message.send'));
     expect(plan.request).toMatchObject({ template: { name: 'payment_receipt', parameters: ['there', '497.99 USD'] } });
     // …then the operator changes the template and sends SIGHUP to the whatsapp worker.
     write(next);
@@ -57,6 +57,7 @@ describe('templates are rendered when the message is sent', () => {
     const performer = whatsappWorker(settings, clients).performers['message.send'];
     const effect = { id: randomUUID(), request: plan.request } as unknown as EffectOf<'message.send'>;
     const ctx = {} as EffectContext;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the WhatsApp send performer has a prepare step (it commits the send intent); the effect runner calls it the same way
     const prepared = await performer.prepare!(effect, ctx);
     return performer.perform(effect, ctx, prepared);
   }

@@ -1,5 +1,6 @@
 import { buildWebhook, createSubject, mulberry32 } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
+import { must } from '@switchyard/testing';
 
 /** Workflow 1: payment succeeded → payment state → CRM deal at the paid stage with a note → receipt → team. */
 describe('workflow 1: payment succeeded', () => {
@@ -25,13 +26,13 @@ describe('workflow 1: payment succeeded', () => {
 
     const whatsapp = await fleet.sandboxRequests({ provider: 'whatsapp' });
     expect(whatsapp).toHaveLength(1);
-    expect(whatsapp[0]!.body).toMatchObject({ to: subject.phone, type: 'template', template: { name: 'payment_receipt' } });
+    expect(must(whatsapp[0]).body).toMatchObject({ to: subject.phone, type: 'template', template: { name: 'payment_receipt' } });
 
     const state = (await fleet.sandboxState()) as { hubspot: { deals: { properties: Record<string, string> }[]; notes: { properties: Record<string, string> }[] } };
     expect(state.hubspot.deals).toHaveLength(1);
-    expect(state.hubspot.deals[0]!.properties.dealstage).toBe('closedwon');
+    expect(must(state.hubspot.deals[0]).properties.dealstage).toBe('closedwon');
     expect(state.hubspot.notes).toHaveLength(1);
-    expect(state.hubspot.notes[0]!.properties.hs_note_body).toContain('Payment received');
+    expect(must(state.hubspot.notes[0]).properties.hs_note_body).toContain('Payment received');
 
     const slack = await fleet.sandboxRequests({ pathIncludes: '/slack/' });
     expect(slack).toHaveLength(1);
@@ -43,6 +44,6 @@ describe('workflow 1: payment succeeded', () => {
       ['message.send', 'done'],
       ['team.notify', 'done'],
     ]);
-    for (const e of effects) expect(e).toMatchObject({ entity_key: payments[0]!.key, event_id: expect.any(String) });
+    for (const e of effects) expect(e).toMatchObject({ entity_key: must(payments[0]).key, event_id: expect.any(String) });
   });
 });

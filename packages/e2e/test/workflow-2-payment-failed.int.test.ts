@@ -1,5 +1,5 @@
 import { buildWebhook, createSubject, mulberry32 } from '@switchyard/sandbox';
-import { eventually } from '@switchyard/testing';
+import { eventually, must } from '@switchyard/testing';
 import { startFleet, type Fleet } from './support/fleet';
 import { effectsWhere, expectCausedBy, hubspotState, refusedByOutage, whatsappSends } from './support/workflow-helpers';
 
@@ -32,7 +32,7 @@ describe('workflow 2: payment failed', () => {
 
     const [failed] = await paymentOf(subject.phone);
     expect(failed).toMatchObject({ status: 'failed' });
-    const flagged = await dealOf(failed!.order_id);
+    const flagged = await dealOf(must(failed).order_id);
     expect(flagged.map((d) => d.properties.dealstage)).toEqual(['payment_failed']);
     expect((await whatsappSends(fleet, subject.phone)).map((m) => m.template)).toEqual(['payment_failed']);
 
@@ -40,9 +40,9 @@ describe('workflow 2: payment failed', () => {
     await fleet.settled();
     const [paid] = await paymentOf(subject.phone);
     expect(paid).toMatchObject({ status: 'succeeded' });
-    expect((await dealOf(paid!.order_id)).map((d) => d.properties.dealstage)).toEqual(['closedwon']);
+    expect((await dealOf(must(paid).order_id)).map((d) => d.properties.dealstage)).toEqual(['closedwon']);
     expect((await whatsappSends(fleet, subject.phone)).map((m) => m.template)).toEqual(['payment_failed', 'payment_receipt']);
-    await expectCausedBy(fleet, await effectsWhere(fleet, 'entity_key = $1', paid!.key), { type: 'payment', key: paid!.key }, ['payment.failed', 'payment.succeeded']);
+    await expectCausedBy(fleet, await effectsWhere(fleet, 'entity_key = $1', must(paid).key), { type: 'payment', key: must(paid).key }, ['payment.failed', 'payment.succeeded']);
   });
 
   it('hostile: failure and payment delivered twice, out of order, during a CRM outage: the deal ends paid, no failure notice goes out late', async () => {
@@ -77,13 +77,13 @@ describe('workflow 2: payment failed', () => {
     expect(await refusedByOutage(fleet)).toBe(OUTAGE);
     const [paid] = await paymentOf(subject.phone);
     expect(paid).toMatchObject({ status: 'succeeded' });
-    expect((await dealOf(paid!.order_id)).map((d) => d.properties.dealstage)).toEqual(['closedwon']);
+    expect((await dealOf(must(paid).order_id)).map((d) => d.properties.dealstage)).toEqual(['closedwon']);
     // The notice was planned while the payment had failed, and skipped when its turn came: it is no longer true.
-    const notices = await effectsWhere(fleet, `business_key = $1`, `payment-failed:${paid!.key}`);
+    const notices = await effectsWhere(fleet, `business_key = $1`, `payment-failed:${must(paid).key}`);
     expect(notices.map((n) => [n.status, n.last_error])).toEqual([['skipped', expect.stringContaining('has succeeded since')]]);
     expect((await whatsappSends(fleet, subject.phone)).map((m) => m.template)).toEqual(['payment_receipt']);
-    const effects = await effectsWhere(fleet, 'entity_key = $1', paid!.key);
+    const effects = await effectsWhere(fleet, 'entity_key = $1', must(paid).key);
     expect(effects.every((e) => e.status === 'done' || e.status === 'skipped')).toBe(true);
-    await expectCausedBy(fleet, effects, { type: 'payment', key: paid!.key }, ['payment.failed', 'payment.succeeded']);
+    await expectCausedBy(fleet, effects, { type: 'payment', key: must(paid).key }, ['payment.failed', 'payment.succeeded']);
   }
 });

@@ -1,6 +1,7 @@
 import { buildWebhook, createSubject, mulberry32 } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
 import { effectsWhere, expectCausedBy, hubspotState, refusedByOutage, teamPosts, whatsappSends } from './support/workflow-helpers';
+import { must } from '@switchyard/testing';
 
 /** HubSpot answers 503 to this many calls while the hostile variant runs. */
 const OUTAGE = 6;
@@ -45,7 +46,7 @@ describe('workflow 3: refund and dispute', () => {
     expect(refunded).toMatchObject({ status: 'partially_refunded', refunded_amount: Math.floor(subject.amount / 2), disputed: false });
     let hubspot = await hubspotState(fleet);
     expect(hubspot.deals).toHaveLength(1);
-    expect(hubspot.deals[0]!.properties.dealstage).toBe('partially_refunded');
+    expect(must(hubspot.deals[0]).properties.dealstage).toBe('partially_refunded');
     expect(hubspot.notes.map((n) => n.properties.hs_note_body)).toEqual([expect.stringContaining('Payment received'), expect.stringContaining('Refund (partial)')]);
     expect(await whatsappSends(fleet, subject.phone)).toEqual([
       { to: subject.phone, type: 'template', template: 'payment_receipt' },
@@ -61,7 +62,7 @@ describe('workflow 3: refund and dispute', () => {
     expect(disputed).toMatchObject({ status: 'partially_refunded', disputed: true });
     hubspot = await hubspotState(fleet);
     expect(hubspot.deals).toHaveLength(1);
-    expect(hubspot.deals[0]!.properties.dealstage).toBe('disputed');
+    expect(must(hubspot.deals[0]).properties.dealstage).toBe('disputed');
     const notes = hubspot.notes.map((n) => n.properties.hs_note_body);
     expect(notes).toHaveLength(3);
     expect(notes[2]).toMatch(/Dispute opened \(fraudulent\).*A person must respond/);
@@ -70,21 +71,21 @@ describe('workflow 3: refund and dispute', () => {
     const alerts = (await teamPosts(fleet)).filter((t) => t.includes('Dispute opened'));
     expect(alerts).toEqual([expect.stringMatching(/^:rotating_light: Dispute opened.*A person must respond/)]);
 
-    const attention = await attentionOf(disputed!.key);
+    const attention = await attentionOf(must(disputed).key);
     expect(attention).toEqual([{ kind: 'dispute', entity_type: 'payment', event_id: expect.any(String), summary: expect.stringContaining('respond before the deadline'), resolved_at: null }]);
 
-    const effects = await effectsWhere(fleet, 'entity_key = $1', disputed!.key);
+    const effects = await effectsWhere(fleet, 'entity_key = $1', must(disputed).key);
     expect(effects.every((e) => e.status === 'done')).toBe(true);
     expect(effects.filter((e) => e.kind === 'crm.note').map((e) => e.business_key)).toEqual([
-      `payment-note:${disputed!.key}`,
-      expect.stringMatching(new RegExp(`^refund-note:${disputed!.key}:`)),
-      expect.stringMatching(new RegExp(`^dispute-note:${disputed!.key}:dp_`)),
+      `payment-note:${must(disputed).key}`,
+      expect.stringMatching(new RegExp(`^refund-note:${must(disputed).key}:`)),
+      expect.stringMatching(new RegExp(`^dispute-note:${must(disputed).key}:dp_`)),
     ]);
-    await expectCausedBy(fleet, effects, { type: 'payment', key: disputed!.key }, ['payment.succeeded', 'payment.refunded', 'payment.disputed']);
-    const disputeEvent = await fleet.db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text AS id FROM inbound_events WHERE canonical_type = 'payment.disputed' AND entity_key = $1`, disputed!.key);
+    await expectCausedBy(fleet, effects, { type: 'payment', key: must(disputed).key }, ['payment.succeeded', 'payment.refunded', 'payment.disputed']);
+    const disputeEvent = await fleet.db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text AS id FROM inbound_events WHERE canonical_type = 'payment.disputed' AND entity_key = $1`, must(disputed).key);
     expect(disputeEvent).toHaveLength(1);
-    expect(attention[0]!.event_id).toBe(disputeEvent[0]!.id);
-    expect(effects.filter((e) => e.business_key.startsWith('dispute-note:') || e.business_key.includes(':payment.disputed:')).map((e) => e.event_id)).toEqual([disputeEvent[0]!.id, disputeEvent[0]!.id]);
+    expect(must(attention[0]).event_id).toBe(must(disputeEvent[0]).id);
+    expect(effects.filter((e) => e.business_key.startsWith('dispute-note:') || e.business_key.includes(':payment.disputed:')).map((e) => e.event_id)).toEqual([must(disputeEvent[0]).id, must(disputeEvent[0]).id]);
   });
 
   it('full refund and chargeback, shuffled and duplicated during a CRM outage: same end state, each effect once', async () => {
@@ -103,7 +104,7 @@ describe('workflow 3: refund and dispute', () => {
 
     const payments = await paymentOf(subject.razorpay.payment);
     expect(payments).toHaveLength(1);
-    const payment = payments[0]!;
+    const payment = must(payments[0]);
     expect(payment).toMatchObject({ status: 'refunded', refunded_amount: subject.amount, disputed: true });
 
     const hubspot = await hubspotState(fleet);

@@ -1,5 +1,5 @@
 import { buildWebhook, createSubject, mulberry32, type Subject, type WebhookRequest } from '@switchyard/sandbox';
-import { eventually } from '@switchyard/testing';
+import { eventually, must } from '@switchyard/testing';
 import { startFleet, type Fleet } from './support/fleet';
 import { effectsWhere, expectCausedBy, refusedByOutage, submitForm, whatsappSends } from './support/workflow-helpers';
 
@@ -96,11 +96,11 @@ describe('workflow 4: CRM stage change → WhatsApp template', () => {
       const effects = await stageEffects(s.phone);
       expect(effects.map((e) => [e.business_key, e.status])).toEqual([[`stage:${entityKey}:won`, status]]);
       await expectCausedBy(fleet, effects, { type: 'deal', key: entityKey }, ['deal.stage_changed']);
-      const cause = await fleet.db.$queryRawUnsafe<{ stage: string }[]>(`SELECT canonical->>'newStage' AS stage FROM inbound_events WHERE id = $1::uuid`, effects[0]!.event_id);
-      expect(['closedwon', '4', 'Closed - Converted']).toContain(cause[0]!.stage);
+      const cause = await fleet.db.$queryRawUnsafe<{ stage: string }[]>(`SELECT canonical->>'newStage' AS stage FROM inbound_events WHERE id = $1::uuid`, must(effects[0]).event_id);
+      expect(['closedwon', '4', 'Closed - Converted']).toContain(must(cause[0]).stage);
     }
-    expect((await stageEffects(noConsent.phone))[0]!.last_error).toMatch(/not opted in/);
-    expect((await stageEffects(stopped.phone))[0]!.last_error).toMatch(/opted out/);
+    expect(must((await stageEffects(noConsent.phone))[0]).last_error).toMatch(/not opted in/);
+    expect(must((await stageEffects(stopped.phone))[0]).last_error).toMatch(/opted out/);
   });
 
   it('duplicated and reordered stage batches during a CRM outage, and a 131047: one text, then the template once instead of a retry', async () => {
@@ -129,14 +129,14 @@ describe('workflow 4: CRM stage change → WhatsApp template', () => {
       [`stage:${lateKey}:won`, 'done', 'text'],
       [`stage:${lateKey}:won:template-fallback`, 'done', 'template'],
     ]);
-    expect(fallback.id).toBe(sends[1]!.id);
+    expect(fallback.id).toBe(must(sends[1]).id);
     await expectCausedBy(fleet, sends.slice(0, 1), { type: 'deal', key: lateKey }, ['deal.stage_changed']);
     // The fallback is caused by the failure status of the text message, and is about that message.
-    const text = await fleet.db.$queryRawUnsafe<{ id: string; status: string; error_code: string }[]>(`SELECT id, status, error_code FROM messages WHERE effect_id = $1::uuid`, sends[0]!.id);
+    const text = await fleet.db.$queryRawUnsafe<{ id: string; status: string; error_code: string }[]>(`SELECT id, status, error_code FROM messages WHERE effect_id = $1::uuid`, must(sends[0]).id);
     expect(text).toEqual([{ id: expect.any(String), status: 'failed', error_code: '131047' }]);
-    await expectCausedBy(fleet, sends.slice(1), { type: 'message', key: text[0]!.id }, ['message.status_changed']);
+    await expectCausedBy(fleet, sends.slice(1), { type: 'message', key: must(text[0]).id }, ['message.status_changed']);
     // A refusal that the fallback handles is not a failure to report: no CRM note about it.
-    expect(await effectsWhere(fleet, `kind = 'crm.note' AND business_key = $1`, `msg-failed:${text[0]!.id}`)).toEqual([]);
+    expect(await effectsWhere(fleet, `kind = 'crm.note' AND business_key = $1`, `msg-failed:${must(text[0]).id}`)).toEqual([]);
 
     const twiceEffects = await stageEffects(twice.phone);
     expect(twiceEffects.map((e) => [e.business_key, e.status])).toEqual([[`stage:hubspot:default:deal:${twiceDeal}:won`, 'done']]);

@@ -1,5 +1,5 @@
 import { buildWebhook, createSubject, mulberry32, type Subject } from '@switchyard/sandbox';
-import { eventually } from '@switchyard/testing';
+import { eventually, must } from '@switchyard/testing';
 import { startFleet, type Fleet } from './support/fleet';
 import { effectsWhere, expectCausedBy, hubspotState, refusedByOutage, teamPosts, whatsappSends } from './support/workflow-helpers';
 
@@ -36,7 +36,7 @@ describe('workflow 5: WhatsApp message status', () => {
     eventually(
       async () => {
         const rows = await fleet.db.$queryRawUnsafe<MessageRow[]>(`SELECT id, status, error_code, effect_id::text AS effect_id FROM messages WHERE recipient = $1`, phone);
-        return rows.length === 1 && rows[0]!.status === status ? rows[0] : undefined;
+        return rows.length === 1 && must(rows[0]).status === status ? rows[0] : undefined;
       },
       10_000,
       50,
@@ -62,7 +62,7 @@ describe('workflow 5: WhatsApp message status', () => {
 
     const notes = await failureNotes(failed.id);
     expect(notes).toHaveLength(1);
-    expect(notes[0]!.properties).toMatchObject({ switchyard_contact_phone: bad.phone, hs_note_body: `WhatsApp message ${failed.id} (payment_receipt) to ${bad.phone} failed: 131026: Message Undeliverable.` });
+    expect(must(notes[0]).properties).toMatchObject({ switchyard_contact_phone: bad.phone, hs_note_body: `WhatsApp message ${failed.id} (payment_receipt) to ${bad.phone} failed: 131026: Message Undeliverable.` });
     expect((await teamPosts(fleet)).filter((t) => t.includes('failed:'))).toEqual([`:warning: WhatsApp message ${failed.id} (payment_receipt) to ${bad.phone} failed: 131026: Message Undeliverable.`]);
     expect(await failureNotes(read.id)).toEqual([]);
 

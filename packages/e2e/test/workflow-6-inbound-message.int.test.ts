@@ -1,6 +1,7 @@
 import { buildWebhook, createSubject, mulberry32, type Subject } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
 import { effectsWhere, expectCausedBy, hubspotState, refusedByOutage, whatsappSends } from './support/workflow-helpers';
+import { must } from '@switchyard/testing';
 
 /** HubSpot answers 503 to this many calls while the hostile variant runs. */
 const OUTAGE = 6;
@@ -84,7 +85,7 @@ describe('workflow 6: inbound WhatsApp message and opt-out', () => {
     const contact = await contactOf(subject.phone);
     expect(contact).toMatchObject({ consent: false, opted_out_at: expect.any(Date) });
     // The window is kept at the newest message, whatever the arrival order.
-    expect(Math.abs(contact!.last_inbound_at!.getTime() - (Date.now() - 100_000))).toBeLessThan(30_000);
+    expect(Math.abs(must(must(contact).last_inbound_at).getTime() - (Date.now() - 100_000))).toBeLessThan(30_000);
 
     const hubspot = await hubspotState(fleet);
     expect(hubspot.contacts.filter((c) => c.properties.phone === subject.phone)).toHaveLength(1);

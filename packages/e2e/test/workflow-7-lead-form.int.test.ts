@@ -1,6 +1,7 @@
 import { createSubject, mulberry32, type Subject } from '@switchyard/sandbox';
 import { startFleet, type Fleet } from './support/fleet';
 import { effectsWhere, expectCausedBy, hubspotState, refusedByOutage, submitForm, teamPosts, whatsappSends } from './support/workflow-helpers';
+import { must } from '@switchyard/testing';
 
 /** HubSpot answers 503 to this many calls while the hostile variant runs. */
 const OUTAGE = 6;
@@ -66,7 +67,7 @@ describe('workflow 7: lead form', () => {
       [`Lead: ${partner.name}`, 'default', 'appointmentscheduled', 'owner-partners'],
       [`Lead: ${other.name}`, 'default', 'appointmentscheduled', 'owner-default'],
     ]);
-    expect(hubspot.deals[0]!.properties.switchyard_region).toBe('EU');
+    expect(must(hubspot.deals[0]).properties.switchyard_region).toBe('EU');
     expect(hubspot.contacts.map((c) => c.properties.phone).sort()).toEqual([eu1.phone, eu2.phone, partner.phone, other.phone].sort());
     expect(hubspot.contacts.find((c) => c.properties.phone === eu1.phone)?.properties).toMatchObject({ email: eu1.email, firstname: eu1.name, lead_source: 'web' });
 
@@ -76,7 +77,7 @@ describe('workflow 7: lead form', () => {
     expect((await teamPosts(fleet)).filter((t) => t.startsWith('New lead'))).toHaveLength(4);
 
     for (const s of [eu1, eu2, partner, other]) {
-      const lead = (await leadOf(s.email))!;
+      const lead = must(await leadOf(s.email));
       const effects = await effectsWhere(fleet, 'entity_key = $1', lead.dedup_key);
       expect(effects.map((e) => [e.kind, e.status]).sort()).toEqual(
         [['crm.lead.upsert', 'done'], ['team.notify', 'done'], ...(s === other ? [] : [['message.send', 'done']])].sort(),
@@ -111,7 +112,7 @@ describe('workflow 7: lead form', () => {
     for (const lead of leads) {
       const deals = await dealOf(lead.dedup_key);
       expect(deals).toHaveLength(1);
-      expect(deals[0]!.properties.hubspot_owner_id).toBe(lead.owner);
+      expect(must(deals[0]).properties.hubspot_owner_id).toBe(lead.owner);
     }
     const sends = (await whatsappSends(fleet)).slice(sendsBefore);
     expect(sends.map((m) => m.to).sort()).toEqual(people.map((s) => s.phone).sort());

@@ -1,5 +1,6 @@
 export { captureLogs } from './capture-logs';
 export { eventually } from './eventually';
+export { must } from './must';
 export { listen } from './listen';
 export { createOwnDatabase } from './own-database';
 export { OwnPostgres } from './own-postgres';

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { createPool, type Pool } from '@switchyard/db';
 import { createRedis } from '@switchyard/queues';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, SANDBOX_DEFAULTS, systemClock, type WebhookRequest, type WebhookSender } from '@switchyard/sandbox';
-import { eventually, listen, testPrefix } from '@switchyard/testing';
+import { eventually, listen, must, testPrefix } from '@switchyard/testing';
 import { ChildWorker, freePort, withChildLogs, writeSettingsFile } from './child-workers';
 import type { SandboxRequest } from './fleet';
 
@@ -105,7 +105,7 @@ export async function startChildFleet(opts: ChildFleetOptions) {
         for (let i = 0; i < requests.length; i++) {
           const due = t0 + (i * 1000) / perSecond;
           if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-          inFlight.push(fleet.post(requests[i]!).then((a) => void (answers[i] = a)));
+          inFlight.push(fleet.post(must(requests[i])).then((a) => void (answers[i] = a)));
         }
         await Promise.all(inFlight);
       })();
@@ -163,7 +163,7 @@ export async function startChildFleet(opts: ChildFleetOptions) {
                 (SELECT count(*) FROM effects WHERE status IN ('pending', 'sending'))::int AS effects,
                 (SELECT count(*) FROM outbox_entries WHERE dispatched_at IS NULL)::int AS outbox`,
       );
-      return rows[0]!;
+      return must(rows[0]);
     },
     /** Waits until no event, effect or outbox entry is left unfinished and no status webhook is owed (as fleet.ts's settled). */
     async settled(timeoutMs: number) {

@@ -126,6 +126,7 @@ export class ChildWorker {
     let markStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (markStarted = resolve));
     for (const stream of ['stdout', 'stderr'] as const) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the child is spawned with piped stdout and stderr, so both streams exist
       createInterface({ input: child[stream]! }).on('line', (text) => {
         const line: ChildLogLine = { incarnation, stream, text, entry: parseJson(text) };
         this.lines.push(line);

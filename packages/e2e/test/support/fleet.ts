@@ -7,7 +7,7 @@ import { Queue, QueueProducer, createRedis, queueNames, type QueueName, type Red
 import { connectionsFromEnv, createReceiverMetrics, createServer as createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, sendWebhook, SANDBOX_DEFAULTS, systemClock, type WebhookRequest } from '@switchyard/sandbox';
 import { parseSettings } from '@switchyard/settings';
-import { captureLogs, createOwnDatabase, eventually, listen, testPrefix } from '@switchyard/testing';
+import { captureLogs, createOwnDatabase, eventually, listen, must, testPrefix } from '@switchyard/testing';
 import { crmWorker } from '@switchyard/worker-crm';
 import { paymentsWorker } from '@switchyard/worker-payments';
 import { createEventWorker, type WorkerSetup } from '@switchyard/worker-runtime';
@@ -175,7 +175,7 @@ export async function startFleet(opts: FleetOptions = {}) {
                     (SELECT count(*) FROM effects WHERE status IN ('pending', 'sending'))::int AS effects,
                     (SELECT count(*) FROM outbox_entries WHERE dispatched_at IS NULL)::int AS outbox`,
           );
-          const r = rows[0]!;
+          const r = must(rows[0]);
           if (r.events + r.effects + r.outbox > 0) {
             const busy = await db.$queryRawUnsafe<{ kind: string; status: string; last_error: string | null; attempts: number }[]>(`SELECT kind, status::text, last_error, attempts FROM effects WHERE status IN ('pending', 'sending') LIMIT 5`);
             throw new Error(`still busy: ${r.events} events, ${r.effects} effects, ${r.outbox} outbox entries ${JSON.stringify(busy)}`);

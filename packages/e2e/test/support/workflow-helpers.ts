@@ -89,6 +89,7 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   for (let i = out.length - 1; i > 0; i--) {
     s = (s * 1_664_525 + 1_013_904_223) >>> 0;
     const j = s % (i + 1);
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i and j are both indexes of out (0 <= j <= i < out.length)
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;

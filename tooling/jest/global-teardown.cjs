@@ -1,4 +1,4 @@
-const { Client } = require(require.resolve('pg', { paths: [__dirname + '/../packages/db'] }));
+const { Client } = require('pg');
 
 module.exports = async () => {
   const url = process.env.SWITCHYARD_TEST_DATABASE;

@@ -4,12 +4,15 @@ const { execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const path = require('node:path');
 
+// The migrations and their runner live in packages/db (this preset is a workspace package beside it).
+const dbPackage = path.join(__dirname, '../../packages/db');
+
 module.exports = async () => {
   const base = process.env.TEST_POSTGRES_URL || 'postgresql://root@127.0.0.1:5432';
   const name = `switchyard_test_${randomBytes(4).toString('hex')}`;
   const url = `${base.replace(/\/$/, '')}/${name}`;
-  execFileSync(process.execPath, [require.resolve('tsx/cli', { paths: [path.join(__dirname, '../packages/db')] }), 'scripts/migrate.ts'], {
-    cwd: path.join(__dirname, '../packages/db'),
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/migrate.ts'], {
+    cwd: dbPackage,
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,10 +1,13 @@
 // Shared jest preset: TypeScript runs through swc with no build step.
+// Every project names the same global setup/teardown file; jest runs a global hook once per distinct
+// path, so the root multi-project run and a single package's own `jest` both get exactly one fresh
+// test database.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.(t|j)sx?$': [
-      '@swc/jest',
+      require.resolve('@swc/jest'),
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
@@ -12,5 +15,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm|@prisma/schema-engine-wasm)/)'],
   moduleFileExtensions: ['ts', 'js', 'json', 'cjs', 'mjs'],
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testTimeout: 30000,
+  // The same limit as the root run, so a package run on its own behaves the same.
+  testTimeout: 60000,
+  globalSetup: require.resolve('./global-setup.cjs'),
+  globalTeardown: require.resolve('./global-teardown.cjs'),
 };
