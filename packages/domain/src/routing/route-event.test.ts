@@ -1,5 +1,6 @@
 import { canonicalEvent, type CanonicalEvent, type CanonicalType } from '../events/canonical-event';
-import { routeEvent, type WorkQueue } from './route-event';
+import { routeEvent } from './route-event';
+import type { QueueName } from './queue-name';
 
 type RoutedType = Exclude<CanonicalType, 'generic.received'>;
 
@@ -9,8 +10,8 @@ const expected = {
   payments: ['payment.succeeded', 'payment.failed', 'payment.refunded', 'payment.disputed'],
   crm: ['contact.created', 'contact.updated', 'deal.stage_changed', 'lead.submitted'],
   whatsapp: ['message.received', 'message.status_changed', 'template.status_changed'],
-} as const satisfies Record<WorkQueue, readonly RoutedType[]>;
-const everyTypeHasARow: [Exclude<RoutedType, (typeof expected)[WorkQueue][number]>] extends [never] ? true : never = true;
+} as const satisfies Record<QueueName, readonly RoutedType[]>;
+const everyTypeHasARow: [Exclude<RoutedType, (typeof expected)[QueueName][number]>] extends [never] ? true : never = true;
 
 /** Every `type` the canonical schema accepts, read from the schema itself. */
 function schemaTypes(): string[] {
@@ -24,11 +25,11 @@ function schemaTypes(): string[] {
 const eventOf = (type: RoutedType) => ({ type }) as CanonicalEvent;
 
 describe('routeEvent: canonical type → queue', () => {
-  it.each((Object.keys(expected) as WorkQueue[]).flatMap((queue) => expected[queue].map((type) => [type, queue] as const)))('%s → %s', (type, queue) => {
+  it.each((Object.keys(expected) as QueueName[]).flatMap((queue) => expected[queue].map((type) => [type, queue] as const)))('%s → %s', (type, queue) => {
     expect(routeEvent(eventOf(type))).toBe(queue);
   });
 
-  it.each<WorkQueue>(['payments', 'crm', 'whatsapp'])('generic.received goes where its sender points: %s', (targetQueue) => {
+  it.each<QueueName>(['payments', 'crm', 'whatsapp'])('generic.received goes where its sender points: %s', (targetQueue) => {
     const event: CanonicalEvent = { type: 'generic.received', provider: 'standard', connection: 'billing', providerEventId: 'msg_1', occurredAt: '2026-12-01T10:00:00.000Z', sourceType: 'invoice.paid', targetQueue, data: {} };
     expect(routeEvent(event)).toBe(targetQueue);
   });
