@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@switchyard/db';
+import { findCrmObjectRef, type Db } from '@switchyard/db';
 import type { CrmTarget, OutboundClients, SettingsHolder } from '@switchyard/workflows';
 import type { CrmGateway } from './crm-gateway';
 import { hubspotGateway } from './hubspot-gateway';
@@ -6,7 +6,7 @@ import { pipedriveGateway } from './pipedrive-gateway';
 import { salesforceGateway } from './salesforce-gateway';
 
 /** The gateway for an effect's CRM target (provider and connection are in the effect's request). */
-export function crmFor(target: CrmTarget, clients: OutboundClients, settings: SettingsHolder, db: PrismaClient): CrmGateway {
+export function crmFor(target: CrmTarget, clients: OutboundClients, settings: SettingsHolder, db: Db): CrmGateway {
   const crm = settings.current().crm;
   switch (target.provider) {
     case 'hubspot':
@@ -16,11 +16,8 @@ export function crmFor(target: CrmTarget, clients: OutboundClients, settings: Se
     case 'pipedrive':
       return pipedriveGateway(clients.pipedrive(target.connection), {
         async get(key) {
-          const rows = await db.$queryRawUnsafe<{ ref: string }[]>(
-            `SELECT provider_ref AS ref FROM effects WHERE provider = 'pipedrive' AND status = 'done' AND response->>'crmKey' = $1 ORDER BY done_at DESC LIMIT 1`,
-            key,
-          );
-          return rows[0] ? Number(rows[0].ref) : undefined;
+          const ref = await findCrmObjectRef(db, { provider: 'pipedrive', crmKey: key });
+          return ref === null ? undefined : Number(ref);
         },
         async set() {
           // The performer stores { crmKey, crmId } as the effect's response, which `get` reads.

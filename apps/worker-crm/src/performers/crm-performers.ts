@@ -1,13 +1,12 @@
-import { prismaTransaction, type EffectRow, type PrismaClient } from '@switchyard/db';
-import { PermanentError } from '@switchyard/errors';
-import type { EffectPerformer } from '@switchyard/worker-runtime';
+import { findDealSyncState, findPayment, recordDealSynced, type Db, type EffectRow } from '@switchyard/db';
+import { PermanentError, RetryableError } from '@switchyard/errors';
+import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
 import { dealExternalId, type ContactUpsertRequest, type CrmNoteRequest, type DealSyncRequest, type LeadUpsertRequest, type OutboundClients, type SettingsHolder } from '@switchyard/workflows';
 import { crmFor } from '../crm/crm-for';
 
 interface Deps {
   clients: OutboundClients;
   settings: SettingsHolder;
-  db: PrismaClient;
 }
 
 const req = <T>(effect: EffectRow) => effect.request as unknown as T;
@@ -29,82 +28,96 @@ export function stageForPayment(stages: { paid: string; paymentFailed: string; r
   }
 }
 
+/** Rounds one deal sync makes while the payment keeps changing under it, before it backs off and retries. */
+const MAX_SYNC_ROUNDS = 5;
+
 /**
- * Moves the payment's deal to the stage of the payment's state as it is NOW, under the payment's
- * row lock: syncs run one at a time per payment and each writes the newest state, so the deal
- * ends in the stage of the final state whatever order the events came in.
+ * Moves the payment's deal to the stage of the payment's state, holding no transaction, row lock
+ * or pooled connection while the CRM is called: a row lock held over the HTTP call (as this did
+ * before) blocked the payment's own events for up to the CRM's timeout and pinned a connection
+ * per sync in flight.
+ *
+ * Syncs of one payment may therefore run at the same time, and the CRM keeps whichever write lands
+ * last. They are serialized by a version compare-and-set instead: read the state with its version
+ * (one autocommit read), write the stage for it, record that version as synced (the record never
+ * moves back), and if the payment has a newer version by then, write again. So the deal ends at the
+ * stage of the payment's final state whatever the order of events and syncs: the last write to land
+ * came from a sync that found no newer version once it had landed, and a version saved after that
+ * check plans a sync of its own. A stale write that lands after a newer one is repaired by the sync
+ * that sent it, which sees the newer version when its call returns.
+ *
+ * A sync that finds the payment's current version already recorded as synced makes no call: that
+ * stage is at the CRM, and any older write still in flight is repaired by its own sender.
  */
-export function dealSyncPerformer({ clients, settings, db }: Deps): EffectPerformer {
+export function dealSyncPerformer({ clients, settings }: Deps): EffectPerformer {
   return {
     mode: 'idempotent',
-    async perform(effect) {
+    async perform(effect, { database }) {
       const r = req<DealSyncRequest>(effect);
       const crm = settings.current().crm;
       if (!crm) throw new PermanentError('crm.deal.sync needs a crm section in the configuration file', 'CRM_NOT_CONFIGURED');
-      return prismaTransaction(
-        db,
-        async (tx) => {
-          const rows = await tx.$queryRawUnsafe<{ status: string; disputed: boolean; amount: number | null; currency: string | null; order_id: string | null; payment_id: string; provider: string }[]>(
-            `SELECT status, disputed, amount, currency, order_id, payment_id, provider FROM payments WHERE key = $1 FOR UPDATE`,
-            r.paymentKey,
-          );
-          const p = rows[0];
-          if (!p) throw new PermanentError(`payment ${r.paymentKey} not found`, 'PAYMENT_NOT_FOUND');
-          const stage = stageForPayment(crm.stages, p);
-          if (!stage) return { providerRef: null, response: { skipped: 'payment still pending' } };
-          const externalId = dealExternalId(r.paymentKey, { orderId: p.order_id });
-          const id = await crmFor(r, clients, settings, db).upsertDeal({
-            externalId,
-            name: `Order ${p.order_id ?? p.payment_id}`,
-            pipeline: crm.pipeline,
-            stage,
-            ...(p.amount !== null ? { amount: p.amount } : {}),
-            ...(p.currency ? { currency: p.currency } : {}),
-          });
-          return { providerRef: id, response: { crmKey: `deals:${externalId}`, crmId: id, stage } };
-        },
-        { timeoutMs: 25_000 },
-      );
+      const gateway = crmFor(r, clients, settings, database);
+      let written: EffectOutcome | null = null;
+      for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
+        const p = await findDealSyncState(database, r.paymentKey);
+        if (!p) throw new PermanentError(`payment ${r.paymentKey} not found`, 'PAYMENT_NOT_FOUND');
+        const stage = stageForPayment(crm.stages, p);
+        if (!stage) return written ?? { providerRef: null, response: { skipped: 'payment still pending' } };
+        if (!written && p.crm_synced_version >= p.version) return { providerRef: null, response: { skipped: `payment version ${p.version} already synced` } };
+        const externalId = dealExternalId(r.paymentKey, { orderId: p.order_id });
+        const id = await gateway.upsertDeal({
+          externalId,
+          name: `Order ${p.order_id ?? p.payment_id}`,
+          pipeline: crm.pipeline,
+          stage,
+          ...(p.amount !== null ? { amount: p.amount } : {}),
+          ...(p.currency ? { currency: p.currency } : {}),
+        });
+        written = { providerRef: id, response: { crmKey: `deals:${externalId}`, crmId: id, stage } };
+        const now = await recordDealSynced(database, { paymentKey: r.paymentKey, version: p.version });
+        if (!now || now.version <= p.version) return written;
+      }
+      throw new RetryableError(`payment ${r.paymentKey} kept changing during its deal sync; syncing again later`, 'DEAL_SYNC_OUTPACED');
     },
   };
 }
 
-export function crmNotePerformer({ clients, settings, db }: Deps): EffectPerformer {
+export function crmNotePerformer({ clients, settings }: Deps): EffectPerformer {
   return {
     mode: 'idempotent',
-    async perform(effect) {
+    async perform(effect, { database }) {
       const r = req<CrmNoteRequest>(effect);
-      const note = r.paymentKey ? { ...r, deal: { externalId: await paymentDealId(db, r.paymentKey, r.deal) } } : r;
-      const id = await crmFor(r, clients, settings, db).addNote(note);
+      const note = r.paymentKey ? { ...r, deal: { externalId: await paymentDealId(database, r.paymentKey, r.deal) } } : r;
+      const id = await crmFor(r, clients, settings, database).addNote(note);
       return { providerRef: id, response: { crmKey: `notes:${r.noteId}`, crmId: id } };
     },
   };
 }
 
-export function contactUpsertPerformer({ clients, settings, db }: Deps): EffectPerformer {
+export function contactUpsertPerformer({ clients, settings }: Deps): EffectPerformer {
   return {
     mode: 'idempotent',
-    async perform(effect) {
+    async perform(effect, { database }) {
       const r = req<ContactUpsertRequest>(effect);
-      const id = await crmFor(r, clients, settings, db).upsertContact(r);
+      const id = await crmFor(r, clients, settings, database).upsertContact(r);
       return { providerRef: id, response: { crmKey: `persons:${r.phone ?? r.email}`, crmId: id } };
     },
   };
 }
 
 /** The deal a payment's note belongs to now (its order, once any event has told us the order). */
-async function paymentDealId(db: PrismaClient, paymentKey: string, planned: { externalId: string } | undefined): Promise<string> {
-  const rows = await db.$queryRawUnsafe<{ order_id: string | null }[]>(`SELECT order_id FROM payments WHERE key = $1`, paymentKey);
-  return rows[0] ? dealExternalId(paymentKey, { orderId: rows[0].order_id }) : (planned?.externalId ?? paymentKey);
+async function paymentDealId(db: Db, paymentKey: string, planned: { externalId: string } | undefined): Promise<string> {
+  const payment = await findPayment(db, paymentKey);
+  return payment ? dealExternalId(paymentKey, { orderId: payment.order_id }) : (planned?.externalId ?? paymentKey);
 }
 
 /** A lead: its contact, then its deal in the configured pipeline with the routed owner. */
-export function leadUpsertPerformer({ clients, settings, db }: Deps): EffectPerformer {
+export function leadUpsertPerformer({ clients, settings }: Deps): EffectPerformer {
   return {
     mode: 'idempotent',
-    async perform(effect) {
+    async perform(effect, { database }) {
       const r = req<LeadUpsertRequest>(effect);
-      const crm = crmFor(r, clients, settings, db);
+      const crm = crmFor(r, clients, settings, database);
       if (r.contact.phone || r.contact.email) await crm.upsertContact({ ...r.contact, properties: { ...(r.source ? { lead_source: r.source } : {}) } });
       const id = await crm.upsertDeal({ externalId: r.dealExternalId, name: r.name, pipeline: r.pipeline, stage: r.stage, owner: r.owner, properties: { ...(r.region ? { switchyard_region: r.region } : {}) } });
       return { providerRef: id, response: { crmKey: `deals:${r.dealExternalId}`, crmId: id, owner: r.owner } };
