@@ -38,9 +38,9 @@ const MAX_SYNC_ROUNDS = 5;
  * per sync in flight.
  *
  * Syncs of one payment may therefore run at the same time, and the CRM keeps whichever write lands
- * last. They are serialized by a version compare-and-set instead: read the state with its version
- * (one autocommit read), write the stage for it, record that version as synced (the record never
- * moves back), and if the payment has a newer version by then, write again. So the deal ends at the
+ * last. A version compare-and-set makes them converge instead of a lock: read the state with its
+ * version (one autocommit read), write the stage for it, record that version as synced (the record
+ * never moves back), and if the payment has a newer version by then, write again. So the deal ends at the
  * stage of the payment's final state whatever the order of events and syncs: the last write to land
  * came from a sync that found no newer version once it had landed, and a version saved after that
  * check plans a sync of its own. A stale write that lands after a newer one is repaired by the sync
