@@ -1,5 +1,5 @@
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../database';
 import type { Effect, Payment } from '../generated/kysely/types';
 import { effectRows, type EffectPlan, type PlannedEffect } from './effects';
@@ -44,6 +44,28 @@ export interface PaymentWrite {
 }
 
 /**
+ * The effect-planning part shared by this file's two payment statements: `input` (the planned
+ * effects as rows, kept only while `onlyIf` holds), `ins` (new effects; one the ledger already has
+ * is left alone) and `ob` (an outbox job for each new effect). The statement selects from them.
+ */
+function planningCtes(input: Pick<PaymentWrite, 'eventId' | 'plans' | 'jobOf'>, onlyIf: RawBuilder<boolean>) {
+  return sql`input AS (
+       SELECT * FROM jsonb_to_recordset(${JSON.stringify(effectRows(input.plans, input.jobOf))}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
+         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
+       WHERE ${onlyIf}
+     ), ins AS (
+       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${input.eventId}::uuid FROM input
+       ON CONFLICT (kind, business_key) DO NOTHING
+       RETURNING id, kind, business_key
+     ), ob AS (
+       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
+       SELECT ${input.eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
+       RETURNING id
+     )`;
+}
+
+/**
  * One statement for a payment event's whole write, under the lock the caller's transaction holds
  * (lockPayment): the payment's new state, the event tagged with the payment and marked processed,
  * and the follow-up effects with their outbox jobs (an effect whose kind and business key the
@@ -64,19 +86,7 @@ export async function savePaymentWithEffects(db: Db, input: PaymentWrite & { ver
          last_occurred_at = ${state.lastOccurredAt}::timestamptz, version = version + 1, updated_at = now()
        WHERE key = ${key}
        RETURNING version
-     ), input AS (
-       SELECT * FROM jsonb_to_recordset(${JSON.stringify(effectRows(input.plans, input.jobOf))}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
-         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
-     ), ins AS (
-       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
-       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${eventId}::uuid FROM input
-       ON CONFLICT (kind, business_key) DO NOTHING
-       RETURNING id, kind, business_key
-     ), ob AS (
-       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
-       SELECT ${eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
-       RETURNING id
-     )
+     ), ${planningCtes(input, sql`true`)}
      SELECT (SELECT version FROM pay) AS version, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
      FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`.execute(db);
   const saved = Number(rows[0]?.version ?? 0);
@@ -106,20 +116,7 @@ export async function createPaymentWithEffects(db: Db, input: PaymentWrite & Pay
          last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
        WHERE id = ${eventId}::uuid AND EXISTS (SELECT 1 FROM pay)
        RETURNING id
-     ), input AS (
-       SELECT * FROM jsonb_to_recordset(${JSON.stringify(effectRows(input.plans, input.jobOf))}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
-         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
-       WHERE EXISTS (SELECT 1 FROM pay)
-     ), ins AS (
-       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
-       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${eventId}::uuid FROM input
-       ON CONFLICT (kind, business_key) DO NOTHING
-       RETURNING id, kind, business_key
-     ), ob AS (
-       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
-       SELECT ${eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
-       RETURNING id
-     )
+     ), ${planningCtes(input, sql`EXISTS (SELECT 1 FROM pay)`)}
      SELECT EXISTS (SELECT 1 FROM pay) AS created, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n, (SELECT count(*) FROM ev) AS e
      FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`.execute(db);
   if (!rows[0]?.created) return null;
