@@ -1,5 +1,5 @@
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
-import type { WorkerDeps, WorkerSetup } from '@switchyard/worker-runtime';
+import type { WorkerSetup } from '@switchyard/worker-runtime';
 import { contactUpsertPerformer } from './effects/crm-contact-upsert';
 import { dealSyncPerformer } from './effects/crm-deal-sync';
 import { leadUpsertPerformer } from './effects/crm-lead-upsert';
@@ -10,8 +10,8 @@ import { handleDealStageChanged } from './events/deal-stage-changed';
 import { handleLeadSubmitted } from './events/lead-submitted';
 
 /** The CRM worker: CRM events and lead forms in; CRM writes and team notifications out. */
-export function crmWorker(settings: SettingsHolder, clients: OutboundClients, deps: Pick<WorkerDeps, 'db'>): WorkerSetup<'crm'> {
-  const d = { clients, settings, db: deps.db };
+export function crmWorker(settings: SettingsHolder, clients: OutboundClients): WorkerSetup<'crm'> {
+  const d = { clients, settings };
   return {
     events: {
       'deal.stage_changed': (event, ctx) => handleDealStageChanged(event, ctx, settings),

@@ -8,7 +8,7 @@ runWorkerApp({
   service: 'worker-crm',
   queue: 'crm',
   env,
-  setup: workerSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients, deps) => crmWorker(settings, clients, deps)),
+  setup: workerSetup({ file: env.SWITCHYARD_CONFIG, env: rawEnv(), queuePrefix: env.QUEUE_PREFIX }, (settings, clients) => crmWorker(settings, clients)),
 }).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);

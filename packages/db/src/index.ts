@@ -17,6 +17,8 @@ export * from './repositories/payments';
 export * from './repositories/messages';
 export * from './repositories/contacts';
 export * from './repositories/leads';
+export * from './repositories/crm-sync';
+export * from './repositories/stage-recipients';
 export * from './repositories/attention';
 export * from './repositories/stale-effects';
 export * from './repositories/retention';

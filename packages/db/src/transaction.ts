@@ -31,7 +31,8 @@ const MAX_NAMED = 500;
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
   if (!name && statementNames.size < MAX_NAMED) {
-    name = `sy-${statementNames.size + 1}`;
+    // Its own prefix: the typed layer (database.ts) names its statements on the same pool connections.
+    name = `sq-${statementNames.size + 1}`;
     statementNames.set(text, name);
   }
   return name;

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
-import { createDb, poolOf, sqlDb, sqlTransaction, type EffectPlan, type PrismaClient } from '../src';
+import { createDatabase, createDb, poolOf, transaction, type Database, type EffectPlan, type PrismaClient } from '../src';
 import { createPaymentWithEffects, lockPayment } from '../src/repositories/payments';
 
 // The first-event fast path of the payments worker, against the real database.
 let db: PrismaClient;
+let database: Database;
 
 beforeAll(() => {
   db = createDb({ url: process.env.DATABASE_URL ?? '', poolSize: 4 });
+  database = createDatabase({ url: '', pool: poolOf(db)! });
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -21,22 +23,22 @@ async function storeEvent(): Promise<string> {
   return id;
 }
 
-function first(paymentId: string): { key: string; ids: { provider: string; connection: string; paymentId: string }; facts: PaymentFact[]; state: PaymentState; plans: EffectPlan[] } {
+function first(paymentId: string): { key: string; ids: { provider: string; connection: string; payment_id: string }; facts: PaymentFact[]; state: PaymentState; plans: EffectPlan[] } {
   const occurredAt = '2026-11-21T10:00:00.000Z';
   const facts = [{ id: `captured:${paymentId}`, kind: 'succeeded', occurredAt, amount: 1000, currency: 'INR' }] as unknown as PaymentFact[];
   const state = { status: 'succeeded', amount: 1000, currency: 'INR', orderId: null, refundedAmount: 0, disputed: false, customer: {}, lastOccurredAt: occurredAt } as unknown as PaymentState;
   const key = `razorpay:default:${paymentId}`;
   const plans: EffectPlan[] = [{ kind: 'message.send', businessKey: `receipt:${key}`, queue: 'whatsapp', provider: 'whatsapp', connection: 'default', entityType: 'payment', entityKey: key, request: { to: '15550001111' } }];
-  return { key, ids: { provider: 'razorpay', connection: 'default', paymentId }, facts, state, plans };
+  return { key, ids: { provider: 'razorpay', connection: 'default', payment_id: paymentId }, facts, state, plans };
 }
 
 describe('createPaymentWithEffects', () => {
   it('creates a new payment at version 1, marks the event processed and plans its effects with their outbox jobs, in one statement', async () => {
     const p = first(`pay_${randomUUID()}`);
     const eventId = await storeEvent();
-    const planned = await createPaymentWithEffects(sqlDb(poolOf(db)!), p.key, p.ids, p.facts, p.state, eventId, p.plans, jobOf);
+    const planned = await createPaymentWithEffects(database, { key: p.key, ...p.ids, facts: p.facts, state: p.state, eventId, plans: p.plans, jobOf });
     expect(planned).toEqual([{ id: expect.any(String), kind: 'message.send', businessKey: `receipt:${p.key}`, inserted: true }]);
-    expect(await db.payment.findUniqueOrThrow({ where: { key: p.key } })).toMatchObject({ version: 1, status: 'succeeded', amount: 1000, paymentId: p.ids.paymentId });
+    expect(await db.payment.findUniqueOrThrow({ where: { key: p.key } })).toMatchObject({ version: 1, status: 'succeeded', amount: 1000, paymentId: p.ids.payment_id });
     expect(await db.inboundEvent.findUniqueOrThrow({ where: { id: eventId } })).toMatchObject({ status: 'processed', entityType: 'payment', entityKey: p.key });
     expect(await db.effect.count({ where: { entityKey: p.key } })).toBe(1);
     expect(await db.outboxEntry.count({ where: { eventId } })).toBe(1);
@@ -44,10 +46,10 @@ describe('createPaymentWithEffects', () => {
 
   it('writes nothing and returns null when the payment exists: the event, the ledger and the outbox are untouched', async () => {
     const p = first(`pay_${randomUUID()}`);
-    await createPaymentWithEffects(sqlDb(poolOf(db)!), p.key, p.ids, p.facts, p.state, await storeEvent(), p.plans, jobOf);
+    await createPaymentWithEffects(database, { key: p.key, ...p.ids, facts: p.facts, state: p.state, eventId: await storeEvent(), plans: p.plans, jobOf });
     const second = await storeEvent();
     const other = { ...p, plans: [{ ...p.plans[0]!, businessKey: `other:${p.key}` }] };
-    expect(await createPaymentWithEffects(sqlDb(poolOf(db)!), p.key, p.ids, p.facts, p.state, second, other.plans, jobOf)).toBeNull();
+    expect(await createPaymentWithEffects(database, { key: p.key, ...p.ids, facts: p.facts, state: p.state, eventId: second, plans: other.plans, jobOf })).toBeNull();
     expect(await db.inboundEvent.findUniqueOrThrow({ where: { id: second } })).toMatchObject({ status: 'processing', entityKey: null });
     expect(await db.effect.count({ where: { entityKey: p.key } })).toBe(1);
     expect(await db.outboxEntry.count({ where: { eventId: second } })).toBe(0);
@@ -56,20 +58,19 @@ describe('createPaymentWithEffects', () => {
 
   it('waits for a concurrent creator holding the row and then returns null (never two creators)', async () => {
     const p = first(`pay_${randomUUID()}`);
-    const pool = poolOf(db)!;
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let locked!: () => void;
     const isLocked = new Promise<void>((r) => (locked = r));
     // The locked path creates the row in an open transaction (lockPayment's insert) and holds it.
-    const holder = sqlTransaction(pool, async (tx) => {
-      await lockPayment(tx, p.key, p.ids);
+    const holder = transaction(database, async (tx) => {
+      await lockPayment(tx, { key: p.key, ...p.ids });
       locked();
       await held;
     });
     await isLocked;
     let settled = false;
-    const racing = createPaymentWithEffects(sqlDb(pool), p.key, p.ids, p.facts, p.state, await storeEvent(), p.plans, jobOf).finally(() => (settled = true));
+    const racing = createPaymentWithEffects(database, { key: p.key, ...p.ids, facts: p.facts, state: p.state, eventId: await storeEvent(), plans: p.plans, jobOf }).finally(() => (settled = true));
     await new Promise((r) => setTimeout(r, 200));
     expect(settled).toBe(false);
     release();

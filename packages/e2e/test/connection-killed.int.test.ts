@@ -138,7 +138,7 @@ describe('a connection killed from the server side mid-transaction', () => {
       await admin.query(`INSERT INTO payments (key, provider, connection, payment_id, status) VALUES ($1, 'razorpay', 'default', $2, 'pending')`, [key, subject.razorpay.payment]);
       const lock = await hold('SELECT 1 FROM payments WHERE key = $1 FOR UPDATE', [key]);
       expect((await fleet.post(paymentFor(subject))).status).toBe(200);
-      await killBackend('%FROM payments WHERE key = $1 FOR UPDATE%', 'waiting on a lock');
+      await killBackend('%from "payments" where "key" = $1 for update%', 'waiting on a lock');
       await lock.release();
       await expectDoneOnce(subject);
       const { rows } = await admin.query<{ status: string; facts: number }>(`SELECT status, jsonb_array_length(facts)::int AS facts FROM payments WHERE key = $1`, [key]);

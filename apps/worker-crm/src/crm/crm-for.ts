@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@switchyard/db';
+import { findCrmObjectRef, type Db } from '@switchyard/db';
 import type { CrmTarget } from '@switchyard/planning';
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import type { CrmGateway } from './crm-gateway';
@@ -10,11 +10,10 @@ import { salesforceGateway } from './salesforce-gateway';
 export interface CrmDeps {
   clients: OutboundClients;
   settings: SettingsHolder;
-  db: PrismaClient;
 }
 
 /** The gateway for an effect's CRM target (provider and connection are in the effect's request). */
-export function crmFor(target: CrmTarget, clients: OutboundClients, settings: SettingsHolder, db: PrismaClient): CrmGateway {
+export function crmFor(target: CrmTarget, clients: OutboundClients, settings: SettingsHolder, db: Db): CrmGateway {
   const crm = settings.current().crm;
   switch (target.provider) {
     case 'hubspot':
@@ -24,11 +23,8 @@ export function crmFor(target: CrmTarget, clients: OutboundClients, settings: Se
     case 'pipedrive':
       return pipedriveGateway(clients.pipedrive(target.connection), {
         async get(key) {
-          const rows = await db.$queryRawUnsafe<{ ref: string }[]>(
-            `SELECT provider_ref AS ref FROM effects WHERE provider = 'pipedrive' AND status = 'done' AND response->>'crmKey' = $1 ORDER BY done_at DESC LIMIT 1`,
-            key,
-          );
-          return rows[0] ? Number(rows[0].ref) : undefined;
+          const ref = await findCrmObjectRef(db, { provider: 'pipedrive', crmKey: key });
+          return ref === null ? undefined : Number(ref);
         },
         async set() {
           // The performer stores { crmKey, crmId } as the effect's response, which `get` reads.

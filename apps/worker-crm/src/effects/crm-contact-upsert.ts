@@ -1,12 +1,12 @@
 import type { Performer } from '@switchyard/worker-runtime';
 import { crmFor, type CrmDeps } from '../crm/crm-for';
 
-export function contactUpsertPerformer({ clients, settings, db }: CrmDeps): Performer<'crm.contact.upsert'> {
+export function contactUpsertPerformer({ clients, settings }: CrmDeps): Performer<'crm.contact.upsert'> {
   return {
     mode: 'idempotent',
-    async perform(effect) {
+    async perform(effect, { database }) {
       const r = effect.request;
-      const id = await crmFor(r, clients, settings, db).upsertContact(r);
+      const id = await crmFor(r, clients, settings, database).upsertContact(r);
       return { providerRef: id, response: { crmKey: `persons:${r.phone ?? r.email}`, crmId: id } };
     },
   };

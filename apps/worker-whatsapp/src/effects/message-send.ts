@@ -1,4 +1,4 @@
-import { findContact, findPayment, markEffectDone, markEffectDoneWithMessage, type EffectRow } from '@switchyard/db';
+import { findContact, findMessageIdOfEffect, findPayment, legacySql, markEffectDone, markEffectDoneWithMessage, type Db, type EffectRow } from '@switchyard/db';
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
@@ -44,25 +44,25 @@ export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | u
 export function messageSendPerformer(clients: OutboundClients, settings?: SettingsHolder, now: () => number = Date.now): IntentPerformer<'message.send', Prepared> {
   return {
     mode: 'intent',
-    async precondition(effect, { db }) {
+    async precondition(effect, { database }) {
       const r = effect.request;
-      const contact = await findContact(db, r.to);
-      if (contact?.optedOutAt) return `recipient opted out at ${contact.optedOutAt.toISOString()}`;
+      const contact = await findContact(database, r.to);
+      if (contact?.opted_out_at) return `recipient opted out at ${contact.opted_out_at.toISOString()}`;
       if (r.consent === 'opted_in' && !contact?.consent) return 'recipient has not opted in';
       if (r.unlessPaid) {
-        const payment = await findPayment(db, r.unlessPaid);
+        const payment = await findPayment(database, r.unlessPaid);
         if (payment && ['succeeded', 'partially_refunded', 'refunded'].includes(payment.status)) return `payment ${r.unlessPaid} has succeeded since; the failure notice is no longer true`;
       }
       return null;
     },
     // Before the intent is committed: the number's outbound permit and the choice of text or template.
-    async prepare(effect, { db }): Promise<Prepared> {
+    async prepare(effect, { database }): Promise<Prepared> {
       const r = { ...effect.request, ...renderAtSend(effect.request, settings) };
       if (r.channel === 'twilio') {
         await clients.twilio(r.connection).takePermit();
         return { asText: false };
       }
-      const asText = await withinWindow(db, r, now);
+      const asText = await withinWindow(database, r, now);
       await clients.whatsapp(r.connection).takePermit();
       return { asText };
     },
@@ -84,24 +84,24 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       }
       return outcome;
     },
-    async reconcile(effect, { db }) {
-      const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM messages WHERE effect_id = $1::uuid LIMIT 1`, effect.id);
-      return rows[0] ? { providerRef: rows[0].id, response: { reconciled: true } } : null;
+    async reconcile(effect, { database }) {
+      const messageId = await findMessageIdOfEffect(database, effect.id);
+      return messageId ? { providerRef: messageId, response: { reconciled: true } } : null;
     },
-    async settle(effect, outcome, { db }) {
+    async settle(effect, outcome, { database }) {
       const r = effect.request;
       // The message is an upsert that keeps what a status webhook may already have written.
-      if (outcome.providerRef) await markEffectDoneWithMessage(db, effect.id, outcome.response ?? null, { id: outcome.providerRef, channel: r.channel, recipient: r.to });
-      else await markEffectDone(db, effect.id, null, outcome.response ?? null);
+      if (outcome.providerRef) await markEffectDoneWithMessage(database, { effectId: effect.id, response: outcome.response ?? null, message: { id: outcome.providerRef, channel: r.channel, recipient: r.to } });
+      else await markEffectDone(legacySql(database), effect.id, null, outcome.response ?? null);
     },
   };
 }
 
 /** Free-form text only inside the 24-hour customer-service window; templates everywhere else. */
-async function withinWindow(db: EffectContext['db'], r: MessageSendRequest, now: () => number): Promise<boolean> {
+async function withinWindow(db: Db, r: MessageSendRequest, now: () => number): Promise<boolean> {
   if (!r.text) return false;
   const contact = await findContact(db, r.to);
-  return !!contact?.lastInboundAt && now() - contact.lastInboundAt.getTime() < WINDOW_MS;
+  return !!contact?.last_inbound_at && now() - contact.last_inbound_at.getTime() < WINDOW_MS;
 }
 
 export type { EffectRow };

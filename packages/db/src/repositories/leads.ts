@@ -1,57 +1,67 @@
-import type { PrismaDb } from '../transaction';
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../database';
+import type { Lead } from '../generated/kysely/types';
 
-export interface LeadRow {
-  id: string;
-  formId: string;
-  dedupKey: string;
-  email: string | null;
-  phone: string | null;
-  name: string | null;
-  owner: string;
+export type LeadRecord = Pick<Selectable<Lead>, 'id' | 'form_id' | 'dedup_key' | 'email' | 'phone' | 'name' | 'owner'>;
+
+const LEAD_COLUMNS = ['id', 'form_id', 'dedup_key', 'email', 'phone', 'name', 'owner'] as const;
+
+/**
+ * Serializes the caller's transaction with every other one that handles the same person (any of
+ * their dedup keys): concurrent submissions must not both pick an owner. Locks in sorted order, so
+ * two transactions locking overlapping keys cannot deadlock.
+ */
+export async function lockLeadKeys(db: Db, keys: string[]): Promise<void> {
+  for (const key of [...keys].sort()) await sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
 }
 
 /** Stores a lead unless one with the same email or phone exists; returns the lead that holds the key. */
 export async function insertLead(
-  db: PrismaDb,
+  db: Db,
   lead: { id: string; formId: string; dedupKey: string; email?: string; phone?: string; name?: string; owner: string; fields: unknown; eventId: string },
-): Promise<{ lead: LeadRow; inserted: boolean }> {
-  const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO leads (id, form_id, dedup_key, email, phone, name, owner, fields, event_id) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::uuid)
-     ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-    lead.id,
-    lead.formId,
-    lead.dedupKey,
-    lead.email ?? null,
-    lead.phone ?? null,
-    lead.name ?? null,
-    lead.owner,
-    JSON.stringify(lead.fields ?? {}),
-    lead.eventId,
-  );
-  const rows = await db.$queryRawUnsafe<LeadRow[]>(
-    `SELECT id, form_id AS "formId", dedup_key AS "dedupKey", email, phone, name, owner FROM leads WHERE dedup_key = $1`,
-    lead.dedupKey,
-  );
-  return { lead: rows[0]!, inserted: inserted.length > 0 };
+): Promise<{ lead: LeadRecord; inserted: boolean }> {
+  const inserted = await db
+    .insertInto('leads')
+    .values({
+      id: lead.id,
+      form_id: lead.formId,
+      dedup_key: lead.dedupKey,
+      email: lead.email ?? null,
+      phone: lead.phone ?? null,
+      name: lead.name ?? null,
+      owner: lead.owner,
+      fields: JSON.stringify(lead.fields ?? {}),
+      event_id: lead.eventId,
+    })
+    .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .returning('id')
+    .execute();
+  const row = await db.selectFrom('leads').select(LEAD_COLUMNS).where('dedup_key', '=', lead.dedupKey).executeTakeFirstOrThrow();
+  return { lead: row, inserted: inserted.length > 0 };
 }
 
-export async function findLeadByKeys(db: PrismaDb, keys: string[]): Promise<LeadRow | null> {
+/** The first lead holding any of the dedup keys (or the email or phone they name). */
+export async function findLeadByKeys(db: Db, keys: string[]): Promise<LeadRecord | null> {
   if (keys.length === 0) return null;
-  const rows = await db.$queryRawUnsafe<LeadRow[]>(
-    `SELECT id, form_id AS "formId", dedup_key AS "dedupKey", email, phone, name, owner FROM leads
-     WHERE dedup_key = ANY($1::text[]) OR ($2::text IS NOT NULL AND email = $2) OR ($3::text IS NOT NULL AND phone = $3) ORDER BY created_at LIMIT 1`,
-    keys,
-    keys.find((k) => k.startsWith('email:'))?.slice(6) ?? null,
-    keys.find((k) => k.startsWith('phone:'))?.slice(6) ?? null,
-  );
-  return rows[0] ?? null;
+  const email = keys.find((k) => k.startsWith('email:'))?.slice(6);
+  const phone = keys.find((k) => k.startsWith('phone:'))?.slice(6);
+  const row = await db
+    .selectFrom('leads')
+    .select(LEAD_COLUMNS)
+    .where((eb) => eb.or([eb('dedup_key', 'in', keys), ...(email ? [eb('email', '=', email)] : []), ...(phone ? [eb('phone', '=', phone)] : [])]))
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? null;
 }
 
 /** Takes the next round-robin slot of a routing rule (atomic across replicas). */
-export async function nextRoutingSlot(db: PrismaDb, ruleId: string): Promise<number> {
-  const rows = await db.$queryRawUnsafe<{ slot: number }[]>(
-    `INSERT INTO routing_cursors (rule_id, next) VALUES ($1, 1) ON CONFLICT (rule_id) DO UPDATE SET next = routing_cursors.next + 1 RETURNING next - 1 AS slot`,
-    ruleId,
-  );
-  return Number(rows[0]?.slot ?? 0);
+export async function nextRoutingSlot(db: Db, ruleId: string): Promise<number> {
+  const row = await db
+    .insertInto('routing_cursors')
+    .values({ rule_id: ruleId, next: 1 })
+    .onConflict((oc) => oc.column('rule_id').doUpdateSet({ next: sql`routing_cursors.next + 1` }))
+    .returning(sql<number>`next - 1`.as('slot'))
+    .executeTakeFirstOrThrow();
+  return Number(row.slot);
 }

@@ -1,34 +1,32 @@
 import { mergeMessageStatus, type MessageStatus } from '@switchyard/domain';
-import type { Sql } from '../transaction';
-import { MARK_EFFECT_DONE_SQL } from './effects';
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../database';
+import type { Message } from '../generated/kysely/types';
 
-export interface MessageRow {
-  id: string;
-  channel: string;
-  recipient: string | null;
-  status: MessageStatus;
-  errorCode: string | null;
-  errorMessage: string | null;
-  effectId: string | null;
-  version: number;
-}
+export type MessageRecord = Pick<Selectable<Message>, 'id' | 'channel' | 'recipient' | 'status' | 'error_code' | 'error_message' | 'effect_id' | 'version'>;
+
+const MESSAGE_COLUMNS = ['id', 'channel', 'recipient', 'status', 'error_code', 'error_message', 'effect_id', 'version'] as const;
 
 /**
- * A send's outcome in one statement: the effect done with the provider's message id, and the
- * message recorded (an upsert that keeps what a status webhook may already have written) so its
- * status webhooks find the effect.
+ * A send's outcome in one statement: the effect done with the provider's message id (a settled
+ * effect is left alone), and the message recorded (an upsert that keeps what a status webhook may
+ * already have written) so its status webhooks find the effect.
  */
-export async function markEffectDoneWithMessage(db: Sql, effectId: string, response: unknown, m: { id: string; channel: string; recipient: string }): Promise<void> {
-  await db.$executeRawUnsafe(
-    `WITH done AS (${MARK_EFFECT_DONE_SQL} RETURNING id)
-     INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES ($2, $4, $5, 'queued', $1::uuid)
-     ON CONFLICT (id) DO UPDATE SET effect_id = coalesce(messages.effect_id, excluded.effect_id), recipient = coalesce(messages.recipient, excluded.recipient)`,
-    effectId,
-    m.id,
-    JSON.stringify(response ?? null),
-    m.channel,
-    m.recipient,
-  );
+export async function markEffectDoneWithMessage(db: Db, input: { effectId: string; response: unknown; message: { id: string; channel: string; recipient: string } }): Promise<void> {
+  const { effectId, message: m } = input;
+  await sql`WITH done AS (
+       UPDATE effects SET status = 'done', provider_ref = coalesce(${m.id}, provider_ref), response = ${JSON.stringify(input.response ?? null)}::jsonb, done_at = now(), last_error = NULL, updated_at = now()
+       WHERE id = ${effectId}::uuid AND status IN ('pending', 'sending', 'parked', 'failed')
+       RETURNING id
+     )
+     INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES (${m.id}, ${m.channel}, ${m.recipient}, 'queued', ${effectId}::uuid)
+     ON CONFLICT (id) DO UPDATE SET effect_id = coalesce(messages.effect_id, excluded.effect_id), recipient = coalesce(messages.recipient, excluded.recipient)`.execute(db);
+}
+
+/** The message a send produced, found by the effect id its status webhooks carried back. */
+export async function findMessageIdOfEffect(db: Db, effectId: string): Promise<string | null> {
+  const row = await db.selectFrom('messages').select('id').where('effect_id', '=', effectId).limit(1).executeTakeFirst();
+  return row?.id ?? null;
 }
 
 /**
@@ -36,39 +34,32 @@ export async function markEffectDoneWithMessage(db: Sql, effectId: string, respo
  * so status webhooks in any order end in the same state. Returns the state before and after.
  */
 export async function applyMessageStatus(
-  db: Sql,
+  db: Db,
   update: { id: string; channel: string; recipient?: string; status: MessageStatus; errorCode?: string; errorMessage?: string; occurredAt: string; effectId?: string },
-): Promise<{ before: MessageStatus | null; after: MessageRow }> {
-  await db.$executeRawUnsafe(
-    `INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES ($1, $2, $3, $4, $5::uuid) ON CONFLICT (id) DO NOTHING`,
-    update.id,
-    update.channel,
-    update.recipient ?? null,
-    update.status,
-    update.effectId ?? null,
-  );
-  const rows = await db.$queryRawUnsafe<MessageRow[]>(
-    `SELECT id, channel, recipient, status, error_code AS "errorCode", error_message AS "errorMessage", effect_id AS "effectId", version FROM messages WHERE id = $1 FOR UPDATE`,
-    update.id,
-  );
-  const current = rows[0]!;
-  const before = current.version === 0 ? null : current.status;
+): Promise<{ before: MessageStatus | null; after: MessageRecord }> {
+  await db
+    .insertInto('messages')
+    .values({ id: update.id, channel: update.channel, recipient: update.recipient ?? null, status: update.status, effect_id: update.effectId ?? null })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  const current = await db.selectFrom('messages').select(['status', 'version']).where('id', '=', update.id).forUpdate().executeTakeFirstOrThrow();
+  // The column only ever holds statuses written here (MessageStatus values).
+  const before = current.version === 0 ? null : (current.status as MessageStatus);
   const next = mergeMessageStatus(before, update.status);
   const failed = next === 'failed' && update.status === 'failed';
-  const after = await db.$queryRawUnsafe<MessageRow[]>(
-    `UPDATE messages SET status = $2, version = version + 1, last_occurred_at = greatest(last_occurred_at, $3::timestamptz),
-       error_code = CASE WHEN $4 THEN $5 ELSE error_code END, error_message = CASE WHEN $4 THEN $6 ELSE error_message END,
-       effect_id = coalesce(effect_id, $7::uuid), recipient = coalesce(recipient, $8), updated_at = now()
-     WHERE id = $1
-     RETURNING id, channel, recipient, status, error_code AS "errorCode", error_message AS "errorMessage", effect_id AS "effectId", version`,
-    update.id,
-    next,
-    update.occurredAt,
-    failed,
-    update.errorCode ?? null,
-    update.errorMessage ?? null,
-    update.effectId ?? null,
-    update.recipient ?? null,
-  );
-  return { before, after: after[0]! };
+  const after = await db
+    .updateTable('messages')
+    .set({
+      status: next,
+      version: sql`version + 1`,
+      last_occurred_at: sql`greatest(last_occurred_at, ${update.occurredAt}::timestamptz)`,
+      ...(failed ? { error_code: update.errorCode ?? null, error_message: update.errorMessage ?? null } : {}),
+      effect_id: sql`coalesce(effect_id, ${update.effectId ?? null}::uuid)`,
+      recipient: sql`coalesce(recipient, ${update.recipient ?? null})`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', update.id)
+    .returning(MESSAGE_COLUMNS)
+    .executeTakeFirstOrThrow();
+  return { before, after };
 }

@@ -89,7 +89,7 @@ export async function startFleet(opts: FleetOptions = {}) {
   const clients = new OutboundClients(settings.current, createRateLimiter(limiterRedis, { prefix: `${prefix}:rl` }));
   const setups: { [Q in QueueName]: () => WorkerSetup<Q> } = {
     payments: () => paymentsWorker(settings, clients),
-    crm: () => crmWorker(settings, clients, { db }),
+    crm: () => crmWorker(settings, clients),
     whatsapp: () => whatsappWorker(settings, clients),
   };
   const startWorker = <Q extends QueueName>(queue: Q) => {
