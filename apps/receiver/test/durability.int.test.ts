@@ -26,7 +26,7 @@ function startWorker(r: TestReceiver, redisUrl: string) {
   const connection = createRedis(redisUrl, 'worker');
   connection.on('error', () => undefined);
   const handled: string[] = [];
-  const runtime = createEventWorker({ queue: 'payments', db: r.db, connection, prefix: r.prefix, concurrency: 4, logger: quiet, handle: async (event) => void handled.push(event.providerEventId) });
+  const runtime = createEventWorker({ queue: 'payments', database: r.database, db: r.db, connection, prefix: r.prefix, concurrency: 4, logger: quiet, handle: async (event) => void handled.push(event.providerEventId) });
   return { handled, close: async () => (await runtime.close(), connection.disconnect()) };
 }
 

@@ -1,4 +1,4 @@
-export { createDb, createPool, poolOf, withRawOnPool, Pool, PrismaClient } from './client';
+export { createDb, createPool, poolOf, Pool, PrismaClient } from './client';
 export type { DbOptions, Prisma } from './client';
 export { sqlDb, sqlTransaction, prismaTransaction } from './transaction';
 export type { PrismaDb, Sql } from './transaction';

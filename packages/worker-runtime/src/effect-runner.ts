@@ -7,7 +7,7 @@ import {
   markEffectSending,
   markEffectSkipped,
   raiseAttention,
-  prismaTransaction,
+  transaction,
   type EffectRow,
   type Database,
   type PrismaClient,
@@ -16,8 +16,9 @@ import { AppError, PermanentError, RetryableError } from '@switchyard/errors';
 import type { Logger } from '@switchyard/logger';
 
 export interface EffectContext {
+  /** Transitional: Prisma, for performers not yet moved to `database`. */
   db: PrismaClient;
-  /** The typed query layer on the same pool (Core v2: replaces `db` once every performer uses it). */
+  /** The typed query layer (Core v2: replaces `db` once every performer uses it). */
   database: Database;
   logger: Logger;
 }
@@ -85,9 +86,9 @@ function knownNotSent(err: unknown): boolean {
 
 /** Performs one effect of the ledger at most once, whatever happens to the job that carries it. */
 export async function runEffect(effectId: string, ctx: EffectContext, opts: EffectRunnerOptions): Promise<void> {
-  const { db, logger } = ctx;
+  const { database, logger } = ctx;
   const now = opts.now ?? Date.now;
-  const effect = await findEffect(db, effectId);
+  const effect = await findEffect(database, effectId);
   if (!effect) throw new PermanentError(`effect ${effectId} is not in the ledger`, 'EFFECT_NOT_FOUND');
   if (effect.status === 'done' || effect.status === 'skipped' || effect.status === 'parked') {
     logger.debug('effect already settled; nothing to do', { effectId, status: effect.status });
@@ -98,7 +99,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
 
   const skip = await performer.precondition?.(effect, ctx);
   if (skip) {
-    await markEffectSkipped(db, effectId, skip);
+    await markEffectSkipped(database, { effectId, reason: skip });
     logger.info('effect skipped', { effectId, kind: effect.kind, reason: skip });
     return;
   }
@@ -108,27 +109,27 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
       const outcome = await performer.perform(effect, ctx);
       await settle(effect, outcome, ctx, performer);
     } catch (err) {
-      await markEffectAttempt(db, effectId, (err as Error).message);
+      await markEffectAttempt(database, { effectId, error: (err as Error).message });
       throw err;
     }
     return;
   }
 
   const prepared = effect.status === 'sending' ? undefined : await performer.prepare?.(effect, ctx);
-  if (effect.status === 'sending' || !(await markEffectSending(db, effectId))) {
+  if (effect.status === 'sending' || !(await markEffectSending(database, effectId))) {
     const found = await performer.reconcile?.(effect, ctx);
     if (found) {
       await settle(effect, found, ctx, performer);
       logger.info('effect outcome reconciled from the provider', { effectId, providerRef: found.providerRef });
       return;
     }
-    const current = (await findEffect(db, effectId)) ?? effect;
+    const current = (await findEffect(database, effectId)) ?? effect;
     const since = current.sentAt ? now() - current.sentAt.getTime() : 0;
     if (since >= opts.parkAfterMs) {
       // Parked and flagged for a person atomically: a crash between the two would leave a parked effect nobody is told about.
       // Only a park that happened is flagged: a status webhook may have settled the effect meanwhile.
-      const parked = await prismaTransaction(db, async (tx) => {
-        if (!(await markEffectParked(tx, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`))) return false;
+      const parked = await transaction(database, async (tx) => {
+        if (!(await markEffectParked(tx, { effectId, reason: `outcome unknown ${Math.round(since / 1000)} s after the send; not resent` }))) return false;
         await raiseAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: effectId, eventId: effect.eventId, summary: `${effect.kind} ${effect.businessKey}: the send may or may not have happened; confirm or resend it` });
         return true;
       });
@@ -145,7 +146,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     // An answer means the provider refused the request, and a local refusal means it never left:
     // nothing went out, so it may be tried again. No answer (timeout, reset) leaves the intent in
     // `sending`: the next run reconciles, never resends.
-    if (knownNotSent(err)) await markEffectNotSent(db, effectId, (err as Error).message);
+    if (knownNotSent(err)) await markEffectNotSent(database, { effectId, error: (err as Error).message });
     throw err;
   }
   await settle(effect, outcome, ctx, performer);
@@ -153,5 +154,5 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
 
 async function settle(effect: EffectRow, outcome: EffectOutcome, ctx: EffectContext, performer: EffectPerformer): Promise<void> {
   if (performer.settle) await performer.settle(effect, outcome, ctx);
-  else await markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null);
+  else await markEffectDone(ctx.database, { effectId: effect.id, providerRef: outcome.providerRef, response: outcome.response ?? null });
 }

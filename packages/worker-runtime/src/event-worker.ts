@@ -1,4 +1,4 @@
-import { createDatabase, markEffectFailed, markEventFailed, markEventProcessed, poolOf, startProcessing, withRawOnPool, type Database, type Pool, type PrismaClient } from '@switchyard/db';
+import { markEffectFailed, markEventFailed, markEventProcessed, startProcessing, type Database, type PrismaClient } from '@switchyard/db';
 import { canonicalEvent, type CanonicalEvent } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
@@ -6,13 +6,12 @@ import { createQueueWorker, performEffectJob, processEventJob, type Handlers, ty
 import { runEffect, type Performers } from './effect-runner';
 
 export interface EventHandlerContext extends JobContext {
+  /** Transitional: Prisma, for handlers not yet moved to `database`. */
   db: PrismaClient;
-  /** The typed query layer on the same pool (Core v2: replaces `db` once every handler uses it). */
+  /** The typed query layer (Core v2: replaces `db` once every handler uses it). */
   database: Database;
   logger: Logger;
   eventId: string;
-  /** The pg pool under `db`, for handlers that run their transaction with `sqlTransaction`. */
-  pool?: Pool;
   /**
    * For handlers that mark the event processed inside their own transaction (markEventProcessedFor,
    * savePaymentWithEffects): call it there, and the worker does not mark the event again afterwards.
@@ -25,9 +24,10 @@ export type EventHandler = (event: CanonicalEvent, ctx: EventHandlerContext) => 
 
 export interface EventWorkerOptions<Q extends QueueName> {
   queue: Q;
+  /** What the worker runs on. */
+  database: Database;
+  /** Transitional: Prisma on the same pool, handed to handlers and performers not yet moved to `database`. */
   db: PrismaClient;
-  /** Defaults to a database on `db`'s pool. */
-  database?: Database;
   connection: Redis;
   prefix: string;
   concurrency: number;
@@ -49,18 +49,12 @@ export interface EventWorkerOptions<Q extends QueueName> {
  * `perform-effect`: performs one effect of the ledger at most once.
  */
 export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<Q>) {
-  const { logger } = opts;
-  // Top-level raw statements (the repositories' hot path) go to the pg pool directly; models and
-  // Prisma transactions are unchanged.
-  const db = withRawOnPool(opts.db);
-  const pool = poolOf(opts.db);
-  if (!pool) throw new Error('createEventWorker: db must come from createDb (its pool is shared with the typed query layer)');
-  const database = opts.database ?? createDatabase({ url: '', pool });
+  const { logger, database, db } = opts;
   const performers = opts.performers ?? {};
   const handlers = {
     [processEventJob[opts.queue]]: async ({ eventId }: { eventId: string }, ctx: JobContext) =>
       withLogContext({ correlationId: eventId, queue: opts.queue, jobId: ctx.job.id }, async () => {
-        const claimed = await startProcessing(db, eventId);
+        const claimed = await startProcessing(database, eventId);
         if (!claimed) {
           logger.debug('event already finished; nothing to do', { eventId });
           return;
@@ -68,8 +62,8 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         const parsed = canonicalEvent.safeParse(claimed.canonical);
         if (!parsed.success) throw new PermanentError(`stored event ${eventId} has no valid canonical form: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'INVALID_CANONICAL_EVENT');
         let processed = false;
-        await opts.handle(parsed.data, { ...ctx, db, database, logger, eventId, pool, eventProcessed: () => (processed = true) });
-        if (!processed) await markEventProcessed(db, eventId);
+        await opts.handle(parsed.data, { ...ctx, db, database, logger, eventId, eventProcessed: () => (processed = true) });
+        if (!processed) await markEventProcessed(database, eventId);
         opts.onCommitted?.();
       }),
     [performEffectJob[opts.queue]]: async ({ effectId }: { effectId: string }, ctx: JobContext) =>
@@ -89,8 +83,8 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
     onDead: async (dead) => {
       const data = dead.data as { eventId?: string; effectId?: string };
       const reason = `${dead.error.kind}: ${dead.error.message}`;
-      if (data.eventId) await markEventFailed(db, data.eventId, reason, true);
-      if (data.effectId) await markEffectFailed(db, data.effectId, reason);
+      if (data.eventId) await markEventFailed(database, { eventId: data.eventId, error: reason, dead: true });
+      if (data.effectId) await markEffectFailed(database, { effectId: data.effectId, error: reason });
       logger.error('job dead-lettered', { queue: dead.queue, jobId: dead.jobId, ...data, error: dead.error });
     },
     onError: (err) => logger.error('worker error', { error: err.message }),
@@ -98,7 +92,7 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
   runtime.worker.on('failed', (job, err) => {
     const eventId = (job?.data as { eventId?: string } | undefined)?.eventId;
     if (!job || !eventId || job.finishedOn) return;
-    markEventFailed(db, eventId, err.message, false).catch(() => undefined);
+    markEventFailed(database, { eventId, error: err.message, dead: false }).catch(() => undefined);
   });
   return runtime;
 }

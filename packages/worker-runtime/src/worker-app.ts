@@ -12,8 +12,9 @@ import { RetentionRunner, type RetentionPolicy } from './retention-runner';
 import type { WorkerEnv } from './worker-env';
 
 export interface WorkerDeps {
+  /** Transitional: Prisma on the same pool, for handlers and performers not yet moved to `database`. */
   db: PrismaClient;
-  /** The typed query layer on the same pool (Core v2: replaces `db`). */
+  /** The typed query layer the worker runs on (Core v2: replaces `db`). */
   database: Database;
   logger: Logger;
   /** A producer-side Redis connection (rate limiters, caches); not the worker's blocking one. */
@@ -43,17 +44,17 @@ export interface WorkerAppOptions {
 export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   const { env } = opts;
   const logger = createLogger({ service: opts.service, level: env.LOG_LEVEL });
-  // One pg pool for Prisma and for the hot paths that run their SQL on it directly.
+  // One pg pool under the typed query layer (and the transitional Prisma client of the contexts).
   const pool = createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
-  const db = createDb({ url: env.DATABASE_URL, pool, rawOnPool: true });
   const database = createDatabase({ url: env.DATABASE_URL, pool });
+  const db = createDb({ url: env.DATABASE_URL, pool });
   // Both reconnect on their own; an `error` event without a listener would end the process.
   const connection = createRedis(env.REDIS_URL, 'worker');
   connection.on('error', () => undefined);
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
-  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
+  const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
   const setup = await opts.setup({ db, database, logger, redis });
   const runtime = createEventWorker({
     queue: opts.queue,
@@ -80,7 +81,7 @@ export async function runWorkerApp(opts: WorkerAppOptions): Promise<void> {
   runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
   runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
   runtime.worker.on('stalled', () => stalled.inc({ queue: opts.queue }));
-  const retention = setup.retention ? new RetentionRunner({ pool, logger, policy: setup.retention, metrics }) : undefined;
+  const retention = setup.retention ? new RetentionRunner({ database, logger, policy: setup.retention, metrics }) : undefined;
 
   const app = express();
   app.get('/healthz', (_req, res) => {

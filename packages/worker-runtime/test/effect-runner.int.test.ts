@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, createDb, poolOf, type Database, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, type Database, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { Writable } from 'node:stream';
 import { runEffect, type EffectPerformer } from '../src/effect-runner';
@@ -11,8 +11,9 @@ let database: Database;
 const logger = createLogger({ service: 'effect-runner-test', level: 'error', stream: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 beforeAll(() => {
-  db = createDb({ url: process.env.DATABASE_URL ?? '', poolSize: 2 });
-  database = createDatabase({ url: '', pool: poolOf(db)! }); // createDb always has a pool
+  const pool = createPool({ url: process.env.DATABASE_URL ?? '', poolSize: 2 });
+  db = createDb({ url: '', pool });
+  database = createDatabase({ url: '', pool });
 });
 afterAll(async () => {
   await db.$disconnect();

@@ -1,6 +1,5 @@
 import { mergeMessageStatus, type MessageStatus } from '@switchyard/domain';
 import type { Sql } from '../transaction';
-import { MARK_EFFECT_DONE_SQL } from './effects';
 
 export interface MessageRow {
   id: string;
@@ -20,7 +19,10 @@ export interface MessageRow {
  */
 export async function markEffectDoneWithMessage(db: Sql, effectId: string, response: unknown, m: { id: string; channel: string; recipient: string }): Promise<void> {
   await db.$executeRawUnsafe(
-    `WITH done AS (${MARK_EFFECT_DONE_SQL} RETURNING id)
+    `WITH done AS (
+       UPDATE effects SET status = 'done', provider_ref = coalesce($2, provider_ref), response = $3::jsonb, done_at = now(), last_error = NULL, updated_at = now()
+       WHERE id = $1::uuid AND status IN ('pending', 'sending', 'parked', 'failed') RETURNING id
+     )
      INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES ($2, $4, $5, 'queued', $1::uuid)
      ON CONFLICT (id) DO UPDATE SET effect_id = coalesce(messages.effect_id, excluded.effect_id), recipient = coalesce(messages.recipient, excluded.recipient)`,
     effectId,

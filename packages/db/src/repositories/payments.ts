@@ -1,7 +1,6 @@
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
 import type { Sql } from '../transaction';
-import { effectRows, PLAN_EFFECTS_CTES, type EffectPlan, type PlannedEffect } from './effects';
-import { PROCESSED_FOR_SQL } from './inbound-events';
+import { effectRows, type EffectPlan, type PlannedEffect } from './effects';
 
 export interface PaymentRow {
   key: string;
@@ -58,11 +57,26 @@ export async function savePaymentWithEffects(
   jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string },
 ): Promise<PlannedEffect[]> {
   const rows = await db.$queryRawUnsafe<{ version: number | null; id: string | null; kind: string | null; business_key: string | null; inserted: boolean | null }[]>(
-    `WITH ev AS (${PROCESSED_FOR_SQL('$11', `'payment'`, '$1')} RETURNING id), pay AS (
+    `WITH ev AS (UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
+       status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+       last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+     WHERE id = $11::uuid RETURNING id), pay AS (
        UPDATE payments SET facts = $2::jsonb, status = $3, amount = $4, currency = $5, order_id = $6, refunded_amount = $7, disputed = $8,
          customer = $9::jsonb, last_occurred_at = $10::timestamptz, version = version + 1, updated_at = now()
        WHERE key = $1 RETURNING version
-     ), ${PLAN_EFFECTS_CTES('$12', '$11')}
+     ), input AS (
+       SELECT * FROM jsonb_to_recordset($12::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
+         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
+     ), ins AS (
+       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, $11::uuid FROM input
+       ON CONFLICT (kind, business_key) DO NOTHING
+       RETURNING id, kind, business_key
+     ), ob AS (
+       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
+       SELECT $11::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
+       RETURNING id
+     )
      SELECT (SELECT version FROM pay) AS version, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
      FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
     key,
@@ -98,7 +112,23 @@ export async function createPaymentWithEffects(
        INSERT INTO payments (key, facts, status, amount, currency, order_id, refunded_amount, disputed, customer, last_occurred_at, provider, connection, payment_id, version)
        VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::timestamptz, $12, $13, $14, 1)
        ON CONFLICT (key) DO NOTHING RETURNING version
-     ), ev AS (${PROCESSED_FOR_SQL('$11', `'payment'`, '$1')} AND EXISTS (SELECT 1 FROM pay) RETURNING id), ${PLAN_EFFECTS_CTES('$15', '$11', 'EXISTS (SELECT 1 FROM pay)')}
+     ), ev AS (UPDATE inbound_events SET entity_type = 'payment', entity_key = $1,
+       status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+       last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+     WHERE id = $11::uuid AND EXISTS (SELECT 1 FROM pay) RETURNING id), input AS (
+       SELECT * FROM jsonb_to_recordset($15::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
+         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
+       WHERE EXISTS (SELECT 1 FROM pay)
+     ), ins AS (
+       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, $11::uuid FROM input
+       ON CONFLICT (kind, business_key) DO NOTHING
+       RETURNING id, kind, business_key
+     ), ob AS (
+       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
+       SELECT $11::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
+       RETURNING id
+     )
      SELECT EXISTS (SELECT 1 FROM pay) AS created, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n, (SELECT count(*) FROM ev) AS e
      FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
     key,
