@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 
-import { createDb, createPool, type Pool, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, type Database, type Pool, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis, type Queue, type Redis } from '@switchyard/queues';
 import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
@@ -12,8 +12,10 @@ export const TEST_TOKEN = 'ops-test-token-0123456789abcdef';
 export interface TestOps {
   request: ReturnType<typeof supertest>;
   db: PrismaClient;
-  /** The pg pool under `db`, for the repositories that take one (recordInboundEvents). */
+  /** The pg pool under `db`. */
   pool: Pool;
+  /** The typed query layer on the same pool, for the repositories tests call (recordInboundEvents). */
+  database: Database;
   /** A connection fit for BullMQ workers in tests (the server's own one fails fast). */
   workerRedis: Redis;
   prefix: string;
@@ -41,6 +43,7 @@ export async function startOps(overrides: Record<string, string | undefined> = {
     request: supertest(server.url),
     db,
     pool,
+    database: createDatabase({ url: env.DATABASE_URL, pool }),
     workerRedis,
     prefix,
     logs,

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { closeAttention, countAuditEntries, insertAuditEntry, listEffectsByStatus, markOutboxDispatched, opsEffectStatuses, resolveParkedEffect, prismaTransaction, type PrismaClient } from '@switchyard/db';
+import { countAuditEntries, insertAuditEntry, listEffectsByStatus, opsEffectStatuses, resolveParkedEffect, prismaTransaction, type PrismaClient } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { effectJobId, jobOptions, lookupJob, performEffectJob, type QueueName } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
@@ -63,7 +63,7 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
         if (!outcome.ok) return outcome;
         const effect = outcome.row;
         // The person decided: the "outcome unknown" item the park raised is closed with the decision.
-        await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, by: actor, resolution: `${body.outcome}: ${body.reason}` });
+        await tx.attentionItem.updateMany({ where: { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedBy: actor, resolution: `${body.outcome}: ${body.reason}` } });
         let jobId: string | null = null;
         if (body.outcome === 'resend') {
           if (!OpsQueues.isQueueName(effect.queue)) throw new ResolveRefused(`effect "${id}" names queue "${effect.queue}", which is not in the registry`);
@@ -85,7 +85,7 @@ export function effectRoutes(db: PrismaClient, queues: OpsQueues): Router {
         await queues
           .get(d.queueName)
           .add(d.jobName, { effectId: id }, jobOptions(lookupJob(d.queueName, d.jobName), d.jobId))
-          .then(() => markOutboxDispatched(db, [d.entryId]))
+          .then(() => db.outboxEntry.update({ where: { id: d.entryId }, data: { dispatchedAt: new Date(), attempts: { increment: 1 } } }))
           .catch(() => undefined);
       }
       if (!result.ok) {

@@ -1,4 +1,4 @@
-import { tagEventEntity, prismaTransaction, upsertContact } from '@switchyard/db';
+import { legacySql, tagEventEntity, transaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits } from '@switchyard/workflows';
@@ -12,8 +12,8 @@ export async function processContactChanged(event: CanonicalOf<'contact.created'
   const phone = digits(event.phone ?? (event.properties.phone as string | undefined));
   if (!phone) return;
   const optIn = String(event.properties.whatsapp_opt_in ?? '').toLowerCase() === 'true';
-  await prismaTransaction(ctx.db, async (tx) => {
-    await upsertContact(tx, { phone, ...(event.email ? { email: event.email } : {}), ...(event.name ? { name: event.name } : {}), consent: optIn });
-    await tagEventEntity(tx, ctx.eventId, 'contact', phone);
+  await transaction(ctx.database, async (tx) => {
+    await upsertContact(legacySql(tx), { phone, ...(event.email ? { email: event.email } : {}), ...(event.name ? { name: event.name } : {}), consent: optIn });
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'contact', entityKey: phone });
   });
 }

@@ -1,4 +1,4 @@
-import type { PrismaDb } from '@switchyard/db';
+import type { Sql } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { digits, type StageRecipient } from '@switchyard/workflows';
 
@@ -15,7 +15,7 @@ type StageEvent = CanonicalOf<'deal.stage_changed'>;
  * the CRM is down, and consent and opt-outs are ours (keyed by phone) anyway, so a person we have
  * never heard of could not be messaged even if the CRM knew their phone.
  */
-export async function findStageRecipient(db: PrismaDb, event: StageEvent): Promise<(StageRecipient & { via: string }) | null> {
+export async function findStageRecipient(db: Sql, event: StageEvent): Promise<(StageRecipient & { via: string }) | null> {
   const ours = await db.$queryRawUnsafe<{ phone: string | null }[]>(
     `SELECT coalesce(e.request->'contact'->>'phone', p.customer->>'phone') AS phone
        FROM effects e LEFT JOIN payments p ON e.kind = 'crm.deal.sync' AND p.key = e.request->>'paymentKey'

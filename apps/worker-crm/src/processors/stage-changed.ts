@@ -1,4 +1,4 @@
-import { raiseAttention, tagEventEntity, prismaTransaction } from '@switchyard/db';
+import { legacySql, raiseAttention, tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits, planStageEffects, recordPlans, stageEntityKey, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
@@ -6,12 +6,12 @@ import { findStageRecipient } from './find-stage-recipient';
 
 /** Workflow 4: a CRM stage or lead status change → the template configured for that stage. */
 export async function processStageChanged(event: CanonicalOf<'deal.stage_changed'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
-  await prismaTransaction(ctx.db, async (tx) => {
-    const recipient = digits(event.contact.phone) ? null : await findStageRecipient(tx, event);
+  await transaction(ctx.database, async (tx) => {
+    const recipient = digits(event.contact.phone) ? null : await findStageRecipient(legacySql(tx), event);
     const unsent: UnsentMessage[] = [];
     const plans = planStageEffects(event, settings.current(), recipient, unsent);
-    await tagEventEntity(tx, ctx.eventId, 'deal', stageEntityKey(event));
-    const planned = await recordPlans(tx, ctx.eventId, plans);
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'deal', entityKey: stageEntityKey(event) });
+    const planned = await recordPlans(tx, { eventId: ctx.eventId, plans });
     for (const u of unsent) await raiseAttention(tx, unsentMessageAttention(u, ctx.eventId));
     ctx.logger.info('stage change handled', { objectId: event.objectId, newStage: event.newStage, recipientVia: digits(event.contact.phone) ? 'event' : (recipient?.via ?? 'none found'), effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
   });

@@ -1,5 +1,5 @@
 import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalOf, type PaymentFact } from '@switchyard/domain';
-import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, sqlTransaction, prismaTransaction, type Sql } from '@switchyard/db';
+import { createPaymentWithEffects, legacySql, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, transaction, type Tx } from '@switchyard/db';
 import { effectJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planPaymentEffects, unsentMessageAttention, type SettingsHolder, type UnsentMessage } from '@switchyard/workflows';
@@ -13,8 +13,7 @@ type PaymentEvent = CanonicalOf<'payment.succeeded' | 'payment.failed' | 'paymen
  * a Redis outage between steps loses nothing. A fact we already have changes nothing. The event is
  * tagged with the payment and marked processed in the same transaction.
  *
- * The transaction is a plain pg one on the worker's pool (a Prisma interactive transaction costs
- * several times the CPU). A dispute also raises an attention item in the same transaction.
+ * A dispute also raises an attention item in the same transaction.
  *
  * Most payments are new when their first event arrives: that case is tried first as ONE statement
  * that creates the payment only if it does not exist (createPaymentWithEffects), with the same
@@ -25,24 +24,24 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
   const key = paymentKey(event);
   const dispute = event.type === 'payment.disputed';
   const jobOf = (queue: string, effectId: string) => ({ jobName: performEffectJob[queue as QueueName], jobId: effectJobId(queue as QueueName, effectId) });
-  if (!dispute && ctx.pool) {
+  if (!dispute) {
     const facts = addPaymentFact([], paymentFactOf(event))!;
     const state = foldPayment(facts);
     const unsent: UnsentMessage[] = [];
     const plans = planPaymentEffects({ event, paymentKey: key, state, version: 1, settings: settings.current(), unsent });
     // A message left unsent raises an attention item, which this one statement cannot write: the locked path does.
-    const planned = unsent.length ? null : await createPaymentWithEffects(ctx.db, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId }, facts, state, ctx.eventId, plans, jobOf);
+    const planned = unsent.length ? null : await createPaymentWithEffects(legacySql(ctx.database), key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId }, facts, state, ctx.eventId, plans, jobOf);
     if (planned) {
       ctx.eventProcessed?.();
       ctx.logger.info('payment created', { paymentKey: key, type: event.type, status: state.status, version: 1, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
       return;
     }
   }
-  const apply = async (tx: Sql): Promise<boolean> => {
-    const row = await lockPayment(tx, key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId });
+  const apply = async (tx: Tx): Promise<boolean> => {
+    const row = await lockPayment(legacySql(tx), key, { provider: event.provider, connection: event.connection, paymentId: event.paymentId });
     const facts = addPaymentFact(row.facts as PaymentFact[], paymentFactOf(event));
     if (!facts) {
-      await markEventProcessedFor(tx, ctx.eventId, 'payment', key);
+      await markEventProcessedFor(tx, { eventId: ctx.eventId, entityType: 'payment', entityKey: key });
       ctx.eventProcessed?.();
       ctx.logger.info('payment fact already applied', { paymentKey: key, type: event.type });
       return false;
@@ -52,7 +51,7 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
     const version = row.version + 1;
     const unsent: UnsentMessage[] = [];
     const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current(), unsent });
-    const planned = await savePaymentWithEffects(tx, key, facts, state, ctx.eventId, version, plans, jobOf);
+    const planned = await savePaymentWithEffects(legacySql(tx), key, facts, state, ctx.eventId, version, plans, jobOf);
     for (const u of unsent) await raiseAttention(tx, unsentMessageAttention(u, ctx.eventId));
     if (unsent.length) ctx.logger.warn('customer message not sent: a value it needs is missing', { paymentKey: key, messages: unsent.map((u) => ({ notification: u.notification, missing: u.missing })) });
     if (dispute)
@@ -61,6 +60,5 @@ export async function processPaymentEvent(event: PaymentEvent, ctx: EventHandler
     ctx.logger.info('payment updated', { paymentKey: key, type: event.type, status: state.status, version, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
     return true;
   };
-  if (ctx.pool) await sqlTransaction(ctx.pool, apply);
-  else await prismaTransaction(ctx.db, apply);
+  await transaction(ctx.database, apply);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tagEventEntity, prismaTransaction } from '@switchyard/db';
+import { tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
@@ -26,10 +26,10 @@ export async function processRefundRequest(event: CanonicalOf<'generic.received'
   const r = parsed.data;
   const key = `${r.provider}:${r.connection}:${r.paymentId}`;
   const request: RefundRequest = { provider: r.provider, connection: r.connection, paymentId: r.paymentId, ...(r.amount ? { amount: r.amount } : {}), ...(r.currency ? { currency: r.currency } : {}), ...(r.reason ? { reason: r.reason } : {}) };
-  await prismaTransaction(ctx.db, async (tx) => {
-    await tagEventEntity(tx, ctx.eventId, 'payment', key);
-    await recordPlans(tx, ctx.eventId, [
+  await transaction(ctx.database, async (tx) => {
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'payment', entityKey: key });
+    await recordPlans(tx, { eventId: ctx.eventId, plans: [
       { kind: effectKinds.refund.kind, queue: effectKinds.refund.queue, businessKey: `refund:${key}:${r.requestId}`, provider: r.provider, connection: r.connection, entityType: 'payment', entityKey: key, request: request as unknown as Record<string, unknown> },
-    ]);
+    ] });
   });
 }

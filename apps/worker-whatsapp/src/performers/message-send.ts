@@ -1,4 +1,4 @@
-import { findContact, findPayment, markEffectDone, markEffectDoneWithMessage, type EffectRow } from '@switchyard/db';
+import { findContact, findPayment, legacySql, markEffectDone, markEffectDoneWithMessage, type EffectRow, type Sql } from '@switchyard/db';
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { EffectOutcome, EffectPerformer } from '@switchyard/worker-runtime';
@@ -43,7 +43,8 @@ export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | u
 export function messageSendPerformer(clients: OutboundClients, settings?: SettingsHolder, now: () => number = Date.now): EffectPerformer {
   return {
     mode: 'intent',
-    async precondition(effect, { db }) {
+    async precondition(effect, { database }) {
+      const db = legacySql(database);
       const r = effect.request as unknown as MessageSendRequest;
       const contact = await findContact(db, r.to);
       if (contact?.optedOutAt) return `recipient opted out at ${contact.optedOutAt.toISOString()}`;
@@ -55,13 +56,13 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       return null;
     },
     // Before the intent is committed: the number's outbound permit and the choice of text or template.
-    async prepare(effect, { db }): Promise<Prepared> {
+    async prepare(effect, { database }): Promise<Prepared> {
       const r = { ...(effect.request as unknown as MessageSendRequest), ...renderAtSend(effect.request as unknown as MessageSendRequest, settings) };
       if (r.channel === 'twilio') {
         await clients.twilio(r.connection).takePermit();
         return { asText: false };
       }
-      const asText = await withinWindow(db, r, now);
+      const asText = await withinWindow(legacySql(database), r, now);
       await clients.whatsapp(r.connection).takePermit();
       return { asText };
     },
@@ -82,21 +83,21 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       }
       return outcome;
     },
-    async reconcile(effect, { db }) {
-      const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM messages WHERE effect_id = $1::uuid LIMIT 1`, effect.id);
+    async reconcile(effect, { database }) {
+      const rows = await legacySql(database).$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM messages WHERE effect_id = $1::uuid LIMIT 1`, effect.id);
       return rows[0] ? { providerRef: rows[0].id, response: { reconciled: true } } : null;
     },
-    async settle(effect, outcome, { db }) {
+    async settle(effect, outcome, { database }) {
       const r = effect.request as unknown as MessageSendRequest;
       // The message is an upsert that keeps what a status webhook may already have written.
-      if (outcome.providerRef) await markEffectDoneWithMessage(db, effect.id, outcome.response ?? null, { id: outcome.providerRef, channel: r.channel, recipient: r.to });
-      else await markEffectDone(db, effect.id, null, outcome.response ?? null);
+      if (outcome.providerRef) await markEffectDoneWithMessage(legacySql(database), effect.id, outcome.response ?? null, { id: outcome.providerRef, channel: r.channel, recipient: r.to });
+      else await markEffectDone(database, { effectId: effect.id, providerRef: null, response: outcome.response ?? null });
     },
   };
 }
 
 /** Free-form text only inside the 24-hour customer-service window; templates everywhere else. */
-async function withinWindow(db: Parameters<NonNullable<EffectPerformer['precondition']>>[1]['db'], r: MessageSendRequest, now: () => number): Promise<boolean> {
+async function withinWindow(db: Sql, r: MessageSendRequest, now: () => number): Promise<boolean> {
   if (!r.text) return false;
   const contact = await findContact(db, r.to);
   return !!contact?.lastInboundAt && now() - contact.lastInboundAt.getTime() < WINDOW_MS;

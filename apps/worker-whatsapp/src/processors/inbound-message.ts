@@ -1,4 +1,4 @@
-import { recordInbound, recordOptIn, recordOptOut, tagEventEntity, prismaTransaction } from '@switchyard/db';
+import { legacySql, recordInbound, recordOptIn, recordOptOut, tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits, keywordOf, planInboundMessage, recordPlans, type SettingsHolder } from '@switchyard/workflows';
@@ -12,11 +12,11 @@ export async function processInboundMessage(event: CanonicalOf<'message.received
   const s = settings.current();
   const phone = digits(event.from);
   if (!phone) return;
-  await prismaTransaction(ctx.db, async (tx) => {
-    await recordInbound(tx, phone, event.occurredAt, event.profileName);
-    if (keywordOf(event.text, s.consent.optOutKeywords)) await recordOptOut(tx, phone, event.occurredAt);
-    else if (keywordOf(event.text, s.consent.optInKeywords)) await recordOptIn(tx, phone, event.occurredAt);
-    await tagEventEntity(tx, ctx.eventId, 'contact', phone);
-    await recordPlans(tx, ctx.eventId, planInboundMessage(event, s));
+  await transaction(ctx.database, async (tx) => {
+    await recordInbound(legacySql(tx), phone, event.occurredAt, event.profileName);
+    if (keywordOf(event.text, s.consent.optOutKeywords)) await recordOptOut(legacySql(tx), phone, event.occurredAt);
+    else if (keywordOf(event.text, s.consent.optInKeywords)) await recordOptIn(legacySql(tx), phone, event.occurredAt);
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'contact', entityKey: phone });
+    await recordPlans(tx, { eventId: ctx.eventId, plans: planInboundMessage(event, s) });
   });
 }

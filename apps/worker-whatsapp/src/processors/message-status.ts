@@ -1,4 +1,4 @@
-import { applyMessageStatus, findEffect, markEffectDone, closeAttention, tagEventEntity, prismaTransaction } from '@switchyard/db';
+import { applyMessageStatus, findEffect, legacySql, markEffectDone, closeAttention, tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf, MessageStatus } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planMessageFailure, recordPlans, type MessageSendRequest, type SettingsHolder } from '@switchyard/workflows';
@@ -16,8 +16,8 @@ export async function processMessageStatus(event: CanonicalOf<'message.status_ch
   const s = settings.current();
   const mapped = (s.statusMappings.messages[event.channel === 'twilio' ? 'twilio' : 'whatsapp']?.[event.status] ?? event.status) as MessageStatus;
   const effectId = event.callbackData && UUID.test(event.callbackData) ? event.callbackData : undefined;
-  await prismaTransaction(ctx.db, async (tx) => {
-    const { before, after } = await applyMessageStatus(tx, {
+  await transaction(ctx.database, async (tx) => {
+    const { before, after } = await applyMessageStatus(legacySql(tx), {
       id: event.messageId,
       channel: event.channel,
       ...(event.recipient ? { recipient: event.recipient } : {}),
@@ -27,10 +27,10 @@ export async function processMessageStatus(event: CanonicalOf<'message.status_ch
       occurredAt: event.occurredAt,
       ...(effectId ? { effectId } : {}),
     });
-    await tagEventEntity(tx, ctx.eventId, 'message', event.messageId);
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'message', entityKey: event.messageId });
     const sentBy = after.effectId ? await findEffect(tx, after.effectId) : null;
     if (sentBy && (sentBy.status === 'sending' || sentBy.status === 'parked')) {
-      await markEffectDone(tx, sentBy.id, event.messageId, { reconciledFrom: 'status webhook', status: mapped });
+      await markEffectDone(tx, { effectId: sentBy.id, providerRef: event.messageId, response: { reconciledFrom: 'status webhook', status: mapped } });
       if (sentBy.status === 'parked')
         await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: sentBy.id, by: 'worker-whatsapp', resolution: `sent: the provider reported message ${event.messageId} as ${mapped}` });
       ctx.logger.info('send reconciled from a status webhook', { effectId: sentBy.id, messageId: event.messageId });
@@ -39,7 +39,7 @@ export async function processMessageStatus(event: CanonicalOf<'message.status_ch
       const request = sentBy?.request as unknown as MessageSendRequest | undefined;
       const sentAsText = (sentBy as { response?: { sentAs?: string } } | null)?.response?.sentAs === 'text';
       const sent = sentBy && request ? { effectId: sentBy.id, businessKey: sentBy.businessKey, request, sentAsText: sentAsText || (!!request.text && event.errorCode === '131047') } : null;
-      await recordPlans(tx, ctx.eventId, planMessageFailure(event, s, sent));
+      await recordPlans(tx, { eventId: ctx.eventId, plans: planMessageFailure(event, s, sent) });
     }
   });
 }

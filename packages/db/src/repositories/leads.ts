@@ -1,4 +1,4 @@
-import type { PrismaDb } from '../transaction';
+import type { Sql } from '../transaction';
 
 export interface LeadRow {
   id: string;
@@ -12,7 +12,7 @@ export interface LeadRow {
 
 /** Stores a lead unless one with the same email or phone exists; returns the lead that holds the key. */
 export async function insertLead(
-  db: PrismaDb,
+  db: Sql,
   lead: { id: string; formId: string; dedupKey: string; email?: string; phone?: string; name?: string; owner: string; fields: unknown; eventId: string },
 ): Promise<{ lead: LeadRow; inserted: boolean }> {
   const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
@@ -35,7 +35,7 @@ export async function insertLead(
   return { lead: rows[0]!, inserted: inserted.length > 0 };
 }
 
-export async function findLeadByKeys(db: PrismaDb, keys: string[]): Promise<LeadRow | null> {
+export async function findLeadByKeys(db: Sql, keys: string[]): Promise<LeadRow | null> {
   if (keys.length === 0) return null;
   const rows = await db.$queryRawUnsafe<LeadRow[]>(
     `SELECT id, form_id AS "formId", dedup_key AS "dedupKey", email, phone, name, owner FROM leads
@@ -48,7 +48,7 @@ export async function findLeadByKeys(db: PrismaDb, keys: string[]): Promise<Lead
 }
 
 /** Takes the next round-robin slot of a routing rule (atomic across replicas). */
-export async function nextRoutingSlot(db: PrismaDb, ruleId: string): Promise<number> {
+export async function nextRoutingSlot(db: Sql, ruleId: string): Promise<number> {
   const rows = await db.$queryRawUnsafe<{ slot: number }[]>(
     `INSERT INTO routing_cursors (rule_id, next) VALUES ($1, 1) ON CONFLICT (rule_id) DO UPDATE SET next = routing_cursors.next + 1 RETURNING next - 1 AS slot`,
     ruleId,
