@@ -25,15 +25,9 @@ export interface PendingOutboxEntry {
  */
 export async function claimPendingOutbox(tx: Tx, limit: number): Promise<PendingOutboxEntry[]> {
   await sql`SET LOCAL enable_bitmapscan = off`.execute(tx);
-  return tx
-    .selectFrom('outbox_entries')
-    .select(['id', 'event_id as eventId', 'queue', 'job_name as jobName', 'job_id as jobId', 'data'])
-    .where('dispatched_at', 'is', null)
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
+  const { rows } = await sql<PendingOutboxEntry>`SELECT id, event_id AS "eventId", queue, job_name AS "jobName", job_id AS "jobId", data
+     FROM outbox_entries WHERE dispatched_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
+  return rows;
 }
 
 /** Marks entries dispatched (nothing about their events: for entries that are not an event's job). */
