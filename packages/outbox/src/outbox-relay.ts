@@ -42,7 +42,9 @@ export class OutboxRelay {
    * Dispatches one batch; returns how many entries went to Redis. Throws if Redis refused them,
    * and then the claim is rolled back (the entries stay pending). One plain transaction on the
    * pool: claim (locks the entries), addBulk, mark dispatched and their events queued, commit.
-   * Not retried here on a conflict: the loop simply drains again.
+   * The addBulk runs inside the transaction on purpose (the claim holds the entries while they
+   * are added, so two relays never add the same batch), and it is why a conflict is not retried
+   * here: the loop simply drains again.
    */
   async drainOnce(): Promise<number> {
     const { database, producer } = this.opts;
