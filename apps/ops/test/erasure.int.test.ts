@@ -43,8 +43,8 @@ function event(p: ReturnType<typeof person>, providerEventId: string) {
 
 /** The person's data in every table that can hold it, as the workers would leave it. */
 async function seed(p: ReturnType<typeof person>, label: string) {
-  const { db, pool } = ops;
-  const [stored] = await recordInboundEvents(pool, [event(p, `evt_${label}_${tag}`)]);
+  const { db, database } = ops;
+  const [stored] = await recordInboundEvents(database, [event(p, `evt_${label}_${tag}`)]);
   const eventId = stored!.id;
   await db.$executeRawUnsafe(`UPDATE inbound_events SET status = 'processed', entity_type = 'contact', entity_key = $2 WHERE id = $1::uuid`, eventId, p.digits);
   const paymentKey = `stripe:default:pi_${label}_${tag}`;
@@ -114,7 +114,7 @@ describe('POST /api/erasure', () => {
     expect(payment).toMatchObject({ status: 'succeeded', amount: 1200, currency: 'eur', refundedAmount: 200 });
     const stored = await ops.db.inboundEvent.findUniqueOrThrow({ where: { id: ids.eventId } });
     expect(stored).toMatchObject({ payload: null, headers: null, status: 'processed', canonical: expect.objectContaining({ amount: 1200, currency: 'eur' }) });
-    const [again] = await recordInboundEvents(ops.pool, [event(ada, ids.providerEventId)]);
+    const [again] = await recordInboundEvents(ops.database, [event(ada, ids.providerEventId)]);
     expect(again).toMatchObject({ id: ids.eventId, inserted: false });
     // The unsent welcome message is not sent to a masked address.
     expect((await ops.db.effect.findUniqueOrThrow({ where: { id: ids.pendingEffect } })).status).toBe('skipped');

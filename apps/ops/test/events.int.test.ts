@@ -48,7 +48,7 @@ async function listIds(query: string): Promise<string[]> {
 beforeAll(async () => {
   ops = await startOps();
   const events = Array.from({ length: COUNT }, (_, i) => event(i));
-  await recordInboundEvents(ops.pool, events);
+  await recordInboundEvents(ops.database, events);
   for (const [i, e] of events.entries()) {
     // One second apart, except the last five share a timestamp so pages must break ties by id.
     const receivedAt = new Date(base + Math.min(i, 20) * 1000);

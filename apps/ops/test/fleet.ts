@@ -21,13 +21,13 @@ export class TestFleet {
 
   start(queue: QueueName): void {
     if (this.running.has(queue)) return;
-    const { db } = this.ops;
+    const { db, database } = this.ops;
     const handlers = {
       [processEventJob[queue]]: async ({ eventId }: { eventId: string }, ctx: { job: { id?: string } }) => {
         this.runs.push(String(ctx.job.id));
         const code = this.failing.get(eventId);
         if (code) throw new PermanentError(`the provider refused event ${eventId}`, code);
-        await markEventProcessed(db, eventId);
+        await markEventProcessed(database, eventId);
       },
       [performEffectJob[queue]]: async ({ effectId }: { effectId: string }, ctx: { job: { id?: string } }) => {
         this.runs.push(String(ctx.job.id));
@@ -45,7 +45,7 @@ export class TestFleet {
       // What the worker apps do on a final failure: the event goes dead, the effect failed.
       onDead: async (dead) => {
         const data = dead.data as { eventId?: string; effectId?: string };
-        if (data.eventId) await markEventFailed(db, data.eventId, `${dead.error.kind}: ${dead.error.message}`, true);
+        if (data.eventId) await markEventFailed(database, { eventId: data.eventId, error: `${dead.error.kind}: ${dead.error.message}`, dead: true });
         if (data.effectId) await db.effect.update({ where: { id: data.effectId }, data: { status: 'failed', lastError: dead.error.message } });
       },
     });
@@ -66,7 +66,7 @@ export class TestFleet {
 
   async storeEvent(queue: QueueName, entity?: { type: string; key: string }): Promise<string> {
     const id = randomUUID();
-    await recordInboundEvents(this.ops.pool, [
+    await recordInboundEvents(this.ops.database, [
       {
         id,
         provider: this.provider,

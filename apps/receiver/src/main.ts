@@ -1,4 +1,4 @@
-import { createDb, createPool, countPendingOutbox } from '@switchyard/db';
+import { countPendingOutbox, createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
 import { QueueProducer, createRedis } from '@switchyard/queues';
@@ -13,15 +13,14 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'receiver', level: env.LOG_LEVEL });
   const settings = env.SWITCHYARD_CONFIG ? loadSettings(env.SWITCHYARD_CONFIG, env.variables) : defaultSettings();
   const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
-  const pool = createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
-  const db = createDb({ url: env.DATABASE_URL, pool });
+  const database = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; the relay logs what matters
   const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
-  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
-  const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
-  const metrics = createReceiverMetrics(() => countPendingOutbox(db));
-  const app = createServer({ db, pool, redis, connections, forms: settings.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
+  const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
+  const reconciler = new Reconciler({ database, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
+  const metrics = createReceiverMetrics(() => countPendingOutbox(database));
+  const app = createServer({ database, redis, connections, forms: settings.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
 
   relay.start();
   reconciler.start();
@@ -36,8 +35,7 @@ async function main(): Promise<void> {
     await relay.stop();
     await producer.close();
     redis.disconnect();
-    await db.$disconnect();
-    await pool.end().catch(() => undefined);
+    await database.destroy().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Redis } from '@switchyard/queues';
-import { readiness, type Pool, type PrismaClient } from '@switchyard/db';
+import { poolOfDatabase, readiness, type Database } from '@switchyard/db';
 import type { TrustProxy } from '@switchyard/config';
 import type { Logger } from '@switchyard/logger';
 import type { Settings } from '@switchyard/settings';
@@ -10,9 +10,8 @@ import type { ReceiverMetrics } from './http/metrics';
 import { webhookRoutes } from './http/webhook-routes';
 
 export interface ReceiverDeps {
-  db: PrismaClient;
-  /** The pool under `db`, for the ingest statement (the hot path). */
-  pool: Pool;
+  /** The typed query layer: the ingest statement (the hot path) runs on it. */
+  database: Database;
   redis: Redis;
   connections: Connections;
   /** Lead forms served at `POST /forms/:formId` (none when omitted). */
@@ -41,7 +40,7 @@ export function createServer(deps: ReceiverDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const { ready, postgres, redis } = await readiness(deps.pool, deps.redis);
+    const { ready, postgres, redis } = await readiness(poolOfDatabase(deps.database), deps.redis);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, redis });
   });
 

@@ -30,7 +30,7 @@ function startWorker(r: TestReceiver, redisUrl: string) {
   const handle = async (event: CanonicalEvent) => void handled.push(event.providerEventId);
   const runtime = createEventWorker({
     queue: 'payments',
-    db: r.db,
+    db: r.database,
     connection,
     prefix: r.prefix,
     concurrency: 4,

@@ -1,5 +1,5 @@
 import supertest from 'supertest';
-import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
+import { countPendingOutbox, createDatabase, createDb, createPool, type Database, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type Queue, type QueueName, type Redis } from '@switchyard/queues';
@@ -21,7 +21,10 @@ export const testSecrets = {
 
 export interface TestReceiver {
   request: ReturnType<typeof supertest>;
+  /** Prisma on the receiver's pool, for the tests' assertions. */
   db: PrismaClient;
+  /** What the receiver itself runs on. */
+  database: Database;
   redis: Redis;
   prefix: string;
   relay: OutboxRelay;
@@ -53,13 +56,14 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
   const pool = createPool({ url: env.DATABASE_URL, poolSize: 20, connectTimeoutMs: 1000 });
   const db = createDb({ url: env.DATABASE_URL, pool });
+  const database = createDatabase({ url: env.DATABASE_URL, pool });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, prefix);
-  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
-  const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
-  const metrics = createReceiverMetrics(() => countPendingOutbox(db));
-  const app = createServer({ db, pool, redis, connections, forms: opts.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
+  const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
+  const reconciler = new Reconciler({ database, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
+  const metrics = createReceiverMetrics(() => countPendingOutbox(database));
+  const app = createServer({ database, redis, connections, forms: opts.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
   if (opts.relay !== false) relay.start();
   const server = await listen(app);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
@@ -68,6 +72,7 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   return {
     request: supertest(server.url),
     db,
+    database,
     redis,
     prefix,
     relay,

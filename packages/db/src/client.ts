@@ -1,7 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
-import { sqlDb } from './transaction';
 
 export { PrismaClient, Pool };
 export type { Prisma } from './generated/prisma/client';
@@ -25,45 +24,22 @@ export function createPool({ url, poolSize = 10, connectTimeoutMs = 2000 }: DbOp
   return pool;
 }
 
-/** The pg pool under each client made by createDb, so hot paths can bypass Prisma on the same connections. */
+/** The pg pool under each client made by createDb. */
 const pools = new WeakMap<object, Pool>();
 
 /**
- * Prisma over a pg pool; pass `pool` to share one pool with the hot paths that use SQL directly.
- * `rawOnPool`: the client's own `$queryRawUnsafe`/`$executeRawUnsafe` run on the pool directly
- * (results as Prisma gives them: int8 as bigint, json parsed, timestamps as Date); models,
- * `$transaction` and everything else are Prisma's. Raw statements inside a Prisma transaction are
- * unaffected (the transaction client is Prisma's).
+ * TEST-ONLY: Prisma over a pg pool, for tests that read and write rows for their assertions (and,
+ * until the handlers move over, the transitional `db` of the worker contexts). The runtime's
+ * query layer is `createDatabase` (Kysely); nothing at run time should need this.
  */
-export function createDb(opts: DbOptions & { pool?: Pool; rawOnPool?: boolean }): PrismaClient {
+export function createDb(opts: DbOptions & { pool?: Pool }): PrismaClient {
   const pool = opts.pool ?? createPool(opts);
   const client = new PrismaClient({ adapter: new PrismaPg(pool) });
   pools.set(client, pool);
-  return opts.rawOnPool ? withRawOnPool(client) : client;
+  return client;
 }
 
-/** The pg pool a client from createDb runs on (undefined for clients made elsewhere). */
+/** TEST-ONLY: the pg pool a client from createDb runs on (undefined for clients made elsewhere). */
 export function poolOf(db: object): Pool | undefined {
   return pools.get(db);
-}
-
-/** The same client with its top-level raw methods on the pg pool (see createDb's `rawOnPool`). */
-export function withRawOnPool(db: PrismaClient): PrismaClient {
-  const pool = pools.get(db);
-  if (!pool) return db;
-  const raw = sqlDb(pool);
-  const bound = new Map<PropertyKey, unknown>();
-  const proxy = new Proxy(db, {
-    get(target, prop) {
-      if (prop === '$queryRawUnsafe') return raw.$queryRawUnsafe;
-      if (prop === '$executeRawUnsafe') return raw.$executeRawUnsafe;
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      let fn = bound.get(prop);
-      if (!fn) bound.set(prop, (fn = (value as (...a: unknown[]) => unknown).bind(target)));
-      return fn;
-    },
-  });
-  pools.set(proxy, pool);
-  return proxy;
 }

@@ -1,4 +1,4 @@
-import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { createPool, type DbOptions } from './client';
 import type { DB } from './generated/kysely/types';
@@ -72,19 +72,4 @@ export function poolOfDatabase(db: Database): Pool {
   const pool = pools.get(db);
   if (!pool) throw new Error('poolOfDatabase: this database was not made by createDatabase');
   return pool;
-}
-
-/**
- * Transitional: the old raw interface (Prisma's method names) over a database or transaction, for
- * repositories not yet written against Kysely. Removed once none is left.
- */
-export function legacySql(db: Db): { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>; $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> } {
-  return {
-    async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-      return (await db.executeQuery(CompiledQuery.raw(query, values))).rows as T;
-    },
-    async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
-      return Number((await db.executeQuery(CompiledQuery.raw(query, values))).numAffectedRows ?? 0);
-    },
-  };
 }

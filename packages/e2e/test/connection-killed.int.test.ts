@@ -158,7 +158,8 @@ describe('a connection killed from the server side mid-transaction', () => {
       } finally {
         await whatsappQueue.resume();
       }
-      await killBackend(`%SET status = 'sending'%`, 'waiting on a lock');
+      // The intent: markEffectSending (the query builder's text: status and values are parameters).
+      await killBackend('%update "effects" set "status" = $1, "sent_at" = now()%', 'waiting on a lock');
       await lock.release();
       await expectDoneOnce(subject);
     });

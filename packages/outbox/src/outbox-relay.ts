@@ -1,11 +1,9 @@
-import { beginAndClaimPendingOutbox, claimPendingOutbox, markOutboxDispatchedAndCommit, markOutboxDispatchedAndEventsQueued, poolOf, recordOutboxFailure, sqlDb, prismaTransaction, type Pool, type PrismaClient, type Sql } from '@switchyard/db';
+import { claimPendingOutbox, markOutboxDispatchedAndEventsQueued, recordOutboxFailure, transaction, type Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { QueueProducer } from '@switchyard/queues';
 
 export interface OutboxRelayOptions {
-  db: PrismaClient;
-  /** The pg pool to run the relay's statements on; defaults to the pool under `db` (createDb's). */
-  pool?: Pool;
+  database: Database;
   producer: QueueProducer;
   logger: Logger;
   batchSize?: number;
@@ -32,54 +30,35 @@ export class OutboxRelay {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private failures = 0;
-  private readonly pool: Pool | undefined;
-  private readonly sql: Sql;
 
   constructor(private readonly opts: OutboxRelayOptions) {
-    // Plain pg transactions on the pool when there is one: a Prisma interactive transaction per
-    // batch costs several times the CPU, and under load the relay runs a batch every few ms.
-    this.pool = opts.pool ?? poolOf(opts.db);
-    this.sql = this.pool ? sqlDb(this.pool) : opts.db;
     this.batchSize = opts.batchSize ?? 500;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 5000;
     this.coalesceMs = opts.coalesceMs ?? 25;
   }
 
-  /** Dispatches one batch; returns how many entries went to Redis. Throws if Redis refused them. */
+  /**
+   * Dispatches one batch; returns how many entries went to Redis. Throws if Redis refused them,
+   * and then the claim is rolled back (the entries stay pending). One plain transaction on the
+   * pool: claim (locks the entries), addBulk, mark dispatched and their events queued, commit.
+   * The addBulk runs inside the transaction on purpose (the claim holds the entries while they
+   * are added, so two relays never add the same batch), and it is why a conflict is not retried
+   * here: the loop simply drains again.
+   */
   async drainOnce(): Promise<number> {
-    const { db, producer } = this.opts;
-    const drain = async (tx: Sql) => {
-      const entries = await claimPendingOutbox(tx, this.batchSize);
-      if (entries.length === 0) return 0;
-      await producer.enqueueRaw(entries);
-      await markOutboxDispatchedAndEventsQueued(tx, entries.map((e) => e.id));
-      return entries.length;
-    };
-    return this.pool ? this.drainOnPool(this.pool) : prismaTransaction(db, drain);
-  }
-
-  /** The same batch as a plain pg transaction in two round trips: BEGIN + claim, then mark + COMMIT. */
-  private async drainOnPool(pool: Pool): Promise<number> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    let open = false;
-    try {
-      open = true;
-      const entries = await beginAndClaimPendingOutbox(client, this.batchSize);
-      if (entries.length > 0) {
-        await this.opts.producer.enqueueRaw(entries);
-        await markOutboxDispatchedAndCommit(client, entries.map((e) => e.id));
-      } else {
-        await client.query('COMMIT');
-      }
-      open = false;
-      return entries.length;
-    } finally {
-      // On failure the claim is rolled back (the entries stay pending); a connection whose state is unknown is discarded.
-      if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      client.release(broken);
-    }
+    const { database, producer } = this.opts;
+    return transaction(
+      database,
+      async (tx) => {
+        const entries = await claimPendingOutbox(tx, this.batchSize);
+        if (entries.length === 0) return 0;
+        await producer.enqueueRaw(entries);
+        await markOutboxDispatchedAndEventsQueued(tx, entries.map((e) => e.id));
+        return entries.length;
+      },
+      { retries: 0 },
+    );
   }
 
   /** Asks the relay to look for work now instead of at its next poll. Never blocks the caller. */
@@ -128,8 +107,10 @@ export class OutboxRelay {
 
   private async noteFailure(err: Error): Promise<void> {
     try {
-      const entries = await claimPendingOutbox(this.sql, Math.min(this.batchSize, 50));
-      await recordOutboxFailure(this.sql, entries.map((e) => e.id), err.message);
+      await transaction(this.opts.database, async (tx) => {
+        const entries = await claimPendingOutbox(tx, Math.min(this.batchSize, 50));
+        await recordOutboxFailure(tx, { ids: entries.map((e) => e.id), error: err.message });
+      });
     } catch {
       // The database may be the part that is down; the next loop tries again.
     }

@@ -1,9 +1,9 @@
-import { claimStaleEffects, claimStaleEvents, redispatchEffects, redispatchEvents, type PrismaClient } from '@switchyard/db';
+import { claimStaleEffects, claimStaleEvents, redispatchEffects, redispatchEvents, type Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { OutboxRelay } from './outbox-relay';
 
 export interface ReconcilerOptions {
-  db: PrismaClient;
+  database: Database;
   relay: OutboxRelay;
   logger: Logger;
   /** An unfinished event that has not moved for this long is re-driven. */
@@ -26,10 +26,11 @@ export class Reconciler {
 
   async tick(): Promise<number> {
     const limit = this.opts.batchSize ?? 500;
-    const ids = await claimStaleEvents(this.opts.db, this.opts.staleAfterMs, limit);
-    const effectIds = await claimStaleEffects(this.opts.db, this.opts.staleAfterMs, limit);
+    const { database, staleAfterMs } = this.opts;
+    const ids = await claimStaleEvents(database, { olderThanMs: staleAfterMs, limit });
+    const effectIds = await claimStaleEffects(database, { olderThanMs: staleAfterMs, limit });
     if (ids.length === 0 && effectIds.length === 0) return 0;
-    const n = (await redispatchEvents(this.opts.db, ids)) + (await redispatchEffects(this.opts.db, effectIds));
+    const n = (await redispatchEvents(database, ids)) + (await redispatchEffects(database, effectIds));
     this.opts.logger.info('reconciler re-drove stalled work', { events: ids.length, effects: effectIds.length, outboxEntries: n });
     this.opts.relay.wake();
     return ids.length + effectIds.length;

@@ -7,7 +7,7 @@ import {
   markEffectSending,
   markEffectSkipped,
   raiseAttention,
-  prismaTransaction,
+  transaction,
   type EffectRow,
 } from '@switchyard/db';
 import { AppError, PermanentError, RetryableError } from '@switchyard/errors';
@@ -54,7 +54,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
 
   const skip = await performer.precondition?.(effect, ctx);
   if (skip) {
-    await markEffectSkipped(db, effectId, skip);
+    await markEffectSkipped(db, { effectId, reason: skip });
     logger.info('effect skipped', { effectId, kind: effect.kind, reason: skip });
     return;
   }
@@ -64,7 +64,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
       const outcome = await performer.perform(effect, ctx);
       await settle(effect, outcome, ctx, performer);
     } catch (err) {
-      await markEffectAttempt(db, effectId, (err as Error).message);
+      await markEffectAttempt(db, { effectId, error: (err as Error).message });
       throw err;
     }
     return;
@@ -83,8 +83,8 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     if (since >= opts.parkAfterMs) {
       // Parked and flagged for a person atomically: a crash between the two would leave a parked effect nobody is told about.
       // Only a park that happened is flagged: a status webhook may have settled the effect meanwhile.
-      const parked = await prismaTransaction(db, async (tx) => {
-        if (!(await markEffectParked(tx, effectId, `outcome unknown ${Math.round(since / 1000)} s after the send; not resent`))) return false;
+      const parked = await transaction(db, async (tx) => {
+        if (!(await markEffectParked(tx, { effectId, reason: `outcome unknown ${Math.round(since / 1000)} s after the send; not resent` }))) return false;
         await raiseAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: effectId, eventId: effect.eventId, summary: `${effect.kind} ${effect.businessKey}: the send may or may not have happened; confirm or resend it` });
         return true;
       });
@@ -101,7 +101,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
     // An answer means the provider refused the request, and a local refusal means it never left:
     // nothing went out, so it may be tried again. No answer (timeout, reset) leaves the intent in
     // `sending`: the next run reconciles, never resends.
-    if (knownNotSent(err)) await markEffectNotSent(db, effectId, (err as Error).message);
+    if (knownNotSent(err)) await markEffectNotSent(db, { effectId, error: (err as Error).message });
     throw err;
   }
   await settle(effect, outcome, ctx, performer);
@@ -124,5 +124,5 @@ function parseRequest(row: EffectRow, kind: EffectKind): EffectOf<EffectKind> {
 
 async function settle(effect: EffectOf<EffectKind>, outcome: EffectOutcome, ctx: EffectContext, performer: RunnablePerformer): Promise<void> {
   if (performer.settle) await performer.settle(effect, outcome, ctx);
-  else await markEffectDone(ctx.db, effect.id, outcome.providerRef, outcome.response ?? null);
+  else await markEffectDone(ctx.db, { effectId: effect.id, providerRef: outcome.providerRef, response: outcome.response ?? null });
 }

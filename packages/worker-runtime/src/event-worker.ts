@@ -1,4 +1,4 @@
-import { createDatabase, markEffectFailed, markEventFailed, markEventProcessed, poolOf, startProcessing, withRawOnPool, type Database, type Pool, type PrismaClient } from '@switchyard/db';
+import { markEffectFailed, markEventFailed, markEventProcessed, startProcessing, type Database } from '@switchyard/db';
 import { canonicalEvent, type CanonicalOf, type CanonicalType, type EventTypesOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
@@ -7,13 +7,9 @@ import { runEffect } from './effect-runner';
 import type { Performers } from './performer';
 
 export interface EventHandlerContext extends JobContext {
-  db: PrismaClient;
-  /** The typed query layer on the same pool (Core v2: replaces `db` once every handler uses it). */
-  database: Database;
+  db: Database;
   logger: Logger;
   eventId: string;
-  /** The pg pool under `db`, for handlers that run their transaction with `sqlTransaction`. */
-  pool?: Pool;
   /**
    * For handlers that mark the event processed inside their own transaction (markEventProcessedFor,
    * savePaymentWithEffects): call it there, and the worker does not mark the event again afterwards.
@@ -36,9 +32,8 @@ type EventHandlerTable = { [T in CanonicalType]?: EventHandler<CanonicalType> };
 
 export interface EventWorkerOptions<Q extends QueueName> {
   queue: Q;
-  db: PrismaClient;
-  /** Defaults to a database on `db`'s pool. */
-  database?: Database;
+  /** What the worker runs on. */
+  db: Database;
   connection: Redis;
   prefix: string;
   concurrency: number;
@@ -61,13 +56,7 @@ export interface EventWorkerOptions<Q extends QueueName> {
  * `perform-effect`: performs one effect of the ledger at most once.
  */
 export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<Q>) {
-  const { logger } = opts;
-  // Top-level raw statements (the repositories' hot path) go to the pg pool directly; models and
-  // Prisma transactions are unchanged.
-  const db = withRawOnPool(opts.db);
-  const pool = poolOf(opts.db);
-  if (!pool) throw new Error('createEventWorker: db must come from createDb (its pool is shared with the typed query layer)');
-  const database = opts.database ?? createDatabase({ url: '', pool });
+  const { logger, db } = opts;
   const { performers } = opts;
   const events: EventHandlerTable = opts.events;
   const handlers = workerJobHandlers(opts.queue, {
@@ -83,14 +72,14 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         let processed = false;
         const event = parsed.data;
         const handler = events[event.type];
-        if (handler) await handler(event, { ...ctx, db, database, logger, eventId, pool, eventProcessed: () => (processed = true) });
+        if (handler) await handler(event, { ...ctx, db, logger, eventId, eventProcessed: () => (processed = true) });
         else logger.warn('event type is not routed to this queue; recorded only', { type: event.type, queue: opts.queue });
         if (!processed) await markEventProcessed(db, eventId);
         opts.onCommitted?.();
       }),
     performEffect: async ({ effectId }, ctx) =>
       withLogContext({ correlationId: effectId, queue: opts.queue, jobId: ctx.job.id }, async () => {
-        await runEffect(effectId, { db, database, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
+        await runEffect(effectId, { db, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
       }),
   });
 
@@ -105,8 +94,8 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
     onDead: async (dead) => {
       const data = dead.data as { eventId?: string; effectId?: string };
       const reason = `${dead.error.kind}: ${dead.error.message}`;
-      if (data.eventId) await markEventFailed(db, data.eventId, reason, true);
-      if (data.effectId) await markEffectFailed(db, data.effectId, reason);
+      if (data.eventId) await markEventFailed(db, { eventId: data.eventId, error: reason, dead: true });
+      if (data.effectId) await markEffectFailed(db, { effectId: data.effectId, error: reason });
       logger.error('job dead-lettered', { queue: dead.queue, jobId: dead.jobId, ...data, error: dead.error });
     },
     onError: (err) => logger.error('worker error', { error: err.message }),
@@ -114,7 +103,7 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
   runtime.worker.on('failed', (job, err) => {
     const eventId = (job?.data as { eventId?: string } | undefined)?.eventId;
     if (!job || !eventId || job.finishedOn) return;
-    markEventFailed(db, eventId, err.message, false).catch(() => undefined);
+    markEventFailed(db, { eventId, error: err.message, dead: false }).catch(() => undefined);
   });
   return runtime;
 }

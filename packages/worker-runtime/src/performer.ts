@@ -1,12 +1,10 @@
-import type { Database, EffectRow, PrismaClient } from '@switchyard/db';
+import type { Database, EffectRow } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { EffectKind, EffectKindsOf, EffectMode, EffectModeOf, EffectRequest } from '@switchyard/planning';
 import type { QueueName } from '@switchyard/queues';
 
 export interface EffectContext {
-  db: PrismaClient;
-  /** The typed query layer on the same pool (Core v2: replaces `db` once every performer uses it). */
-  database: Database;
+  db: Database;
   logger: Logger;
 }
 

@@ -1,10 +1,10 @@
-import { planEffects, type EffectPlan, type PlannedEffect, type Sql } from '@switchyard/db';
+import { planEffects, type Db, type EffectPlan, type PlannedEffect } from '@switchyard/db';
 import { performEffectJobOf } from '@switchyard/queues';
 
 /**
- * Records what a planner decided: the effects go to the ledger with their perform-effect jobs, in
- * the caller's transaction. Planners (@switchyard/planning) decide and never write; this writes.
+ * Records what a planner decided: the effects go to the ledger with their perform-effect jobs (in
+ * the caller's transaction, if any). Planners (@switchyard/planning) decide and never write; this writes.
  */
-export function recordPlans(tx: Sql, eventId: string | null, plans: EffectPlan[]): Promise<PlannedEffect[]> {
-  return planEffects(tx, eventId, plans, performEffectJobOf);
+export function recordPlans(db: Db, input: { eventId: string | null; plans: EffectPlan[] }): Promise<PlannedEffect[]> {
+  return planEffects(db, { ...input, jobOf: performEffectJobOf });
 }

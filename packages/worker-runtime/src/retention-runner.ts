@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import { deleteDispatchedOutbox, deleteExpiredAuditEntries, dropExpiredPayloads, sqlTransaction, tryRetentionLock, type Pool, type Sql } from '@switchyard/db';
+import { deleteDispatchedOutbox, deleteExpiredAuditEntries, dropExpiredPayloads, transaction, tryRetentionLock, type Database, type RetentionBatch, type Tx } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 
 /** The `retention` section of the configuration file (read again every tick, so a reload applies). */
@@ -12,7 +12,7 @@ export interface RetentionPolicy {
 }
 
 export interface RetentionRunnerOptions {
-  pool: Pool;
+  database: Database;
   logger: Logger;
   policy(): RetentionPolicy;
   metrics?: Registry;
@@ -27,7 +27,7 @@ interface Task {
   table: string;
   action: string;
   cutoff(policy: RetentionPolicy, now: number): Date;
-  run(tx: Sql, before: Date, limit: number): Promise<number>;
+  run(tx: Tx, batch: RetentionBatch): Promise<number>;
 }
 
 const tasks: Task[] = [
@@ -67,7 +67,7 @@ export class RetentionRunner {
       const before = task.cutoff(policy, now);
       let total = 0;
       for (let batch = 0; batch < maxBatches; batch++) {
-        const n = await sqlTransaction(this.opts.pool, async (tx) => ((await tryRetentionLock(tx)) ? task.run(tx, before, policy.batchSize) : null));
+        const n = await transaction(this.opts.database, async (tx) => ((await tryRetentionLock(tx)) ? task.run(tx, { before, limit: policy.batchSize }) : null));
         if (n === null) {
           result.busy = 1;
           return this.report(result);

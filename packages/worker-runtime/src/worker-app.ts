@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { createDatabase, createDb, createPool, readiness, type Database, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createPool, readiness, type Database } from '@switchyard/db';
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
@@ -12,9 +12,8 @@ import { RetentionRunner, type RetentionPolicy } from './retention-runner';
 import type { WorkerEnv } from './worker-env';
 
 export interface WorkerDeps {
-  db: PrismaClient;
-  /** The typed query layer on the same pool (Core v2: replaces `db`). */
-  database: Database;
+  /** The typed query layer the worker runs on. */
+  db: Database;
   logger: Logger;
   /** A producer-side Redis connection (rate limiters, caches); not the worker's blocking one. */
   redis: Redis;
@@ -44,9 +43,8 @@ export interface WorkerAppOptions<Q extends QueueName> {
 export async function runWorkerApp<Q extends QueueName>(opts: WorkerAppOptions<Q>): Promise<void> {
   const { env } = opts;
   const logger = createLogger({ service: opts.service, level: env.LOG_LEVEL });
-  // One pg pool for Prisma and for the hot paths that run their SQL on it directly.
+  // One pg pool under the typed query layer.
   const pool = createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
-  const db = createDb({ url: env.DATABASE_URL, pool, rawOnPool: true });
   const database = createDatabase({ url: env.DATABASE_URL, pool });
   // Both reconnect on their own; an `error` event without a listener would end the process.
   const connection = createRedis(env.REDIS_URL, 'worker');
@@ -54,12 +52,11 @@ export async function runWorkerApp<Q extends QueueName>(opts: WorkerAppOptions<Q
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
-  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
-  const setup = await opts.setup({ db, database, logger, redis });
+  const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
+  const setup = await opts.setup({ db: database, logger, redis });
   const runtime = createEventWorker({
     queue: opts.queue,
-    db,
-    database,
+    db: database,
     connection,
     prefix: env.QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
@@ -81,7 +78,7 @@ export async function runWorkerApp<Q extends QueueName>(opts: WorkerAppOptions<Q
   runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
   runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
   runtime.worker.on('stalled', () => stalled.inc({ queue: opts.queue }));
-  const retention = setup.retention ? new RetentionRunner({ pool, logger, policy: setup.retention, metrics }) : undefined;
+  const retention = setup.retention ? new RetentionRunner({ database, logger, policy: setup.retention, metrics }) : undefined;
 
   const app = express();
   app.get('/healthz', (_req, res) => {
@@ -116,8 +113,7 @@ export async function runWorkerApp<Q extends QueueName>(opts: WorkerAppOptions<Q
     await producer.close().catch(() => undefined);
     connection.disconnect();
     redis.disconnect();
-    await db.$disconnect();
-    await pool.end().catch(() => undefined);
+    await database.destroy().catch(() => undefined);
     logger.info('stopped', { outcome });
     process.exit(0);
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import { createDb, createPool, recordInboundEvents, RETENTION_LOCK_KEY, type Pool, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, recordInboundEvents, RETENTION_LOCK_KEY, type Database, type Pool, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createOwnDatabase, inboundEventFixture } from '@switchyard/testing';
 import { RetentionRunner, type RetentionPolicy } from '../src/retention-runner';
@@ -10,6 +10,7 @@ import { RetentionRunner, type RetentionPolicy } from '../src/retention-runner';
 let own: { url: string; drop(): Promise<void> };
 let pool: Pool;
 let db: PrismaClient;
+let database: Database;
 const logger = createLogger({ service: 'retention-test', level: 'error', stream: new Writable({ write: (_c, _e, cb) => cb() }) });
 const policy: RetentionPolicy = { payloadDays: 30, dispatchedOutboxMinutes: 60, auditDays: 365, batchSize: 1000, intervalSeconds: 60 };
 const DAY = 86_400_000;
@@ -18,6 +19,7 @@ beforeAll(async () => {
   own = await createOwnDatabase();
   pool = createPool({ url: own.url, poolSize: 4 });
   db = createDb({ url: own.url, pool });
+  database = createDatabase({ url: own.url, pool });
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -32,7 +34,7 @@ const event = (providerEventId: string) => inboundEventFixture(providerEventId, 
 
 /** Stores events as ingest does, received `ageDays` ago. */
 async function ingest(ids: string[], ageDays: number): Promise<string[]> {
-  const rows = await recordInboundEvents(pool, ids.map(event));
+  const rows = await recordInboundEvents(database, ids.map(event));
   await db.$executeRawUnsafe(`UPDATE inbound_events SET received_at = now() - make_interval(days => $2) WHERE id = ANY($1::uuid[])`, rows.map((r) => r.id), ageDays);
   return rows.map((r) => r.id);
 }
@@ -50,7 +52,7 @@ describe('retention', () => {
     await ingest(['evt_old'], 31);
     await ingest(['evt_new'], 29);
     const metrics = new Registry();
-    const result = await new RetentionRunner({ pool, logger, policy: () => policy, metrics }).tick();
+    const result = await new RetentionRunner({ database, logger, policy: () => policy, metrics }).tick();
 
     expect(result['inbound_events.payload_dropped']).toBe(1);
     expect(await payloads()).toEqual({ evt_old: 'dropped', evt_new: 'kept' });
@@ -60,7 +62,7 @@ describe('retention', () => {
 
     // The provider redelivers the old event months later: recognised, nothing enqueued again.
     const outboxBefore = await db.outboxEntry.count();
-    const [again] = await recordInboundEvents(pool, [event('evt_old')]);
+    const [again] = await recordInboundEvents(database, [event('evt_old')]);
     expect(again).toMatchObject({ id: old.id, inserted: false, deliveries: 2 });
     expect(await db.outboxEntry.count()).toBe(outboxBefore);
     expect((await db.inboundEvent.findUniqueOrThrow({ where: { id: old.id } })).payload).toBeNull();
@@ -69,7 +71,7 @@ describe('retention', () => {
   it('works in batches of batchSize until nothing is left', async () => {
     await ingest(['b1', 'b2', 'b3', 'b4', 'b5'], 40);
     const metrics = new Registry();
-    const result = await new RetentionRunner({ pool, logger, policy: () => ({ ...policy, batchSize: 2 }), metrics }).tick();
+    const result = await new RetentionRunner({ database, logger, policy: () => ({ ...policy, batchSize: 2 }), metrics }).tick();
     expect(result['inbound_events.payload_dropped']).toBe(5);
     expect(Object.values(await payloads())).toEqual(['dropped', 'dropped', 'dropped', 'dropped', 'dropped']);
     expect(await counter(metrics, 'inbound_events', 'payload_dropped')).toBe(5);
@@ -95,7 +97,7 @@ describe('retention', () => {
     await db.auditEntry.create({ data: { actor: 'ops', action: 'recent', target: 'x', at: new Date(Date.now() - 364 * DAY) } });
 
     const metrics = new Registry();
-    const result = await new RetentionRunner({ pool, logger, policy: () => policy, metrics }).tick();
+    const result = await new RetentionRunner({ database, logger, policy: () => policy, metrics }).tick();
 
     const left = await db.outboxEntry.findMany({ select: { eventId: true, jobId: true, data: true } });
     const leftKeys = left.map((o) => o.eventId ?? (o.data as { effectId?: string }).effectId ?? o.jobId).sort();
@@ -114,14 +116,14 @@ describe('retention', () => {
     const other = await pool.connect();
     try {
       await other.query('SELECT pg_advisory_lock($1::bigint)', [RETENTION_LOCK_KEY.toString()]);
-      const result = await new RetentionRunner({ pool, logger, policy: () => policy }).tick();
+      const result = await new RetentionRunner({ database, logger, policy: () => policy }).tick();
       expect(result.busy).toBe(1);
       expect(await payloads()).toEqual({ locked_out: 'kept' });
       await other.query('SELECT pg_advisory_unlock($1::bigint)', [RETENTION_LOCK_KEY.toString()]);
     } finally {
       other.release();
     }
-    expect((await new RetentionRunner({ pool, logger, policy: () => policy }).tick()).busy).toBeUndefined();
+    expect((await new RetentionRunner({ database, logger, policy: () => policy }).tick()).busy).toBeUndefined();
     expect(await payloads()).toEqual({ locked_out: 'dropped' });
   });
 
@@ -132,14 +134,14 @@ describe('retention', () => {
       await delivery.query('BEGIN');
       // A duplicate delivery of this event holds its row lock (ON CONFLICT DO UPDATE) right now.
       await delivery.query(`UPDATE inbound_events SET deliveries = deliveries + 1 WHERE provider_event_id = 'in_flight'`);
-      const result = await new RetentionRunner({ pool, logger, policy: () => policy }).tick();
+      const result = await new RetentionRunner({ database, logger, policy: () => policy }).tick();
       expect(result['inbound_events.payload_dropped']).toBe(1);
       await delivery.query('COMMIT');
     } finally {
       delivery.release();
     }
     expect(await payloads()).toEqual({ in_flight: 'kept', idle: 'dropped' });
-    await new RetentionRunner({ pool, logger, policy: () => policy }).tick();
+    await new RetentionRunner({ database, logger, policy: () => policy }).tick();
     expect(await payloads()).toEqual({ in_flight: 'dropped', idle: 'dropped' });
   });
 });

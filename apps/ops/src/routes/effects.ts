@@ -5,7 +5,6 @@ import {
   closeAttention,
   countAuditEntries,
   insertAuditEntry,
-  legacySql,
   listEffectsByStatus,
   markOutboxDispatched,
   opsEffectStatuses,
@@ -76,7 +75,7 @@ export function effectRoutes(db: Database, queues: OpsQueues): Router {
         if (!outcome.ok) return outcome;
         const effect = outcome.row;
         // The person decided: the "outcome unknown" item the park raised is closed with the decision.
-        await closeAttention(legacySql(tx), { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, by: actor, resolution: `${body.outcome}: ${body.reason}` });
+        await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: id, by: actor, resolution: `${body.outcome}: ${body.reason}` });
         let jobId: string | null = null;
         if (body.outcome === 'resend') {
           if (!OpsQueues.isQueueName(effect.queue)) throw new ResolveRefused(`effect "${id}" names queue "${effect.queue}", which is not in the registry`);
@@ -98,7 +97,7 @@ export function effectRoutes(db: Database, queues: OpsQueues): Router {
         await queues
           .get(d.queueName)
           .add(d.jobName, { effectId: id }, jobOptions(lookupJob(d.queueName, d.jobName), d.jobId))
-          .then(() => markOutboxDispatched(legacySql(db), [BigInt(d.entryId)]))
+          .then(() => markOutboxDispatched(db, [String(d.entryId)]))
           .catch(() => undefined);
       }
       if (!result.ok) {

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { isDatabaseUnavailable, type Pool } from '@switchyard/db';
+import { isDatabaseUnavailable, type Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { safeHeaders } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
@@ -13,7 +13,7 @@ import { validateSubmission } from './validate-submission';
 import { verifyFormSecret } from './verify-form-secret';
 
 export interface FormRouteDeps {
-  pool: Pool;
+  database: Database;
   redis: Redis;
   forms: Settings['forms'];
   formBodyLimitBytes: number;
@@ -72,7 +72,7 @@ export function formRoutes(deps: FormRouteDeps): Router {
         const list = checked.problems.map((p) => `${p.field} (${p.problem})`).join(', ');
         throw new FormRejection('invalid_form', `${checked.problems.length} invalid field${checked.problems.length === 1 ? '' : 's'}: ${list}`, { fields: checked.problems });
       }
-      const recorded = await submitLead(deps.pool, { formId, form, values: checked.values, submitted, rawBody, idempotencyKey, headers: safeHeaders(headers), receivedAt: deps.now() });
+      const recorded = await submitLead(deps.database, { formId, form, values: checked.values, submitted, rawBody, idempotencyKey, headers: safeHeaders(headers), receivedAt: deps.now() });
       deps.metrics.verified.inc({ provider: FORM_PROVIDER });
       if (recorded.inserted) {
         deps.metrics.stored.inc({ provider: FORM_PROVIDER, status: recorded.status });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { recordInboundEvents, type NewInboundEvent, type Pool, type RecordedEvent } from '@switchyard/db';
+import { recordInboundEvents, type Db, type NewInboundEvent, type RecordedEvent } from '@switchyard/db';
 import { leadSubmitted, routeEvent } from '@switchyard/domain';
 import { eventJobId, processEventJob } from '@switchyard/queues';
 import type { Settings } from '@switchyard/settings';
@@ -64,8 +64,8 @@ function toInboundEvent(s: LeadSubmission): NewInboundEvent {
 }
 
 /** The webhooks' durable path: the event and its outbox entry in ONE statement, enqueued later by the relay. */
-export async function submitLead(pool: Pool, submission: LeadSubmission): Promise<RecordedEvent> {
-  const [recorded] = await recordInboundEvents(pool, [toInboundEvent(submission)]);
+export async function submitLead(db: Db, submission: LeadSubmission): Promise<RecordedEvent> {
+  const [recorded] = await recordInboundEvents(db, [toInboundEvent(submission)]);
   if (!recorded) throw new Error('the ingest statement returned no row');
   return recorded;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordInboundEvents, type NewInboundEvent, type Pool, type RecordedEvent } from '@switchyard/db';
+import { recordInboundEvents, type Database, type NewInboundEvent, type RecordedEvent } from '@switchyard/db';
 import { routeEvent } from '@switchyard/domain';
 import { safeHeaders } from '@switchyard/logger';
 import { eventJobId, processEventJob } from '@switchyard/queues';
@@ -7,7 +7,7 @@ import type { AnyProviderAdapter, ConnectionConfig, InboundRequest } from '../pr
 import { readEvents, type ReadEvent } from './read-events';
 
 export interface IngestDeps {
-  pool: Pool;
+  database: Database;
   now: () => Date;
 }
 
@@ -52,7 +52,7 @@ export async function receiveWebhook(deps: IngestDeps, adapter: AnyProviderAdapt
   await adapter.verify(request, connection, deps.now());
   const headers = safeHeaders(request.headers);
   const read = readEvents(adapter, connection, request);
-  const events = await recordInboundEvents(deps.pool, read.map((e) => toInboundEvent(e, adapter.provider, connection.name, headers)));
+  const events = await recordInboundEvents(deps.database, read.map((e) => toInboundEvent(e, adapter.provider, connection.name, headers)));
   const inserted = new Set(events.filter((e) => e.inserted).map((e) => e.providerEventId));
   return { events, stored: read.filter((e) => inserted.has(e.providerEventId)) };
 }

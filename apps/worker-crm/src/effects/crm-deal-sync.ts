@@ -45,14 +45,14 @@ const MAX_SYNC_ROUNDS = 5;
 export function dealSyncPerformer({ clients, settings }: CrmDeps): Performer<'crm.deal.sync'> {
   return {
     mode: 'idempotent',
-    async perform(effect, { database }) {
+    async perform(effect, { db }) {
       const r = effect.request;
       const crm = settings.current().crm;
       if (!crm) throw new PermanentError('crm.deal.sync needs a crm section in the configuration file', 'CRM_NOT_CONFIGURED');
-      const gateway = crmFor(r, clients, settings, database);
+      const gateway = crmFor(r, clients, settings, db);
       let written: EffectOutcome | null = null;
       for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
-        const p = await findDealSyncState(database, r.paymentKey);
+        const p = await findDealSyncState(db, r.paymentKey);
         if (!p) throw new PermanentError(`payment ${r.paymentKey} not found`, 'PAYMENT_NOT_FOUND');
         const stage = stageForPayment(crm.stages, p);
         if (!stage) return written ?? { providerRef: null, response: { skipped: 'payment still pending' } };
@@ -67,7 +67,7 @@ export function dealSyncPerformer({ clients, settings }: CrmDeps): Performer<'cr
           ...(p.currency ? { currency: p.currency } : {}),
         });
         written = { providerRef: id, response: { crmKey: `deals:${externalId}`, crmId: id, stage } };
-        const now = await recordDealSynced(database, { paymentKey: r.paymentKey, version: p.version });
+        const now = await recordDealSynced(db, { paymentKey: r.paymentKey, version: p.version });
         if (!now || now.version <= p.version) return written;
       }
       throw new RetryableError(`payment ${r.paymentKey} kept changing during its deal sync; syncing again later`, 'DEAL_SYNC_OUTPACED');

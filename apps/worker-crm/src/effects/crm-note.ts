@@ -6,10 +6,10 @@ import { crmFor, type CrmDeps } from '../crm/crm-for';
 export function crmNotePerformer({ clients, settings }: CrmDeps): Performer<'crm.note'> {
   return {
     mode: 'idempotent',
-    async perform(effect, { database }) {
+    async perform(effect, { db }) {
       const r = effect.request;
-      const note = r.paymentKey ? { ...r, deal: { externalId: await paymentDealId(database, r.paymentKey, r.deal) } } : r;
-      const id = await crmFor(r, clients, settings, database).addNote(note);
+      const note = r.paymentKey ? { ...r, deal: { externalId: await paymentDealId(db, r.paymentKey, r.deal) } } : r;
+      const id = await crmFor(r, clients, settings, db).addNote(note);
       return { providerRef: id, response: { crmKey: `notes:${r.noteId}`, crmId: id } };
     },
   };

@@ -1,4 +1,4 @@
-import { legacySql, tagEventEntity, transaction, upsertContact } from '@switchyard/db';
+import { tagEventEntity, transaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits } from '@switchyard/planning';
@@ -12,8 +12,8 @@ export async function handleContactUpserted(event: CanonicalOf<'contact.created'
   const phone = digits(event.phone ?? (event.properties.phone as string | undefined));
   if (!phone) return;
   const optIn = String(event.properties.whatsapp_opt_in ?? '').toLowerCase() === 'true';
-  await transaction(ctx.database, async (tx) => {
+  await transaction(ctx.db, async (tx) => {
     await upsertContact(tx, { phone, ...(event.email ? { email: event.email } : {}), ...(event.name ? { name: event.name } : {}), consent: optIn });
-    await tagEventEntity(legacySql(tx), ctx.eventId, 'contact', phone);
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'contact', entityKey: phone });
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findLeadByKeys, insertLead, legacySql, lockLeadKeys, nextRoutingSlot, raiseAttention, tagEventEntity, transaction, upsertContact } from '@switchyard/db';
+import { findLeadByKeys, insertLead, lockLeadKeys, nextRoutingSlot, raiseAttention, tagEventEntity, transaction, upsertContact } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
@@ -16,7 +16,7 @@ export async function handleLeadSubmitted(event: CanonicalOf<'lead.submitted'>, 
   const keys = leadKeys(event);
   if (keys.length === 0) throw new PermanentError(`lead from form ${event.formId} has neither an email nor a phone`, 'LEAD_WITHOUT_CONTACT');
   const form = s.forms[event.formId];
-  await transaction(ctx.database, async (tx) => {
+  await transaction(ctx.db, async (tx) => {
     // Serialize leads of the same person: concurrent submissions must not both pick an owner.
     await lockLeadKeys(tx, keys);
     const existing = await findLeadByKeys(tx, keys);
@@ -28,10 +28,10 @@ export async function handleLeadSubmitted(event: CanonicalOf<'lead.submitted'>, 
     }
     const phone = digits(event.phone);
     if (phone) await upsertContact(tx, { phone, ...(event.email ? { email: event.email } : {}), ...(event.name ? { name: event.name } : {}), consent: event.consent });
-    await tagEventEntity(legacySql(tx), ctx.eventId, 'lead', lead.dedup_key);
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'lead', entityKey: lead.dedup_key });
     const unsent: UnsentMessage[] = [];
-    const planned = await recordPlans(legacySql(tx), ctx.eventId, planLeadEffects(event, { id: lead.id, dedupKey: lead.dedup_key, owner: lead.owner }, s, unsent));
-    for (const u of unsent) await raiseAttention(legacySql(tx), unsentMessageAttention(u, ctx.eventId));
+    const planned = await recordPlans(tx, { eventId: ctx.eventId, plans: planLeadEffects(event, { id: lead.id, dedupKey: lead.dedup_key, owner: lead.owner }, s, unsent) });
+    for (const u of unsent) await raiseAttention(tx, unsentMessageAttention(u, ctx.eventId));
     ctx.logger.info('lead handled', { lead: lead.id, owner: lead.owner, duplicate: !!existing, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
   });
 }

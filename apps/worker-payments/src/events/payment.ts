@@ -1,5 +1,5 @@
 import { addPaymentFact, foldPayment, paymentFactOf, paymentKey, type CanonicalOf, type PaymentFact } from '@switchyard/domain';
-import { createPaymentWithEffects, legacySql, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, transaction } from '@switchyard/db';
+import { createPaymentWithEffects, lockPayment, markEventProcessedFor, raiseAttention, savePaymentWithEffects, transaction } from '@switchyard/db';
 import { performEffectJobOf } from '@switchyard/queues';
 import type { EventHandlerContext } from '@switchyard/worker-runtime';
 import { planPaymentEffects, unsentMessageAttention, type UnsentMessage } from '@switchyard/planning';
@@ -30,18 +30,18 @@ export async function handlePaymentEvent(event: PaymentEvent, ctx: EventHandlerC
     const unsent: UnsentMessage[] = [];
     const plans = planPaymentEffects({ event, paymentKey: key, state, version: 1, settings: settings.current(), unsent });
     // A message left unsent raises an attention item, which this one statement cannot write: the locked path does.
-    const planned = unsent.length ? null : await createPaymentWithEffects(ctx.database, { key, ...ids, facts, state, eventId: ctx.eventId, plans, jobOf: performEffectJobOf });
+    const planned = unsent.length ? null : await createPaymentWithEffects(ctx.db, { key, ...ids, facts, state, eventId: ctx.eventId, plans, jobOf: performEffectJobOf });
     if (planned) {
       ctx.eventProcessed?.();
       ctx.logger.info('payment created', { paymentKey: key, type: event.type, status: state.status, version: 1, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
       return;
     }
   }
-  await transaction(ctx.database, async (tx) => {
+  await transaction(ctx.db, async (tx) => {
     const row = await lockPayment(tx, { key, ...ids });
     const facts = addPaymentFact(row.facts as PaymentFact[], paymentFactOf(event));
     if (!facts) {
-      await markEventProcessedFor(legacySql(tx), ctx.eventId, 'payment', key);
+      await markEventProcessedFor(tx, { eventId: ctx.eventId, entityType: 'payment', entityKey: key });
       ctx.eventProcessed?.();
       ctx.logger.info('payment fact already applied', { paymentKey: key, type: event.type });
       return;
@@ -52,10 +52,10 @@ export async function handlePaymentEvent(event: PaymentEvent, ctx: EventHandlerC
     const unsent: UnsentMessage[] = [];
     const plans = planPaymentEffects({ event, paymentKey: key, state, version, settings: settings.current(), unsent });
     const planned = await savePaymentWithEffects(tx, { key, facts, state, eventId: ctx.eventId, version, plans, jobOf: performEffectJobOf });
-    for (const u of unsent) await raiseAttention(legacySql(tx), unsentMessageAttention(u, ctx.eventId));
+    for (const u of unsent) await raiseAttention(tx, unsentMessageAttention(u, ctx.eventId));
     if (unsent.length) ctx.logger.warn('customer message not sent: a value it needs is missing', { paymentKey: key, messages: unsent.map((u) => ({ notification: u.notification, missing: u.missing })) });
     if (dispute)
-      await raiseAttention(legacySql(tx), { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
+      await raiseAttention(tx, { kind: 'dispute', entityType: 'payment', entityKey: key, eventId: ctx.eventId, summary: `Dispute ${event.disputeId} on ${event.provider} payment ${event.paymentId}: ${event.reason ?? 'no reason given'} — respond before the deadline` });
     ctx.eventProcessed?.();
     ctx.logger.info('payment updated', { paymentKey: key, type: event.type, status: state.status, version, effects: planned.filter((p) => p.inserted).map((p) => p.kind) });
   });

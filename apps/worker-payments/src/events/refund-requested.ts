@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { legacySql, tagEventEntity, transaction } from '@switchyard/db';
+import { tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
@@ -26,8 +26,8 @@ export async function handleRefundRequested(event: CanonicalOf<'generic.received
   const r = parsed.data;
   const key = `${r.provider}:${r.connection}:${r.paymentId}`;
   const request: RefundRequest = { provider: r.provider, connection: r.connection, paymentId: r.paymentId, ...(r.amount ? { amount: r.amount } : {}), ...(r.currency ? { currency: r.currency } : {}), ...(r.reason ? { reason: r.reason } : {}) };
-  await transaction(ctx.database, async (tx) => {
-    await tagEventEntity(legacySql(tx), ctx.eventId, 'payment', key);
-    await recordPlans(legacySql(tx), ctx.eventId, [planEffect('payment.refund', { businessKey: `refund:${key}:${r.requestId}`, provider: r.provider, connection: r.connection, entityType: 'payment', entityKey: key, request })]);
+  await transaction(ctx.db, async (tx) => {
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'payment', entityKey: key });
+    await recordPlans(tx, { eventId: ctx.eventId, plans: [planEffect('payment.refund', { businessKey: `refund:${key}:${r.requestId}`, provider: r.provider, connection: r.connection, entityType: 'payment', entityKey: key, request })] });
   });
 }

@@ -1,4 +1,4 @@
-import { findContact, findMessageIdOfEffect, findPayment, legacySql, markEffectDone, markEffectDoneWithMessage, type Db, type EffectRow } from '@switchyard/db';
+import { findContact, findMessageIdOfEffect, findPayment, markEffectDone, markEffectDoneWithMessage, type Db, type EffectRow } from '@switchyard/db';
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
@@ -44,25 +44,25 @@ export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | u
 export function messageSendPerformer(clients: OutboundClients, settings?: SettingsHolder, now: () => number = Date.now): IntentPerformer<'message.send', Prepared> {
   return {
     mode: 'intent',
-    async precondition(effect, { database }) {
+    async precondition(effect, { db }) {
       const r = effect.request;
-      const contact = await findContact(database, r.to);
+      const contact = await findContact(db, r.to);
       if (contact?.opted_out_at) return `recipient opted out at ${contact.opted_out_at.toISOString()}`;
       if (r.consent === 'opted_in' && !contact?.consent) return 'recipient has not opted in';
       if (r.unlessPaid) {
-        const payment = await findPayment(database, r.unlessPaid);
+        const payment = await findPayment(db, r.unlessPaid);
         if (payment && ['succeeded', 'partially_refunded', 'refunded'].includes(payment.status)) return `payment ${r.unlessPaid} has succeeded since; the failure notice is no longer true`;
       }
       return null;
     },
     // Before the intent is committed: the number's outbound permit and the choice of text or template.
-    async prepare(effect, { database }): Promise<Prepared> {
+    async prepare(effect, { db }): Promise<Prepared> {
       const r = { ...effect.request, ...renderAtSend(effect.request, settings) };
       if (r.channel === 'twilio') {
         await clients.twilio(r.connection).takePermit();
         return { asText: false };
       }
-      const asText = await withinWindow(database, r, now);
+      const asText = await withinWindow(db, r, now);
       await clients.whatsapp(r.connection).takePermit();
       return { asText };
     },
@@ -84,15 +84,15 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       }
       return outcome;
     },
-    async reconcile(effect, { database }) {
-      const messageId = await findMessageIdOfEffect(database, effect.id);
+    async reconcile(effect, { db }) {
+      const messageId = await findMessageIdOfEffect(db, effect.id);
       return messageId ? { providerRef: messageId, response: { reconciled: true } } : null;
     },
-    async settle(effect, outcome, { database }) {
+    async settle(effect, outcome, { db }) {
       const r = effect.request;
       // The message is an upsert that keeps what a status webhook may already have written.
-      if (outcome.providerRef) await markEffectDoneWithMessage(database, { effectId: effect.id, response: outcome.response ?? null, message: { id: outcome.providerRef, channel: r.channel, recipient: r.to } });
-      else await markEffectDone(legacySql(database), effect.id, null, outcome.response ?? null);
+      if (outcome.providerRef) await markEffectDoneWithMessage(db, { effectId: effect.id, response: outcome.response ?? null, message: { id: outcome.providerRef, channel: r.channel, recipient: r.to } });
+      else await markEffectDone(db, { effectId: effect.id, providerRef: null, response: outcome.response ?? null });
     },
   };
 }

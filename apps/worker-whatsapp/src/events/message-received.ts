@@ -1,4 +1,4 @@
-import { legacySql, recordInbound, recordOptIn, recordOptOut, tagEventEntity, transaction } from '@switchyard/db';
+import { recordInbound, recordOptIn, recordOptOut, tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
 import { digits, keywordOf, planInboundMessage } from '@switchyard/planning';
@@ -13,11 +13,11 @@ export async function handleMessageReceived(event: CanonicalOf<'message.received
   const s = settings.current();
   const phone = digits(event.from);
   if (!phone) return;
-  await transaction(ctx.database, async (tx) => {
+  await transaction(ctx.db, async (tx) => {
     await recordInbound(tx, { phone, at: event.occurredAt, ...(event.profileName ? { name: event.profileName } : {}) });
     if (keywordOf(event.text, s.consent.optOutKeywords)) await recordOptOut(tx, { phone, at: event.occurredAt });
     else if (keywordOf(event.text, s.consent.optInKeywords)) await recordOptIn(tx, { phone, at: event.occurredAt });
-    await tagEventEntity(legacySql(tx), ctx.eventId, 'contact', phone);
-    await recordPlans(legacySql(tx), ctx.eventId, planInboundMessage(event, s));
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'contact', entityKey: phone });
+    await recordPlans(tx, { eventId: ctx.eventId, plans: planInboundMessage(event, s) });
   });
 }

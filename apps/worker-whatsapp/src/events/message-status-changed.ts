@@ -1,4 +1,4 @@
-import { applyMessageStatus, closeAttention, findEffect, legacySql, markEffectDone, tagEventEntity, transaction } from '@switchyard/db';
+import { applyMessageStatus, closeAttention, findEffect, markEffectDone, tagEventEntity, transaction } from '@switchyard/db';
 import type { CanonicalOf, MessageStatus } from '@switchyard/domain';
 import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
 import { messageSendRequest, planMessageFailure } from '@switchyard/planning';
@@ -17,8 +17,7 @@ export async function handleMessageStatusChanged(event: CanonicalOf<'message.sta
   const s = settings.current();
   const mapped = (s.statusMappings.messages[event.channel === 'twilio' ? 'twilio' : 'whatsapp']?.[event.status] ?? event.status) as MessageStatus;
   const effectId = event.callbackData && UUID.test(event.callbackData) ? event.callbackData : undefined;
-  await transaction(ctx.database, async (tx) => {
-    const legacy = legacySql(tx);
+  await transaction(ctx.db, async (tx) => {
     const { before, after } = await applyMessageStatus(tx, {
       id: event.messageId,
       channel: event.channel,
@@ -29,12 +28,12 @@ export async function handleMessageStatusChanged(event: CanonicalOf<'message.sta
       occurredAt: event.occurredAt,
       ...(effectId ? { effectId } : {}),
     });
-    await tagEventEntity(legacy, ctx.eventId, 'message', event.messageId);
-    const sentBy = after.effect_id ? await findEffect(legacy, after.effect_id) : null;
+    await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'message', entityKey: event.messageId });
+    const sentBy = after.effect_id ? await findEffect(tx, after.effect_id) : null;
     if (sentBy && (sentBy.status === 'sending' || sentBy.status === 'parked')) {
-      await markEffectDone(legacy, sentBy.id, event.messageId, { reconciledFrom: 'status webhook', status: mapped });
+      await markEffectDone(tx, { effectId: sentBy.id, providerRef: event.messageId, response: { reconciledFrom: 'status webhook', status: mapped } });
       if (sentBy.status === 'parked')
-        await closeAttention(legacy, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: sentBy.id, by: 'worker-whatsapp', resolution: `sent: the provider reported message ${event.messageId} as ${mapped}` });
+        await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: sentBy.id, by: 'worker-whatsapp', resolution: `sent: the provider reported message ${event.messageId} as ${mapped}` });
       ctx.logger.info('send reconciled from a status webhook', { effectId: sentBy.id, messageId: event.messageId });
     }
     if (mapped === 'failed' && before !== 'failed') {
@@ -42,7 +41,7 @@ export async function handleMessageStatusChanged(event: CanonicalOf<'message.sta
       const request = sentBy ? messageSendRequest.safeParse(sentBy.request).data : undefined;
       const sentAsText = (sentBy as { response?: { sentAs?: string } } | null)?.response?.sentAs === 'text';
       const sent = sentBy && request ? { effectId: sentBy.id, businessKey: sentBy.businessKey, request, sentAsText: sentAsText || (!!request.text && event.errorCode === '131047') } : null;
-      await recordPlans(legacy, ctx.eventId, planMessageFailure(event, s, sent));
+      await recordPlans(tx, { eventId: ctx.eventId, plans: planMessageFailure(event, s, sent) });
     }
   });
 }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Sql } from '../transaction';
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../database';
+import type { EffectStatus } from '../generated/kysely/enums';
+import type { Effect } from '../generated/kysely/types';
 
 /** One planned side effect: what, about what, caused by which event, performed by which queue. */
 export interface EffectPlan {
@@ -13,18 +16,19 @@ export interface EffectPlan {
   request: Record<string, unknown>;
 }
 
-export type EffectStatus = 'pending' | 'sending' | 'done' | 'skipped' | 'parked' | 'failed';
+type EffectColumns = Selectable<Effect>;
 
-export interface EffectRow extends EffectPlan {
-  id: string;
-  status: EffectStatus;
-  idempotencyKey: string;
-  eventId: string | null;
-  providerRef: string | null;
-  attempts: number;
-  sentAt: Date | null;
-  createdAt: Date;
-}
+/** An effect of the ledger as performers see it: the generated row's columns, camelCased. */
+export type EffectRow = Pick<EffectColumns, 'id' | 'kind' | 'queue' | 'provider' | 'connection' | 'request' | 'status' | 'attempts'> & {
+  businessKey: EffectColumns['business_key'];
+  entityType: EffectColumns['entity_type'];
+  entityKey: EffectColumns['entity_key'];
+  idempotencyKey: EffectColumns['idempotency_key'];
+  eventId: EffectColumns['event_id'];
+  providerRef: EffectColumns['provider_ref'];
+  sentAt: EffectColumns['sent_at'];
+  createdAt: EffectColumns['created_at'];
+};
 
 export interface PlannedEffect {
   id: string;
@@ -34,26 +38,41 @@ export interface PlannedEffect {
   inserted: boolean;
 }
 
+/** The queue's perform-effect job for an effect (packages/queues builds job names and ids). */
+export type EffectJobOf = (queue: string, effectId: string) => { jobName: string; jobId: string };
+
 /**
- * Writes effects to the ledger with their perform-effect outbox rows, in the caller's transaction.
- * An effect whose (kind, business key) is already in the ledger is left alone and gets no new job,
- * so planning the same work twice (a re-run job, a duplicate event) performs it once.
+ * Writes effects to the ledger with their perform-effect outbox rows, in one statement (in the
+ * caller's transaction, if any). An effect whose (kind, business key) is already in the ledger is
+ * left alone and gets no new job, so planning the same work twice (a re-run job, a duplicate
+ * event) performs it once.
  */
-export async function planEffects(db: Sql, eventId: string | null, plans: EffectPlan[], jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string }): Promise<PlannedEffect[]> {
-  if (plans.length === 0) return [];
-  const rows = effectRows(plans, jobOf);
-  const result = await db.$queryRawUnsafe<{ id: string; kind: string; business_key: string; inserted: boolean }[]>(
-    `WITH ${PLAN_EFFECTS_CTES('$1', '$2')}
+export async function planEffects(db: Db, input: { eventId: string | null; plans: EffectPlan[]; jobOf: EffectJobOf }): Promise<PlannedEffect[]> {
+  if (input.plans.length === 0) return [];
+  const rows = JSON.stringify(effectRows(input.plans, input.jobOf));
+  const { rows: result } = await sql<{ id: string; kind: string; business_key: string; inserted: boolean }>`WITH input AS (
+       SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
+         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
+     ), ins AS (
+       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${input.eventId}::uuid FROM input
+       ON CONFLICT (kind, business_key) DO NOTHING
+       RETURNING id, kind, business_key
+     ), ob AS (
+       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
+       SELECT ${input.eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
+       RETURNING id
+     )
      SELECT input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
-     FROM input LEFT JOIN ins ON ins.id = input.id`,
-    JSON.stringify(rows),
-    eventId,
-  );
+     FROM input LEFT JOIN ins ON ins.id = input.id`.execute(db);
   return result.map((r) => ({ id: r.id, kind: r.kind, businessKey: r.business_key, inserted: r.inserted }));
 }
 
-/** The ledger rows (with their job) for plans, as the jsonb input of planEffects' statement. */
-export function effectRows(plans: EffectPlan[], jobOf: (queue: string, effectId: string) => { jobName: string; jobId: string }) {
+/**
+ * The ledger rows (with their job) for plans: the jsonb input of the statements that plan effects
+ * (planEffects here; the payment statements in payments.ts plan them with the payment's write).
+ */
+export function effectRows(plans: EffectPlan[], jobOf: EffectJobOf) {
   return plans.map((p) => {
     const id = randomUUID();
     const job = jobOf(p.queue, id);
@@ -61,76 +80,94 @@ export function effectRows(plans: EffectPlan[], jobOf: (queue: string, effectId:
   });
 }
 
-/**
- * The part of planEffects' statement after `input` (the rows): insert new effects and their outbox
- * jobs. With `guard`, a SQL condition, nothing is planned unless it holds.
- */
-export const PLAN_EFFECTS_CTES = (inputParam: string, eventParam: string, guard?: string) => `input AS (
-       SELECT * FROM jsonb_to_recordset(${inputParam}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
-         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)${guard ? `
-       WHERE ${guard}` : ''}
-     ), ins AS (
-       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
-       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${eventParam}::uuid FROM input
-       ON CONFLICT (kind, business_key) DO NOTHING
-       RETURNING id, kind, business_key
-     ), ob AS (
-       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
-       SELECT ${eventParam}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
-       RETURNING id
-     )`;
-
-const COLUMNS = `id, kind, business_key AS "businessKey", queue, provider, connection, entity_type AS "entityType", entity_key AS "entityKey",
-  request, status::text AS status, idempotency_key AS "idempotencyKey", event_id AS "eventId", provider_ref AS "providerRef", attempts,
-  sent_at AS "sentAt", created_at AS "createdAt"`;
-
-export async function findEffect(db: Sql, id: string): Promise<EffectRow | null> {
-  const rows = await db.$queryRawUnsafe<EffectRow[]>(`SELECT ${COLUMNS} FROM effects WHERE id = $1::uuid`, id);
-  return rows[0] ?? null;
+export async function findEffect(db: Db, id: string): Promise<EffectRow | null> {
+  const row = await db
+    .selectFrom('effects')
+    .select([
+      'id',
+      'kind',
+      'business_key as businessKey',
+      'queue',
+      'provider',
+      'connection',
+      'entity_type as entityType',
+      'entity_key as entityKey',
+      'request',
+      'status',
+      'idempotency_key as idempotencyKey',
+      'event_id as eventId',
+      'provider_ref as providerRef',
+      'attempts',
+      'sent_at as sentAt',
+      'created_at as createdAt',
+    ])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ?? null;
 }
+
+const UNSETTLED: EffectStatus[] = ['pending', 'sending', 'parked', 'failed'];
 
 /**
  * Records the intent before a call that the provider cannot deduplicate (WhatsApp, Twilio).
  * False when another run already holds the intent (its outcome is then unknown to this run).
  */
-export async function markEffectSending(db: Sql, id: string): Promise<boolean> {
-  const n = await db.$executeRawUnsafe(`UPDATE effects SET status = 'sending', sent_at = now(), attempts = attempts + 1, updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'failed')`, id);
-  return n > 0;
+export async function markEffectSending(db: Db, effectId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('effects')
+    .set({ status: 'sending', sent_at: sql`now()`, attempts: (eb) => eb('attempts', '+', 1), updated_at: sql`now()` })
+    .where('id', '=', effectId)
+    .where('status', 'in', ['pending', 'failed'])
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** The call was refused (an answer came back), so nothing was sent: the effect may be tried again. */
-export async function markEffectNotSent(db: Sql, id: string, error: string): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE effects SET status = 'pending', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`, id, error.slice(0, 2000));
+export async function markEffectNotSent(db: Db, input: { effectId: string; error: string }): Promise<void> {
+  await db.updateTable('effects').set({ status: 'pending', last_error: input.error.slice(0, 2000), updated_at: sql`now()` }).where('id', '=', input.effectId).where('status', '=', 'sending').execute();
 }
 
-export async function markEffectAttempt(db: Sql, id: string, error: string): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE effects SET attempts = attempts + 1, last_error = $2, updated_at = now() WHERE id = $1::uuid`, id, error.slice(0, 2000));
+export async function markEffectAttempt(db: Db, input: { effectId: string; error: string }): Promise<void> {
+  await db
+    .updateTable('effects')
+    .set({ attempts: (eb) => eb('attempts', '+', 1), last_error: input.error.slice(0, 2000), updated_at: sql`now()` })
+    .where('id', '=', input.effectId)
+    .execute();
 }
 
-/** Effect $1 done with provider ref $2 (kept when null) and response $3; settled effects are left alone. */
-export const MARK_EFFECT_DONE_SQL = `UPDATE effects SET status = 'done', provider_ref = coalesce($2, provider_ref), response = $3::jsonb, done_at = now(), last_error = NULL, updated_at = now()
-     WHERE id = $1::uuid AND status IN ('pending', 'sending', 'parked', 'failed')`;
-
-export async function markEffectDone(db: Sql, id: string, providerRef: string | null, response: unknown): Promise<boolean> {
-  const n = await db.$executeRawUnsafe(
-    MARK_EFFECT_DONE_SQL,
-    id,
-    providerRef,
-    JSON.stringify(response ?? null),
-  );
-  return n > 0;
+/** Done with the provider's ref (kept when null) and response; settled effects are left alone. */
+export async function markEffectDone(db: Db, input: { effectId: string; providerRef: string | null; response: unknown }): Promise<boolean> {
+  const result = await db
+    .updateTable('effects')
+    .set({
+      status: 'done',
+      provider_ref: sql`coalesce(${input.providerRef}, provider_ref)`,
+      response: JSON.stringify(input.response ?? null),
+      done_at: sql`now()`,
+      last_error: null,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', input.effectId)
+    .where('status', 'in', UNSETTLED)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
-export async function markEffectSkipped(db: Sql, id: string, reason: string): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE effects SET status = 'skipped', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'sending', 'failed')`, id, reason.slice(0, 2000));
+export async function markEffectSkipped(db: Db, input: { effectId: string; reason: string }): Promise<void> {
+  await db
+    .updateTable('effects')
+    .set({ status: 'skipped', last_error: input.reason.slice(0, 2000), updated_at: sql`now()` })
+    .where('id', '=', input.effectId)
+    .where('status', 'in', ['pending', 'sending', 'failed'])
+    .execute();
 }
 
 /** sending → parked; false when the effect was settled meanwhile (e.g. by its status webhook). */
-export async function markEffectParked(db: Sql, id: string, reason: string): Promise<boolean> {
-  return 1 === await db.$executeRawUnsafe(`UPDATE effects SET status = 'parked', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`, id, reason.slice(0, 2000));
+export async function markEffectParked(db: Db, input: { effectId: string; reason: string }): Promise<boolean> {
+  const result = await db.updateTable('effects').set({ status: 'parked', last_error: input.reason.slice(0, 2000), updated_at: sql`now()` }).where('id', '=', input.effectId).where('status', '=', 'sending').executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
-export async function markEffectFailed(db: Sql, id: string, error: string): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE effects SET status = 'failed', last_error = $2, updated_at = now() WHERE id = $1::uuid AND status = 'pending'`, id, error.slice(0, 2000));
+export async function markEffectFailed(db: Db, input: { effectId: string; error: string }): Promise<void> {
+  await db.updateTable('effects').set({ status: 'failed', last_error: input.error.slice(0, 2000), updated_at: sql`now()` }).where('id', '=', input.effectId).where('status', '=', 'pending').execute();
 }
-

@@ -2,7 +2,7 @@ import { identifierPattern, normalizeEmail, normalizePhone, personMasker, type P
 import { sql } from 'kysely';
 import type { Db, Tx } from '../database';
 import { EffectStatus } from '../generated/kysely/enums';
-import { transaction } from '../run-in-transaction';
+import { transaction } from '../transaction';
 
 /**
  * Erasure of one person's data, found by email or phone: everything stored about them is masked

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { OutboxRelay, Reconciler } from '@switchyard/outbox';
 import { Queue, QueueProducer, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
@@ -48,13 +48,15 @@ export async function startFleet(opts: FleetOptions = {}) {
   const logger = createLogger({ service: 'fleet-test', level: process.env.FLEET_LOG_LEVEL ?? 'info', stream });
   const pool = createPool({ url: database.url, poolSize: 20, connectTimeoutMs: 2000 });
   const db: PrismaClient = createDb({ url: database.url, pool });
+  // What the apps run on (the tests read rows through `db`).
+  const typed = createDatabase({ url: database.url, pool });
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis: Redis = createRedis(redisUrl, 'producer');
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, prefix);
-  const relay = new OutboxRelay({ db, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
+  const relay = new OutboxRelay({ database: typed, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
   // Not started: tests call reconcile() when they have made Redis lose its data.
-  const reconciler = new Reconciler({ db, relay, logger, staleAfterMs: 0, intervalMs: 60_000 });
+  const reconciler = new Reconciler({ database: typed, relay, logger, staleAfterMs: 0, intervalMs: 60_000 });
 
   const secrets = SANDBOX_DEFAULTS;
   const receiverEnv = loadReceiverEnv({ DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET, RAZORPAY_WEBHOOK_SECRET: secrets.RAZORPAY_WEBHOOK_SECRET, HUBSPOT_CLIENT_SECRET: secrets.HUBSPOT_CLIENT_SECRET, SALESFORCE_ORG_ID: secrets.SALESFORCE_ORG_ID, PIPEDRIVE_WEBHOOK_USER: secrets.PIPEDRIVE_WEBHOOK_USER, PIPEDRIVE_WEBHOOK_PASSWORD: secrets.PIPEDRIVE_WEBHOOK_PASSWORD, WHATSAPP_APP_SECRET: secrets.WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'sandbox-verify-token', TWILIO_AUTH_TOKEN: secrets.TWILIO_AUTH_TOKEN, STANDARD_WEBHOOK_SOURCES: 'acme', STANDARD_WEBHOOK_SECRET: secrets.STANDARD_WEBHOOK_SECRET });
@@ -63,15 +65,14 @@ export async function startFleet(opts: FleetOptions = {}) {
   // The sandbox's port is needed in the settings and the receiver's in the sandbox: listen first.
   const ref: { settings?: SettingsHolder } = {};
   const receiverApp = createReceiver({
-    db,
-    pool,
+    database: typed,
     redis,
     connections,
     get forms() {
       return ref.settings?.current().forms;
     },
     logger,
-    metrics: createReceiverMetrics(() => countPendingOutbox(db)),
+    metrics: createReceiverMetrics(() => countPendingOutbox(typed)),
     bodyLimitBytes: receiverEnv.BODY_LIMIT_BYTES,
     onStored: () => relay.wake(),
   });
@@ -96,7 +97,7 @@ export async function startFleet(opts: FleetOptions = {}) {
     const connection = createRedis(redisUrl, 'worker');
     connectionsToClose.push(connection);
     const setup = setups[queue]();
-    const runtime = createEventWorker({ queue, db, connection, prefix, concurrency: opts.concurrency ?? 8, logger, events: setup.events, performers: setup.performers, parkAfterMs: opts.parkAfterMs ?? 60_000, onCommitted: () => relay.wake() });
+    const runtime = createEventWorker({ queue, db: typed, connection, prefix, concurrency: opts.concurrency ?? 8, logger, events: setup.events, performers: setup.performers, parkAfterMs: opts.parkAfterMs ?? 60_000, onCommitted: () => relay.wake() });
     const entry = { queue, runtime, close: () => runtime.close() };
     workers.push(entry);
     return entry;
