@@ -11,6 +11,7 @@ export { applyMigrations, diffSchemas } from './migrations/apply-migrations';
 export { dropDatabase, ensureDatabase } from './migrations/ensure-database';
 export * from './repositories/ops-records';
 export * from './repositories/effects';
+export * from './repositories/effect-plans';
 export * from './repositories/payments';
 export * from './repositories/messages';
 export * from './repositories/contacts';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
 import { createDatabase, createDb, poolOf, transaction, type Database, type EffectPlan, type PrismaClient } from '../src';
-import { createPaymentWithEffects, lockPayment } from '../src/repositories/payments';
+import { createPaymentWithEffects } from '../src/repositories/effect-plans';
+import { lockPayment } from '../src/repositories/payments';
 
 // The first-event fast path of the payments worker, against the real database.
 let db: PrismaClient;

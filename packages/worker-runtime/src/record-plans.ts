@@ -1,4 +1,4 @@
-import { planEffects, type Db, type EffectPlan, type PlannedEffect } from '@switchyard/db';
+import { recordEffects, type Db, type EffectPlan, type PlannedEffect } from '@switchyard/db';
 import { performEffectJobOf } from '@switchyard/queues';
 
 /**
@@ -6,5 +6,5 @@ import { performEffectJobOf } from '@switchyard/queues';
  * the caller's transaction, if any). Planners (@switchyard/planning) decide and never write; this writes.
  */
 export function recordPlans(db: Db, input: { eventId: string | null; plans: EffectPlan[] }): Promise<PlannedEffect[]> {
-  return planEffects(db, { ...input, jobOf: performEffectJobOf });
+  return recordEffects(db, { ...input, jobOf: performEffectJobOf });
 }

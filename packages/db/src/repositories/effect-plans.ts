@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { PaymentFact, PaymentState } from '@switchyard/domain';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
+import type { Db } from '../database';
+import type { Effect, Payment } from '../generated/kysely/types';
+import type { PaymentIds } from './payments';
+
+/*
+ * Recording what a planner decided: effects go into the ledger (`effects`) with a perform-effect
+ * job each (`outbox_entries`), in the same statement as the write they follow from. An effect
+ * whose (kind, business key) the ledger already has is left alone and gets no new job, so
+ * recording the same work twice (a re-run job, a duplicate event) performs it once.
+ */
+
+/** One planned side effect: what, about what, caused by which event, performed by which queue. */
+export interface EffectPlan {
+  kind: string;
+  businessKey: string;
+  queue: string;
+  provider: string;
+  connection: string;
+  entityType: string;
+  entityKey: string;
+  request: Record<string, unknown>;
+}
+
+export interface PlannedEffect {
+  id: string;
+  kind: string;
+  businessKey: string;
+  /** False when the ledger already had this (kind, business key): nothing new was planned. */
+  inserted: boolean;
+}
+
+/** The queue's perform-effect job for an effect (packages/queues builds job names and ids). */
+export type EffectJobOf = (queue: string, effectId: string) => { jobName: string; jobId: string };
+
+/** A row of a statement that planned effects: one per planned effect, all null when none was planned. */
+type PlannedRow = { [K in 'id' | 'kind' | 'business_key']: Selectable<Effect>[K] | null } & { inserted: boolean | null };
+
+function plannedOf(rows: PlannedRow[]): PlannedEffect[] {
+  return rows.flatMap((r) => (r.id && r.kind && r.business_key ? [{ id: r.id, kind: r.kind, businessKey: r.business_key, inserted: !!r.inserted }] : []));
+}
+
+
+/** What a payment event writes: the payment's facts and folded state, and the effects planned for it. */
+export interface PaymentWrite {
+  key: string;
+  facts: PaymentFact[];
+  state: PaymentState;
+  /** The inbound event being applied: tagged with the payment and marked processed in the same statement. */
+  eventId: string;
+  plans: EffectPlan[];
+  jobOf: EffectJobOf;
+}
+
+/**
+ * The effect-recording part every statement of this file shares: `input` (the planned effects as
+ * rows, kept only while `onlyIf` holds), `ins` (new effects; one the ledger already has is left
+ * alone) and `ob` (an outbox job for each new effect). Each statement selects from them. It is
+ * private to this file so that every statement that uses it is read whole here.
+ */
+function planningCtes(input: { eventId: string | null; plans: EffectPlan[]; jobOf: EffectJobOf }, onlyIf: RawBuilder<boolean>) {
+  return sql`input AS (
+       SELECT * FROM jsonb_to_recordset(${JSON.stringify(effectRows(input.plans, input.jobOf))}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
+         entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
+       WHERE ${onlyIf}
+     ), ins AS (
+       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${input.eventId}::uuid FROM input
+       ON CONFLICT (kind, business_key) DO NOTHING
+       RETURNING id, kind, business_key
+     ), ob AS (
+       INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
+       SELECT ${input.eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
+       RETURNING id
+     )`;
+}
+
+/**
+ * One statement for a payment event's whole write, under the lock the caller's transaction holds
+ * (lockPayment): the payment's new state, the event tagged with the payment and marked processed,
+ * and the follow-up effects with their outbox jobs (an effect whose kind and business key the
+ * ledger already has is left alone and gets no job). `plans` are planned for `version`, the version
+ * this save gives the row (the locked row's version + 1); a different outcome throws.
+ */
+export async function savePaymentWithEffects(db: Db, input: PaymentWrite & { version: number }): Promise<PlannedEffect[]> {
+  const { key, state, eventId } = input;
+  const { rows } = await sql<PlannedRow & { version: Selectable<Payment>['version'] | null }>`WITH ev AS (
+       UPDATE inbound_events SET entity_type = 'payment', entity_key = ${key},
+         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+       WHERE id = ${eventId}::uuid
+       RETURNING id
+     ), pay AS (
+       UPDATE payments SET facts = ${JSON.stringify(input.facts)}::jsonb, status = ${state.status}, amount = ${state.amount}, currency = ${state.currency}, order_id = ${state.orderId},
+         refunded_amount = ${state.refundedAmount}, disputed = ${state.disputed}, customer = ${JSON.stringify(state.customer)}::jsonb,
+         last_occurred_at = ${state.lastOccurredAt}::timestamptz, version = version + 1, updated_at = now()
+       WHERE key = ${key}
+       RETURNING version
+     ), ${planningCtes(input, sql`true`)}
+     SELECT (SELECT version FROM pay) AS version, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
+     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`.execute(db);
+  const saved = Number(rows[0]?.version ?? 0);
+  // Cannot happen under the row lock; if it does, the effects were planned for the wrong version: undo.
+  if (saved !== input.version) throw new Error(`payment ${key} saved as version ${saved}, expected ${input.version}: is the row locked?`);
+  return plannedOf(rows);
+}
+
+/**
+ * The first event of a payment, in ONE autocommit statement: creates the payment at version 1 with
+ * its state, tags the event and marks it processed, and plans the effects with their outbox jobs —
+ * all only if the payment did not exist. Returns null when it did (nothing was written): the caller
+ * then applies the event under the row lock (lockPayment + savePaymentWithEffects). A concurrent
+ * creator makes this wait for its commit and then return null, so the two never both win.
+ */
+export async function createPaymentWithEffects(db: Db, input: PaymentWrite & PaymentIds): Promise<PlannedEffect[] | null> {
+  const { key, state, eventId } = input;
+  const { rows } = await sql<PlannedRow & { created: boolean }>`WITH pay AS (
+       INSERT INTO payments (key, facts, status, amount, currency, order_id, refunded_amount, disputed, customer, last_occurred_at, provider, connection, payment_id, version)
+       VALUES (${key}, ${JSON.stringify(input.facts)}::jsonb, ${state.status}, ${state.amount}, ${state.currency}, ${state.orderId}, ${state.refundedAmount}, ${state.disputed},
+         ${JSON.stringify(state.customer)}::jsonb, ${state.lastOccurredAt}::timestamptz, ${input.provider}, ${input.connection}, ${input.payment_id}, 1)
+       ON CONFLICT (key) DO NOTHING
+       RETURNING version
+     ), ev AS (
+       UPDATE inbound_events SET entity_type = 'payment', entity_key = ${key},
+         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+       WHERE id = ${eventId}::uuid AND EXISTS (SELECT 1 FROM pay)
+       RETURNING id
+     ), ${planningCtes(input, sql`EXISTS (SELECT 1 FROM pay)`)}
+     SELECT EXISTS (SELECT 1 FROM pay) AS created, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n, (SELECT count(*) FROM ev) AS e
+     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`.execute(db);
+  if (!rows[0]?.created) return null;
+  return plannedOf(rows);
+}
+
+/** Records effects with their perform-effect jobs on their own (in the caller's transaction, if any). */
+export async function recordEffects(db: Db, input: { eventId: string | null; plans: EffectPlan[]; jobOf: EffectJobOf }): Promise<PlannedEffect[]> {
+  if (input.plans.length === 0) return [];
+  const { rows } = await sql<PlannedRow>`WITH ${planningCtes(input, sql`true`)}
+     SELECT input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
+     FROM input LEFT JOIN ins ON ins.id = input.id`.execute(db);
+  return plannedOf(rows);
+}
+
+/** The ledger rows (with their job) for plans: the jsonb input of this file's statements. */
+function effectRows(plans: EffectPlan[], jobOf: EffectJobOf) {
+  return plans.map((p) => {
+    const id = randomUUID();
+    const job = jobOf(p.queue, id);
+    return { id, kind: p.kind, business_key: p.businessKey, queue: p.queue, provider: p.provider, connection: p.connection, entity_type: p.entityType, entity_key: p.entityKey, request: p.request, idempotency_key: `sy-${id}`, job_name: job.jobName, job_id: job.jobId };
+  });
+}
