@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { recordInboundEvents } from '@switchyard/db';
-import { inboundEventFixture } from '@switchyard/testing';
+import { inboundEventFixture, must } from '@switchyard/testing';
 import { bearer, startOps, type TestOps } from './harness';
 
 let ops: TestOps;
@@ -21,7 +21,7 @@ function person(label: string) {
     email: `${label}.${tag}@Example.com`,
     digits,
     formatted: `+${digits.slice(0, 2)} ${digits.slice(2, 6)} ${digits.slice(6)}`,
-    name: `${label[0]!.toUpperCase()}${label.slice(1)} Zyx${tag}`,
+    name: `${label.charAt(0).toUpperCase()}${label.slice(1)} Zyx${tag}`,
   };
 }
 
@@ -45,7 +45,7 @@ function event(p: ReturnType<typeof person>, providerEventId: string) {
 async function seed(p: ReturnType<typeof person>, label: string) {
   const { db, database } = ops;
   const [stored] = await recordInboundEvents(database, [event(p, `evt_${label}_${tag}`)]);
-  const eventId = stored!.id;
+  const eventId = must(stored, 'the recorded event').id;
   await db.$executeRawUnsafe(`UPDATE inbound_events SET status = 'processed', entity_type = 'contact', entity_key = $2 WHERE id = $1::uuid`, eventId, p.digits);
   const paymentKey = `stripe:default:pi_${label}_${tag}`;
   await db.payment.create({

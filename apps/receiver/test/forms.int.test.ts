@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSettings, parseSettings, type Settings } from '@switchyard/settings';
 import { eventually, startReceiver, type TestReceiver } from './harness';
+import { must } from '@switchyard/testing';
 
 const root = path.join(__dirname, '../../..');
 
@@ -102,7 +103,7 @@ describe('POST /forms/:formId', () => {
     expect(second.status).toBe(200);
     expect(second.body).toEqual({ id: first.body.id, status: 'accepted', duplicate: true });
     const row = await r.db.inboundEvent.findUnique({ where: { id: first.body.id } });
-    expect(await rowsFor('contact-us', row!.providerEventId)).toHaveLength(1);
+    expect(await rowsFor('contact-us', must(row, 'the stored event').providerEventId)).toHaveLength(1);
     expect(row?.deliveries).toBe(2);
     expect(await r.db.outboxEntry.count({ where: { eventId: first.body.id } })).toBe(1);
   });
@@ -199,9 +200,9 @@ describe('POST /forms/:formId', () => {
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await post('limited', { name: `n${i}-${randomUUID()}` }, ip));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 429, 429]);
-    expect(Number(answers[3]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(Number(answers[3]!.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(answers[3]!.body).toEqual({ error: 'rate_limited', message: expect.stringContaining('more than 3 submissions of form "limited" per minute') });
+    expect(Number(must(answers[3], 'the fourth answer').headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(must(answers[3], 'the fourth answer').headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(must(answers[3], 'the fourth answer').body).toEqual({ error: 'rate_limited', message: expect.stringContaining('more than 3 submissions of form "limited" per minute') });
     // Another address is not affected.
     expect((await post('limited', { name: 'other' }, newIp())).status).toBe(202);
   });

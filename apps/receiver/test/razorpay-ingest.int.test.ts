@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils';
 import { startReceiver, type TestReceiver } from './harness';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures/razorpay', `${name}.json`), 'utf8');
 
@@ -47,7 +48,7 @@ describe('POST /webhooks/razorpay', () => {
     expect((await deliver(fixture('payment.authorized'), id)).status).toBe(200);
     const [row] = await rowsFor(id);
     expect(row).toMatchObject({ type: 'payment.authorized', canonicalType: null, queue: null, status: 'ignored' });
-    expect(await r.db.outboxEntry.count({ where: { eventId: row!.id } })).toBe(0);
+    expect(await r.db.outboxEntry.count({ where: { eventId: must(row, 'the stored event').id } })).toBe(0);
   });
 
   it('stores an event that cannot be mapped cleanly as unmapped: no job, the reason kept, an attention item, counted', async () => {
@@ -60,16 +61,16 @@ describe('POST /webhooks/razorpay', () => {
     const [row] = await rowsFor(id);
     expect(row).toMatchObject({ type: 'payment.captured', canonicalType: null, canonical: null, queue: null, status: 'unmapped', payload: sent });
     expect(row?.lastError).toMatch(/^razorpay payment.captured event .+ could not be mapped: the payment.succeeded it maps to is invalid: currency: /);
-    expect(await r.db.outboxEntry.count({ where: { eventId: row!.id } })).toBe(0);
-    const items = await r.db.attentionItem.findMany({ where: { eventId: row!.id } });
-    expect(items).toMatchObject([{ kind: 'unmapped_event', entityType: 'inbound_event', entityKey: `razorpay:default:${id}`, summary: row!.lastError, resolvedAt: null }]);
+    expect(await r.db.outboxEntry.count({ where: { eventId: must(row, 'the stored event').id } })).toBe(0);
+    const items = await r.db.attentionItem.findMany({ where: { eventId: must(row, 'the stored event').id } });
+    expect(items).toMatchObject([{ kind: 'unmapped_event', entityType: 'inbound_event', entityKey: `razorpay:default:${id}`, summary: must(row, 'the stored event').lastError, resolvedAt: null }]);
     const metrics = (await r.request.get('/metrics')).text;
     expect(metrics).toMatch(/switchyard_events_stored_total\{provider="razorpay",status="unmapped"\} [1-9]/);
     expect(r.logs.some((l) => l.includes('event stored unmapped') && l.includes(id))).toBe(true);
 
     // A redelivery is a duplicate like any other: still one row and one attention item.
     expect((await deliver(body, id)).body).toMatchObject({ duplicates: 1 });
-    expect(await r.db.attentionItem.count({ where: { eventId: row!.id } })).toBe(1);
+    expect(await r.db.attentionItem.count({ where: { eventId: must(row, 'the stored event').id } })).toBe(1);
   });
 
   it('stores the payload exactly as Razorpay sent it, fields we do not model included', async () => {

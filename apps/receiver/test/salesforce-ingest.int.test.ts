@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createOwnDatabase } from '@switchyard/testing';
+import { createOwnDatabase, must } from '@switchyard/testing';
 import { startReceiver, type TestReceiver } from './harness';
 
 const ORG = '00D5e000000AbCdEAF';
@@ -13,7 +13,7 @@ const freshId = () => `04l${randomBytes(8).toString('hex').slice(0, 15)}`;
 /** A fixture with its notification ids replaced by fresh ones, and optionally repeated `copies` times. */
 function message(name: string, copies = 1) {
   const xml = readFileSync(path.join(__dirname, 'fixtures/salesforce', `${name}.xml`), 'utf8');
-  const notification = /<Notification>[\s\S]*<\/Notification>/.exec(xml)![0];
+  const notification = must(/<Notification>[\s\S]*<\/Notification>/.exec(xml), 'a Notification in the fixture')[0];
   const ids = Array.from({ length: copies }, freshId);
   const body = xml.replace(notification, ids.map((id) => notification.replace(/<Id>[^<]+<\/Id>/, `<Id>${id}</Id>`)).join('\n'));
   return { body, ids };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { startReceiver, testSecrets, type TestReceiver } from './harness';
+import { must } from '@switchyard/testing';
 
 // v1 signatures come from the standardwebhooks package. No package signs v1a (ed25519), so this
 // file signs it from the spec: base64(ed25519(`${id}.${timestamp}.${body}`)).
@@ -12,7 +13,7 @@ const ROTATED = ['whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD', 'whsec_dGhpcyBpcyB0aG
 
 function keyPair() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { whpk: `whpk_${Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64')}`, privateKey };
+  return { whpk: `whpk_${Buffer.from(must(publicKey.export({ format: 'jwk' }).x, 'the public key bytes'), 'base64url').toString('base64')}`, privateKey };
 }
 const signer = keyPair();
 const stranger = keyPair();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Stripe from 'stripe';
 import { eventually, startReceiver, type TestReceiver } from './harness';
+import { must } from '@switchyard/testing';
 
 // Signatures come from Stripe's own package, never from our verifier's code.
 const stripe = new Stripe('sk_test_unused');
@@ -34,8 +35,8 @@ describe('POST /webhooks/stripe', () => {
     expect(row?.canonical).toMatchObject({ type: 'payment.succeeded', paymentId: 'pi_3MtwBwLkdIwHu7ix28a3tqPa', amount: 2000, currency: 'usd', occurredAt: '2023-03-29T04:27:08.000Z' });
     const queued = await eventually(async () => (await rowsFor(r, id))[0]?.status === 'queued');
     expect(queued).toBe(true);
-    const job = await r.queue('payments').getJob(`payments.evt.${row!.id}`);
-    expect(job?.data).toEqual({ eventId: row!.id });
+    const job = await r.queue('payments').getJob(`payments.evt.${must(row, 'the stored event').id}`);
+    expect(job?.data).toEqual({ eventId: must(row, 'the stored event').id });
   });
 
   it('keeps the raw payload and stores no signature header', async () => {
@@ -65,7 +66,7 @@ describe('POST /webhooks/stripe', () => {
     const rows = await rowsFor(r, id);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.deliveries).toBe(3);
-    expect(await r.db.outboxEntry.count({ where: { eventId: rows[0]!.id } })).toBe(1);
+    expect(await r.db.outboxEntry.count({ where: { eventId: must(rows[0], 'the stored event').id } })).toBe(1);
   });
 
   it('turns 50 concurrent deliveries of one event into one row and one job', async () => {
@@ -79,8 +80,8 @@ describe('POST /webhooks/stripe', () => {
     expect(rows[0]?.deliveries).toBe(50);
     await eventually(async () => (await rowsFor(r, id))[0]?.status === 'queued');
     const jobs = await r.queue('payments').getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
-    expect(jobs.filter((j) => j.data.eventId === rows[0]!.id)).toHaveLength(1);
-    expect(await r.db.outboxEntry.count({ where: { eventId: rows[0]!.id } })).toBe(1);
+    expect(jobs.filter((j) => j.data.eventId === must(rows[0], 'the stored event').id)).toHaveLength(1);
+    expect(await r.db.outboxEntry.count({ where: { eventId: must(rows[0], 'the stored event').id } })).toBe(1);
   });
 
   it.each([
@@ -145,8 +146,8 @@ describe('POST /webhooks/stripe', () => {
     const [row] = await rowsFor(r, sent.id);
     expect(row).toMatchObject({ status: 'unmapped', canonical: null, queue: null });
     expect(row?.lastError).toMatch(/could not be mapped: amount: .*sent with stripe API version 2099-02-02.future, which this adapter does not know/);
-    expect(await r.db.outboxEntry.count({ where: { eventId: row!.id } })).toBe(0);
-    expect(await r.db.attentionItem.count({ where: { eventId: row!.id, kind: 'unmapped_event' } })).toBe(1);
+    expect(await r.db.outboxEntry.count({ where: { eventId: must(row, 'the stored event').id } })).toBe(0);
+    expect(await r.db.attentionItem.count({ where: { eventId: must(row, 'the stored event').id, kind: 'unmapped_event' } })).toBe(1);
     expect((await r.request.get('/metrics')).text).toMatch(/switchyard_events_unknown_api_version_total\{provider="stripe",version="2099-02-02.future"\} 1\b/);
   });
 
@@ -158,7 +159,7 @@ describe('POST /webhooks/stripe', () => {
     const lines = r.logs.slice(before).filter((l) => l.includes('webhook rejected'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('"reason":"invalid_signature"');
-    expect(lines[0]).not.toContain(header.split('v1=')[1]!);
+    expect(lines[0]).not.toContain(must(header.split('v1=')[1], 'the v1 signature'));
   });
 
   it('reports health and readiness', async () => {

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startReceiver, type TestReceiver } from './harness';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, 'fixtures/whatsapp', `${name}.json`), 'utf8'));
 
@@ -99,7 +100,7 @@ describe('/webhooks/whatsapp', () => {
     const again = await deliver(body, 'wa_app_previous');
     expect(again.body).toMatchObject({ received: 5, duplicates: 5 });
     expect(await count()).toBe(5);
-    expect((await rowsFor(ids[0]!))[0]?.deliveries).toBe(2);
+    expect((await rowsFor(must(ids[0], 'the first message id')))[0]?.deliveries).toBe(2);
   });
 
   it('accepts both rotated app secrets', async () => {

@@ -19,8 +19,10 @@ afterAll(async () => {
   await admin.end();
 });
 
-async function terminate(pid: number): Promise<void> {
-  const { rows } = await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
+/** Cuts the backend named by a `SELECT pg_backend_pid() AS pid` row. */
+async function terminate(backend: { pid: number } | undefined): Promise<void> {
+  if (!backend) throw new Error('expected the row of pg_backend_pid(), got none');
+  const { rows } = await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [backend.pid]);
   expect(rows[0]?.ok).toBe(true);
 }
 
@@ -33,7 +35,7 @@ it('a checked-out client whose backend is terminated between statements does not
   const client = await pool.connect();
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const gone = ended(client);
-  await terminate(rows[0]!.pid);
+  await terminate(rows[0]);
   await gone;
   await expect(client.query('SELECT 1')).rejects.toThrow();
   client.release(new Error('connection terminated'));
@@ -47,7 +49,7 @@ it('a transaction() whose backend is terminated mid-transaction rejects, and the
   await expect(
     transaction(database, async (tx) => {
       const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx);
-      await terminate(rows[0]!.pid);
+      await terminate(rows[0]);
       return sql`SELECT 1`.execute(tx);
     }),
   ).rejects.toThrow(/terminat|connection error|ECONNRESET/i);

@@ -26,7 +26,9 @@ test('pages go newest first and continue before the last id', async () => {
   for (let i = 0; i < 3; i++) ids.push((await insertAuditEntry(db, { actor: 'token', action, target })).id);
   const first = await listAuditEntries(db, { limit: 2, action, target });
   expect(first.map((e) => e.id)).toEqual([ids[2], ids[1]]);
-  const next = await listAuditEntries(db, { limit: 2, action, target, before: first[1]!.id });
+  const last = first[1];
+  if (!last) throw new Error('expected two entries on the first page');
+  const next = await listAuditEntries(db, { limit: 2, action, target, before: last.id });
   expect(next.map((e) => e.id)).toEqual([ids[0]]);
 });
 

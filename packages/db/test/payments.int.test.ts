@@ -10,7 +10,9 @@ let database: Database;
 
 beforeAll(() => {
   db = createDb({ url: process.env.DATABASE_URL ?? '', poolSize: 4 });
-  database = createDatabase({ url: '', pool: poolOf(db)! });
+  const pool = poolOf(db);
+  if (!pool) throw new Error('createDb made a client without a pool');
+  database = createDatabase({ url: '', pool });
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -49,7 +51,7 @@ describe('createPaymentWithEffects', () => {
     const p = first(`pay_${randomUUID()}`);
     await createPaymentWithEffects(database, { key: p.key, ...p.ids, facts: p.facts, state: p.state, eventId: await storeEvent(), plans: p.plans, jobOf });
     const second = await storeEvent();
-    const other = { ...p, plans: [{ ...p.plans[0]!, businessKey: `other:${p.key}` }] };
+    const other = { ...p, plans: p.plans.map((plan) => ({ ...plan, businessKey: `other:${p.key}` })) };
     expect(await createPaymentWithEffects(database, { key: p.key, ...p.ids, facts: p.facts, state: p.state, eventId: second, plans: other.plans, jobOf })).toBeNull();
     expect(await db.inboundEvent.findUniqueOrThrow({ where: { id: second } })).toMatchObject({ status: 'processing', entityKey: null });
     expect(await db.effect.count({ where: { entityKey: p.key } })).toBe(1);

@@ -1,5 +1,11 @@
 import { sql } from 'kysely';
-import { createDatabase, createPool, transaction, type Database, type Pool } from '../src';
+import { createDatabase, createPool, transaction, type Database, type Db, type Pool } from '../src';
+
+async function backendPid(db: Db): Promise<number> {
+  const [row] = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows;
+  if (!row) throw new Error('expected the row of pg_backend_pid(), got none');
+  return row.pid;
+}
 
 // The one transaction helper: an inner call joins the outer transaction, and a transaction that
 // loses a race (deadlock, serialization failure) runs again from the start a bounded number of times.
@@ -30,10 +36,10 @@ test('an inner call joins the outer transaction: one backend, and a later failur
   let innerPid = -1;
   await expect(
     transaction(db, async (tx) => {
-      outerPid = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx)).rows[0]!.pid; // one row always
+      outerPid = await backendPid(tx);
       await sql`INSERT INTO ${sql.table(table)} VALUES (1, 0)`.execute(tx);
       await transaction(tx, async (inner) => {
-        innerPid = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(inner)).rows[0]!.pid; // one row always
+        innerPid = await backendPid(inner);
         await sql`INSERT INTO ${sql.table(table)} VALUES (2, 0)`.execute(inner);
       });
       throw new Error('after the inner call');

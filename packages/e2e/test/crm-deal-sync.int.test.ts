@@ -1,5 +1,5 @@
 import { buildSequence, buildWebhook, createSubject, mulberry32 } from '@switchyard/sandbox';
-import { eventually } from '@switchyard/testing';
+import { eventually, must } from '@switchyard/testing';
 import { startFleet, type Fleet, type SandboxRequest } from './support/fleet';
 
 type HubspotState = { hubspot: { deals: { properties: Record<string, string> }[] } };
@@ -33,11 +33,11 @@ describe('CRM deal sync', () => {
     await fleet.deliver(buildWebhook('razorpay', 'payment.captured', { subject, to: fleet.receiverUrl }));
     // The positive signal: the deal request has reached HubSpot and has no answer yet.
     await eventually(async () => inFlight((await dealCalls())[0]), 15_000, 25, 'the deal request to be held by HubSpot');
-    const [payment] = await fleet.db.$queryRawUnsafe<{ key: string }[]>(`SELECT key FROM payments`);
+    const { key } = must((await fleet.db.$queryRawUnsafe<{ key: string }[]>(`SELECT key FROM payments`))[0], 'the payment row');
 
     // Nobody holds the row: taking its lock without waiting succeeds.
-    const locked = await fleet.db.$transaction(async (tx) => tx.$queryRawUnsafe<{ key: string }[]>(`SELECT key FROM payments WHERE key = $1 FOR UPDATE NOWAIT`, payment!.key));
-    expect(locked).toEqual([{ key: payment!.key }]);
+    const locked = await fleet.db.$transaction(async (tx) => tx.$queryRawUnsafe<{ key: string }[]>(`SELECT key FROM payments WHERE key = $1 FOR UPDATE NOWAIT`, key));
+    expect(locked).toEqual([{ key }]);
     // And no session of this database sits in an open transaction holding a lock on payments.
     const holders = await fleet.db.$queryRawUnsafe<{ pid: number; state: string; query: string }[]>(
       `SELECT a.pid, a.state, a.query FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid JOIN pg_class c ON c.oid = l.relation
@@ -54,13 +54,15 @@ describe('CRM deal sync', () => {
 
   it('a stale stage that lands after a newer one is written over again: the deal ends at the final state', async () => {
     const subject = createSubject(mulberry32(4402));
-    const [, captured, refunded] = buildSequence('razorpay', { subject, to: fleet.receiverUrl });
+    const sequence = buildSequence('razorpay', { subject, to: fleet.receiverUrl });
+    const captured = must(sequence[1], 'the captured delivery');
+    const refunded = must(sequence[2], 'the refund delivery');
     const before = (await dealCalls()).length;
     // The sync of the captured payment (paid) is held by HubSpot until the refund's sync has landed.
     await fleet.addFault({ provider: 'hubspot', path: DEALS, type: 'hang', afterMs: 4000, count: 1 });
-    await fleet.deliver(captured!);
+    await fleet.deliver(captured);
     await eventually(async () => inFlight((await dealCalls())[before]), 15_000, 25, 'the paid stage to be held by HubSpot');
-    await fleet.deliver(refunded!);
+    await fleet.deliver(refunded);
     // The precondition of this test: the refund's sync landed while the paid one was still held.
     await eventually(
       async () => {
@@ -73,19 +75,21 @@ describe('CRM deal sync', () => {
     );
 
     await fleet.settled(30_000);
-    const [payment] = await fleet.db.$queryRawUnsafe<{ status: string; version: number; crm_synced_version: number }[]>(
+    const [row] = await fleet.db.$queryRawUnsafe<{ status: string; version: number; crm_synced_version: number }[]>(
       `SELECT status, version, crm_synced_version FROM payments WHERE regexp_replace(customer->>'phone', '[^0-9]', '', 'g') = $1`,
       subject.phone,
     );
-    expect(['refunded', 'partially_refunded']).toContain(payment!.status);
-    expect(payment!.crm_synced_version).toBe(payment!.version);
+    const payment = must(row, "the subject's payment");
+    expect(['refunded', 'partially_refunded']).toContain(payment.status);
+    expect(payment.crm_synced_version).toBe(payment.version);
     const calls = (await dealCalls()).slice(before);
     // Paid (held, landed last), refunded, then the paid sync's own repair once it saw the newer version.
     expect(calls.map((c) => c.status)).toEqual([200, 200, 200]);
-    const inputs = calls.map((c) => (c.body as UpsertBody).inputs[0]!);
-    expect(inputs.map((i) => i.properties.dealstage)).toEqual(['closedwon', payment!.status, payment!.status]);
+    const inputs = calls.map((c) => must((c.body as UpsertBody).inputs[0], 'a deal input'));
+    expect(inputs.map((i) => i.properties.dealstage)).toEqual(['closedwon', payment.status, payment.status]);
     const state = (await fleet.sandboxState()) as HubspotState;
-    const deal = state.hubspot.deals.find((d) => d.properties[inputs[0]!.idProperty] === inputs[0]!.id);
-    expect(deal?.properties.dealstage).toBe(payment!.status);
+    const first = must(inputs[0], 'the first deal input');
+    const deal = state.hubspot.deals.find((d) => d.properties[first.idProperty] === first.id);
+    expect(deal?.properties.dealstage).toBe(payment.status);
   });
 });

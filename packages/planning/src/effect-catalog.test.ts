@@ -1,4 +1,4 @@
-import { addPaymentFact, foldPayment, paymentFactOf, type CanonicalOf } from '@switchyard/domain';
+import { foldPayment, paymentFactOf, type CanonicalOf } from '@switchyard/domain';
 import { parseSettings } from '@switchyard/settings';
 import { effectCatalog, isEffectKind } from './effect-catalog';
 import type { EffectPlan } from './effect-plan';
@@ -33,7 +33,7 @@ const settings = parseSettings(
 
 const base = { provider: 'stripe', connection: 'default', providerEventId: 'evt_1', occurredAt: '2026-12-01T10:00:00.000Z', paymentId: 'pi_1', amount: 4999, currency: 'usd', customer: { phone: '+15550001111', name: 'Asha' } };
 const payment = (event: CanonicalOf<'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.disputed'>) =>
-  planPaymentEffects({ event, paymentKey: 'stripe:default:pi_1', state: foldPayment(addPaymentFact([], paymentFactOf(event))!), version: 1, settings });
+  planPaymentEffects({ event, paymentKey: 'stripe:default:pi_1', state: foldPayment([paymentFactOf(event)]), version: 1, settings });
 const meta = { provider: 'whatsapp', connection: 'default', providerEventId: 'wamid.1', occurredAt: '2026-12-01T10:00:00.000Z' };
 
 const planned: [string, EffectPlan[]][] = [

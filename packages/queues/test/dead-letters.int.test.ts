@@ -48,7 +48,8 @@ describe('dead letters', () => {
     await eventually(() => Promise.resolve(producerRedis.status === 'ready'), 5000, 20, 'redis');
     await producer.enqueue('payments', processEventJob.payments, { eventId }, eventJobId('payments', eventId));
     await eventually(() => Promise.resolve(dead.length === 1), 20_000, 50, 'the dead letter');
-    const letter = dead[0]!;
+    const letter = dead[0];
+    if (!letter) throw new Error('expected the dead letter');
     expect(letter.error).toMatchObject({ kind: 'permanent', code: 'HUBSPOT_400_VALIDATION_ERROR' });
     expect(letter.errors.map((e) => [e.attempt, e.code, e.kind])).toEqual([
       [1, 'HTTP_503', 'retryable'],

@@ -34,6 +34,8 @@ function headersOf(req: Request): Record<string, string | undefined> {
 /** `POST /forms/:formId`: a lead form submission, validated, rate-limited and stored like a webhook. */
 export function formRoutes(deps: FormRouteDeps): Router {
   const router = express.Router();
+  // Own keys only: a form id such as "constructor" must not find Object.prototype's.
+  const formOf = (formId: string) => (Object.hasOwn(deps.forms, formId) ? deps.forms[formId] : undefined);
   const raw = express.raw({ type: () => true, limit: deps.formBodyLimitBytes });
 
   const reject = (req: Request, res: Response, rejection: FormRejection) => {
@@ -47,7 +49,7 @@ export function formRoutes(deps: FormRouteDeps): Router {
   const admit = async (req: Request, res: Response, next: NextFunction) => {
     const formId = formIdOf(req);
     deps.metrics.received.inc({ provider: FORM_PROVIDER });
-    const form = Object.hasOwn(deps.forms, formId) ? deps.forms[formId] : undefined;
+    const form = formOf(formId);
     if (!form) return reject(req, res, new FormRejection('unknown_form', `no form "${formId}" is configured`));
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const decision = await takeFormRateLimit(deps.redis, { formId, ip }, form.rateLimitPerMinute, deps.now());
@@ -59,7 +61,9 @@ export function formRoutes(deps: FormRouteDeps): Router {
 
   router.post('/forms/:formId', admit, raw, async (req, res) => {
     const formId = formIdOf(req);
-    const form = deps.forms[formId]!;
+    // admit() has refused unknown forms already; looked up again here so the type says it exists.
+    const form = formOf(formId);
+    if (!form) return reject(req, res, new FormRejection('unknown_form', `no form "${formId}" is configured`));
     try {
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const headers = headersOf(req);

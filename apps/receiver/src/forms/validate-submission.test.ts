@@ -1,7 +1,8 @@
 import { parseSettings } from '@switchyard/settings';
 import { validateSubmission } from './validate-submission';
+import { must } from '@switchyard/testing';
 
-const form = parseSettings(
+const form = must(parseSettings(
   {
     version: 1,
     forms: {
@@ -20,7 +21,7 @@ const form = parseSettings(
     leadRouting: { r: { default: { owners: ['a'] } } },
   },
   {},
-).forms.f!;
+).forms.f, 'form f');
 
 describe('validateSubmission', () => {
   it('normalises: trimmed text, lower-case email, digits-only phone, typed booleans and numbers', () => {

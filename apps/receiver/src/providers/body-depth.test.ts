@@ -1,6 +1,7 @@
 import { inboundRequest, rejectionOf } from '../../test/support/adapter-kit';
 import { MAX_BODY_DEPTH } from '../http/parse-bounded-json';
 import { adapters } from './adapters';
+import { must } from '@switchyard/testing';
 
 // A signed delivery reaches `split` after `verify`; what `split` parses must refuse absurd nesting
 // with a 400 naming the limit (a 500 would have the provider retry it forever).
@@ -17,7 +18,7 @@ const json = { headers: { 'content-type': 'application/json' }, body: deepJson, 
 
 describe.each(Object.keys(adapters))('%s body nesting', (provider) => {
   const { headers, body, what } = bodyOf[provider] ?? json;
-  const split = (levels: number) => adapters[provider]!.split(inboundRequest(provider, body(levels), headers), { name: 'default' });
+  const split = (levels: number) => must(adapters[provider], `the ${provider} adapter`).split(inboundRequest(provider, body(levels), headers), { name: 'default' });
 
   it(`refuses ${LEVELS} levels with 400 naming the limit`, () => {
     const rejection = rejectionOf(() => split(LEVELS));

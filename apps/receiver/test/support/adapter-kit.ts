@@ -34,3 +34,15 @@ export async function asyncRejectionOf(work: unknown): Promise<WebhookRejection>
   }
   throw new Error('expected a rejection');
 }
+
+/**
+ * Runs an adapter's `verify` that is synchronous (every provider but PayPal): the contract allows a
+ * promise, and a test that ignored one would pass with its rejection lost, so a promise fails here.
+ */
+export function verifyNow<C>(adapter: { provider?: string; verify(request: InboundRequest, connection: C, now: Date): void | Promise<void> }, request: InboundRequest, connection: C, now: Date): void {
+  const result = adapter.verify(request, connection, now);
+  if (result instanceof Promise) {
+    result.catch(() => undefined); // the error below is the failure to report
+    throw new Error(`${adapter.provider ?? 'this adapter'}'s verify returned a promise: await it instead`);
+  }
+}

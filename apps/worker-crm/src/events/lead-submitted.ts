@@ -14,7 +14,9 @@ import type { SettingsHolder } from '@switchyard/outbound';
 export async function handleLeadSubmitted(event: CanonicalOf<'lead.submitted'>, ctx: EventHandlerContext, settings: SettingsHolder): Promise<void> {
   const s = settings.current();
   const keys = leadKeys(event);
-  if (keys.length === 0) throw new PermanentError(`lead from form ${event.formId} has neither an email nor a phone`, 'LEAD_WITHOUT_CONTACT');
+  // The first key (email before phone) is the one a new lead is stored under.
+  const dedupKey = keys[0];
+  if (dedupKey === undefined) throw new PermanentError(`lead from form ${event.formId} has neither an email nor a phone`, 'LEAD_WITHOUT_CONTACT');
   const form = s.forms[event.formId];
   await transaction(ctx.db, async (tx) => {
     // Serialize leads of the same person: concurrent submissions must not both pick an owner.
@@ -24,7 +26,7 @@ export async function handleLeadSubmitted(event: CanonicalOf<'lead.submitted'>, 
     if (!lead) {
       const route = routeLead(s, form?.routing ?? 'default', { region: event.region, source: event.source });
       const owner = pickOwner(route.owners, await nextRoutingSlot(tx, route.ruleId));
-      lead = (await insertLead(tx, { id: randomUUID(), formId: event.formId, dedupKey: keys[0]!, email: event.email, phone: digits(event.phone), name: event.name, owner, fields: event.fields, eventId: ctx.eventId })).lead;
+      lead = (await insertLead(tx, { id: randomUUID(), formId: event.formId, dedupKey, email: event.email, phone: digits(event.phone), name: event.name, owner, fields: event.fields, eventId: ctx.eventId })).lead;
     }
     const phone = digits(event.phone);
     if (phone) await upsertContact(tx, { phone, ...(event.email ? { email: event.email } : {}), ...(event.name ? { name: event.name } : {}), consent: event.consent });

@@ -25,7 +25,8 @@ export async function handlePaymentEvent(event: PaymentEvent, ctx: EventHandlerC
   const dispute = event.type === 'payment.disputed';
   const ids = { provider: event.provider, connection: event.connection, payment_id: event.paymentId };
   if (!dispute) {
-    const facts = addPaymentFact([], paymentFactOf(event))!;
+    // The first fact of a new payment: a list of one, nothing to deduplicate or sort.
+    const facts = [paymentFactOf(event)];
     const state = foldPayment(facts);
     const unsent: UnsentMessage[] = [];
     const plans = planPaymentEffects({ event, paymentKey: key, state, version: 1, settings: settings.current(), unsent });

@@ -3,7 +3,7 @@ import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
 import type { MessageSendRequest } from '@switchyard/planning';
-import type { EffectContext, EffectOutcome, IntentPerformer } from '@switchyard/worker-runtime';
+import type { EffectOutcome, IntentPerformer } from '@switchyard/worker-runtime';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -77,10 +77,12 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
         outcome = { providerRef: out.sid, response: { sid: out.sid, status: out.status } };
       } else {
         const client = clients.whatsapp(r.connection);
-        const out = asText
-          ? await client.sendText({ to: r.to, body: r.text!, bizOpaqueCallbackData: effect.id, permitTaken: true })
+        // prepare() chose text only when there is one (withinWindow); the type cannot carry that across.
+        const text = asText ? r.text : undefined;
+        const out = text
+          ? await client.sendText({ to: r.to, body: text, bizOpaqueCallbackData: effect.id, permitTaken: true })
           : await client.sendTemplate({ to: r.to, name: r.template.name, language: r.template.language, parameters: r.template.parameters, bizOpaqueCallbackData: effect.id, permitTaken: true });
-        outcome = { providerRef: out.messageId, response: { messageId: out.messageId, sentAs: asText ? 'text' : 'template' } };
+        outcome = { providerRef: out.messageId, response: { messageId: out.messageId, sentAs: text ? 'text' : 'template' } };
       }
       return outcome;
     },

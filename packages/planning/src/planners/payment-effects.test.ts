@@ -1,4 +1,4 @@
-import { addPaymentFact, foldPayment, paymentFactOf, type CanonicalOf } from '@switchyard/domain';
+import { foldPayment, paymentFactOf, type CanonicalOf } from '@switchyard/domain';
 import { parseSettings } from '@switchyard/settings';
 import type { MessageSendRequest } from '../effect-requests';
 import { planPaymentEffects } from './payment-effects';
@@ -32,7 +32,7 @@ const succeeded = (extra: Partial<CanonicalOf<'payment.succeeded'>> = {}): Payme
 const failed = (extra: Partial<CanonicalOf<'payment.failed'>> = {}): PaymentEvent => ({ ...base, type: 'payment.failed', customer: { phone: '+15550001111', name: 'Asha Rao' }, ...extra });
 
 function plan(event: PaymentEvent, settings = settingsWith()) {
-  const state = foldPayment(addPaymentFact([], paymentFactOf(event))!);
+  const state = foldPayment([paymentFactOf(event)]);
   const unsent: UnsentMessage[] = [];
   const plans = planPaymentEffects({ event, paymentKey: 'stripe:default:pi_1', state, version: 1, settings, unsent });
   const sends = plans.filter((p) => p.kind === 'message.send').map((p) => p.request as unknown as MessageSendRequest);

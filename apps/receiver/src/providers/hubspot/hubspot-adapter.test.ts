@@ -6,6 +6,7 @@ import { WebhookRejection } from '../webhook-rejection';
 import { hubspotAdapter } from './hubspot-adapter';
 import { rejectionOf } from '../../../test/support/adapter-kit';
 import { readEvents } from '../../ingest/read-events';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/hubspot', `${name}.json`), 'utf8')) as Record<string, unknown>;
 
@@ -16,7 +17,7 @@ function request(body: string, contentType = 'application/json'): InboundRequest
 function parse(event: Record<string, unknown>) {
   const req = request(JSON.stringify([event]));
   const [e] = readEvents(hubspotAdapter, { name: 'default', clientSecret: ['s'] }, req);
-  return e!;
+  return must(e, 'one event in the delivery');
 }
 
 function splitError(body: string, contentType?: string): WebhookRejection {

@@ -12,6 +12,7 @@ import { PaypalCertificates } from './paypal-certificates';
 import { toMinorUnits } from './to-minor-units';
 import { asyncRejectionOf } from '../../../test/support/adapter-kit';
 import { readEvents } from '../../ingest/read-events';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/paypal', `${name}.json`), 'utf8');
 
@@ -167,19 +168,21 @@ describe('paypal verify', () => {
 describe('certificate cache', () => {
   it('evicts the least recently used URL beyond its size and refetches after the TTL', async () => {
     const certs = new PaypalCertificates({ maxEntries: 2, ttlMs: 60_000 });
-    const urls = ['a', 'b', 'c'].map((n) => new URL(`${server.origin}/cert/${randomUUID()}-${n}.pem`));
+    const certUrl = (n: string) => new URL(`${server.origin}/cert/${randomUUID()}-${n}.pem`);
+    const [a, b, c] = [certUrl('a'), certUrl('b'), certUrl('c')];
+    const urls = [a, b, c];
     const hitsOf = (u: URL) => server.hits.filter((h) => h === u.pathname).length;
     const now = new Date();
-    await certs.get(urls[0]!, now);
-    await certs.get(urls[1]!, now);
-    await certs.get(urls[0]!, now);
-    await certs.get(urls[2]!, now);
+    await certs.get(a, now);
+    await certs.get(b, now);
+    await certs.get(a, now);
+    await certs.get(c, now);
     expect(certs.size).toBe(2);
-    await certs.get(urls[0]!, now);
-    await certs.get(urls[1]!, now);
+    await certs.get(a, now);
+    await certs.get(b, now);
     expect(urls.map(hitsOf)).toEqual([1, 2, 1]);
-    await certs.get(urls[0]!, new Date(now.getTime() + 61_000));
-    expect(hitsOf(urls[0]!)).toBe(2);
+    await certs.get(a, new Date(now.getTime() + 61_000));
+    expect(hitsOf(a)).toBe(2);
   });
 
   it('shares one fetch between concurrent deliveries', async () => {
@@ -196,7 +199,7 @@ describe('paypal parse', () => {
     const req = request(body);
     await adapter.verify(req, conn, new Date());
     const [e] = readEvents(adapter, conn, req);
-    return e!;
+    return must(e, 'one event in the delivery');
   }
 
   it('maps PAYMENT.CAPTURE.COMPLETED to payment.succeeded in cents', async () => {

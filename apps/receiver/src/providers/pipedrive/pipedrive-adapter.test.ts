@@ -3,8 +3,9 @@ import path from 'node:path';
 import { canonicalEvent } from '@switchyard/domain';
 import type { InboundRequest } from '../provider-adapter';
 import { pipedriveAdapter } from './pipedrive-adapter';
-import { rejectionOf } from '../../../test/support/adapter-kit';
+import { rejectionOf, verifyNow } from '../../../test/support/adapter-kit';
 import { readEvents } from '../../ingest/read-events';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/pipedrive', `${name}.json`), 'utf8')) as Record<string, unknown> & { meta: Record<string, unknown> };
 const conn = { name: 'default', user: 'switchyard', password: ['n3w-pa55', 'old-pa55'] };
@@ -18,9 +19,9 @@ function request(body: string, headers: Record<string, string | undefined> = {})
 
 function ingest(event: unknown) {
   const req = request(JSON.stringify(event));
-  pipedriveAdapter.verify(req, conn, now);
+  verifyNow(pipedriveAdapter, req, conn, now);
   const [e] = readEvents(pipedriveAdapter, conn, req);
-  return e!;
+  return must(e, 'one event in the delivery');
 }
 
 

@@ -5,8 +5,9 @@ import { canonicalEvent } from '@switchyard/domain';
 import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils';
 import type { InboundRequest } from '../provider-adapter';
 import { razorpayAdapter, type RazorpayConnection } from './razorpay-adapter';
-import { rejectionOf } from '../../../test/support/adapter-kit';
+import { rejectionOf, verifyNow } from '../../../test/support/adapter-kit';
 import { readEvents } from '../../ingest/read-events';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/razorpay', `${name}.json`), 'utf8');
 const conn: RazorpayConnection = { name: 'default', webhookSecret: ['rzp_current', 'rzp_previous'] };
@@ -32,9 +33,9 @@ function request(body: string, headers: Record<string, string | undefined> = {})
 
 function ingest(body: string) {
   const req = request(body);
-  razorpayAdapter.verify(req, conn, new Date());
+  verifyNow(razorpayAdapter, req, conn, new Date());
   const [e] = readEvents(razorpayAdapter, conn, req);
-  return e!;
+  return must(e, 'one event in the delivery');
 }
 
 describe('razorpay verify', () => {

@@ -4,8 +4,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { canonicalEvent } from '@switchyard/domain';
 import type { InboundRequest } from '../provider-adapter';
 import { salesforceAdapter } from './salesforce-adapter';
-import { rejectionOf } from '../../../test/support/adapter-kit';
+import { rejectionOf, verifyNow } from '../../../test/support/adapter-kit';
 import { readEvents } from '../../ingest/read-events';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/salesforce', `${name}.xml`), 'utf8');
 const conn = { name: 'default', orgId: '00D5e000000AbCdEAF' };
@@ -17,7 +18,7 @@ function request(body: string, contentType = 'text/xml; charset=utf-8'): Inbound
 
 function ingest(body: string, connection = conn) {
   const req = request(body);
-  salesforceAdapter.verify(req, connection, now);
+  verifyNow(salesforceAdapter, req, connection, now);
   return readEvents(salesforceAdapter, connection, req);
 }
 
@@ -53,7 +54,7 @@ describe('salesforceAdapter', () => {
   });
 
   it('splits every Notification of a message', () => {
-    const one = /<Notification>[\s\S]*<\/Notification>/.exec(fixture('opportunity'))![0];
+    const one = must(/<Notification>[\s\S]*<\/Notification>/.exec(fixture('opportunity')), 'a Notification in the fixture')[0];
     const many = Array.from({ length: 100 }, (_, i) => one.replace('04l5e00000OppN1AAA', `04l5e00000Opp${String(i).padStart(3, '0')}AA`)).join('\n');
     const events = ingest(fixture('opportunity').replace(one, many));
     expect(events).toHaveLength(100);
@@ -90,7 +91,7 @@ describe('salesforceAdapter', () => {
   });
 
   it('answers the SOAP Ack Salesforce requires', () => {
-    const ack = salesforceAdapter.acknowledge!(1);
+    const ack = must(salesforceAdapter.acknowledge, 'an acknowledge hook')(1);
     expect(ack.status).toBe(200);
     expect(ack.contentType).toBe('text/xml');
     const parsed = new XMLParser({ removeNSPrefix: true }).parse(ack.body);

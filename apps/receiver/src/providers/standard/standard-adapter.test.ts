@@ -4,6 +4,7 @@ import { resolveConnections } from '../../connections/connections';
 import type { InboundRequest } from '../provider-adapter';
 import { standardAdapter, type StandardConnection } from './standard-adapter';
 import { rejectionOf } from '../../../test/support/adapter-kit';
+import { must } from '@switchyard/testing';
 
 // v1 signatures come from the standardwebhooks package; no package signs v1a, so the test signs
 // ed25519 itself from the spec: base64(ed25519(`${id}.${timestamp}.${body}`)).
@@ -14,7 +15,7 @@ const body = '{"type":"invoice.paid","timestamp":"2024-05-01T09:59:58Z","data":{
 
 function keyPair() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const raw = Buffer.from(must(publicKey.export({ format: 'jwk' }).x, 'the public key bytes'), 'base64url');
   return { whpk: `whpk_${raw.toString('base64')}`, privateKey };
 }
 const signer = keyPair();

@@ -4,8 +4,9 @@ import { addPaymentFact, canonicalEvent, foldPayment, paymentFactOf, type Canoni
 import Stripe from 'stripe';
 import type { InboundRequest } from '../provider-adapter';
 import { readEvents } from '../../ingest/read-events';
-import { rejectionOf } from '../../../test/support/adapter-kit';
+import { rejectionOf, verifyNow } from '../../../test/support/adapter-kit';
 import { stripeAdapter, type StripeConnection } from './stripe-adapter';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/stripe', `${name}.json`), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixtures are edited freely below
 const conn: StripeConnection = { name: 'default', webhookSecret: ['whsec_unused'] };
@@ -14,7 +15,7 @@ function request(body: string, headers: Record<string, string | undefined> = {})
   return { method: 'POST', originalUrl: '/webhooks/stripe', publicUrl: 'https://hooks.example.com/webhooks/stripe', headers: { 'content-type': 'application/json', ...headers }, query: {}, rawBody: Buffer.from(body) };
 }
 
-const read = (event: object) => readEvents(stripeAdapter, conn, request(JSON.stringify(event)))[0]!;
+const read = (event: object) => must(readEvents(stripeAdapter, conn, request(JSON.stringify(event)))[0], 'one event in the delivery');
 type Refunded = CanonicalOf<'payment.refunded'>;
 const refunded = (event: object) => canonicalEvent.parse(read(event).canonical) as Refunded;
 
@@ -54,7 +55,7 @@ function foldAllOrders(events: object[]) {
     return foldPayment(acc);
   });
   for (const s of states) expect(s).toEqual(states[0]);
-  return states[0]!;
+  return must(states[0], 'a state');
 }
 
 // Signatures come from Stripe's own package, never from our verifier's code.
@@ -69,8 +70,8 @@ const verify = (req: InboundRequest, at = now) => () => stripeAdapter.verify(req
 /** A delivery as the receiver takes it: verified, then split and parsed. */
 function ingest(body: string) {
   const req = signed(body);
-  stripeAdapter.verify(req, rotated, now);
-  return readEvents(stripeAdapter, rotated, req)[0]!;
+  verifyNow(stripeAdapter, req, rotated, now);
+  return must(readEvents(stripeAdapter, rotated, req)[0], 'one event in the delivery');
 }
 const ingestEvent = (event: object) => ingest(JSON.stringify(event));
 
@@ -250,8 +251,10 @@ describe('stripe refunds folded into the payment, in every arrival order', () =>
   });
 
   it('two partial refunds on the current API: each its own amount, the right total', () => {
-    const refunds = [refundEvent('refund.created', t, 're_1', 500), refundEvent('refund.created', t + 60, 're_2', 700)];
-    const events = [currentChargeRefunded(t, 500), refunds[0]!, currentChargeRefunded(t + 60, 1200), refunds[1]!];
+    const first = refundEvent('refund.created', t, 're_1', 500);
+    const second = refundEvent('refund.created', t + 60, 're_2', 700);
+    const refunds = [first, second];
+    const events = [currentChargeRefunded(t, 500), first, currentChargeRefunded(t + 60, 1200), second];
     expect(refunds.map((e) => refunded(e).amount)).toEqual([500, 700]);
     expect(foldAllOrders(events)).toMatchObject({ status: 'partially_refunded', refundedAmount: 1200 });
   });

@@ -5,8 +5,9 @@ import { canonicalEvent } from '@switchyard/domain';
 import twilio from 'twilio';
 import type { InboundRequest } from '../provider-adapter';
 import { twilioAdapter, type TwilioConnection } from './twilio-adapter';
-import { rejectionOf } from '../../../test/support/adapter-kit';
+import { rejectionOf, verifyNow } from '../../../test/support/adapter-kit';
 import { readEvents } from '../../ingest/read-events';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string): Record<string, string> => JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/twilio', `${name}.json`), 'utf8'));
 const conn: TwilioConnection = { name: 'default', authToken: ['token_current', 'token_previous'] };
@@ -32,9 +33,9 @@ function jsonRequest(json: string, opts: { hashOf?: string; token?: string } = {
 
 
 function ingest(req: InboundRequest) {
-  twilioAdapter.verify(req, conn, new Date());
+  verifyNow(twilioAdapter, req, conn, new Date());
   const [e] = readEvents(twilioAdapter, conn, req);
-  return e!;
+  return must(e, 'one event in the delivery');
 }
 
 describe('twilio verify', () => {
@@ -43,7 +44,7 @@ describe('twilio verify', () => {
   it('accepts a signature made by the twilio package, for either rotated token', () => {
     for (const token of ['token_current', 'token_previous']) {
       const req = formRequest(params, { token });
-      expect(twilio.validateRequest(token, req.headers['x-twilio-signature']!, URL, params)).toBe(true);
+      expect(twilio.validateRequest(token, must(req.headers['x-twilio-signature'], 'the signature header'), URL, params)).toBe(true);
       expect(() => twilioAdapter.verify(req, conn, new Date())).not.toThrow();
     }
   });
@@ -79,7 +80,7 @@ describe('twilio verify', () => {
   it('verifies a JSON body by its bodySHA256, cross-checked with validateRequestWithBody', () => {
     const json = JSON.stringify({ MessageSid: 'SMjson', MessageStatus: 'sent', To: 'whatsapp:+16505551234' });
     const req = jsonRequest(json);
-    expect(twilio.validateRequestWithBody('token_current', req.headers['x-twilio-signature']!, req.publicUrl, json)).toBe(true);
+    expect(twilio.validateRequestWithBody('token_current', must(req.headers['x-twilio-signature'], 'the signature header'), req.publicUrl, json)).toBe(true);
     expect(ingest(req)).toMatchObject({ providerEventId: 'SMjson:sent', canonical: { type: 'message.status_changed', status: 'sent' } });
     const tampered = { ...jsonRequest(json), rawBody: Buffer.from(json.replace('sent', 'read')) };
     expect(rejectionOf(() => twilioAdapter.verify(tampered, conn, new Date())).message).toMatch(/does not match the bodySHA256/);
@@ -120,6 +121,6 @@ describe('twilio parse', () => {
   });
 
   it('answers with empty TwiML so Twilio sends no reply', () => {
-    expect(twilioAdapter.acknowledge!(1)).toMatchObject({ status: 200, contentType: 'text/xml', body: expect.stringContaining('<Response></Response>') });
+    expect(must(twilioAdapter.acknowledge, 'an acknowledge hook')(1)).toMatchObject({ status: 200, contentType: 'text/xml', body: expect.stringContaining('<Response></Response>') });
   });
 });

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { canonicalEvent } from '@switchyard/domain';
 import type { InboundRequest } from '../provider-adapter';
 import { whatsappAdapter, type WhatsappConnection } from './whatsapp-adapter';
-import { rejectionOf } from '../../../test/support/adapter-kit';
+import { rejectionOf, verifyNow } from '../../../test/support/adapter-kit';
 import { readEvents } from '../../ingest/read-events';
+import { must } from '@switchyard/testing';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../../test/fixtures/whatsapp', `${name}.json`), 'utf8');
 const conn: WhatsappConnection = { name: 'default', appSecret: ['app_current', 'app_previous'], verifyToken: ['tok-current', 'tok-previous'] };
@@ -27,7 +28,7 @@ function request(body: string, headers: Record<string, string | undefined> = {},
 
 function ingest(body: string) {
   const req = request(body);
-  whatsappAdapter.verify(req, conn, new Date());
+  verifyNow(whatsappAdapter, req, conn, new Date());
   return readEvents(whatsappAdapter, conn, req);
 }
 
@@ -52,7 +53,7 @@ describe('whatsapp verify', () => {
 });
 
 describe('whatsapp handshake', () => {
-  const get = (query: Record<string, string>, c: WhatsappConnection = conn) => whatsappAdapter.handleGet!(request('', {}, query), c);
+  const get = (query: Record<string, string>, c: WhatsappConnection = conn) => must(whatsappAdapter.handleGet, 'a GET handler')(request('', {}, query), c);
 
   it('echoes the challenge as text for either configured token', () => {
     for (const token of ['tok-current', 'tok-previous'])
