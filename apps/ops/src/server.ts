@@ -15,6 +15,8 @@ import { entityRoutes } from './routes/entities';
 import { erasureRoutes } from './routes/erasure';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { searchRoutes } from './routes/search';
+import { EntityKeySeal } from './search/entity-key-seal';
 
 export interface OpsDeps {
   db: Database;
@@ -50,7 +52,9 @@ export function createServer(deps: OpsDeps): Express {
   app.use(attentionRoutes(deps.db));
   app.use(effectRoutes(deps.db, queues));
   app.use(auditRoutes(deps.db));
-  app.use(entityRoutes(deps.db));
+  const entityKeys = new EntityKeySeal(deps.token);
+  app.use(entityRoutes(deps.db, entityKeys));
+  app.use(searchRoutes(deps.db, entityKeys));
   app.use(erasureRoutes(deps.db));
 
   app.use((_req, res) => {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { entityStory, type Database } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
+import { EntityKeySeal } from '../search/entity-key-seal';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
 
 export const entityTypes = ['payment', 'contact', 'message', 'lead', 'deal'] as const;
@@ -14,15 +15,23 @@ const query = z.strictObject({ limit: limit(200, 1000) }, unknownKeys('parameter
 
 type Entry = { at: Date; source: 'event' | 'effect' | 'message' | 'attention'; id: string } & Record<string, unknown>;
 
-/** `GET /api/entities/:type/:key`: what happened to one payment, contact, message, lead or deal. */
-export function entityRoutes(db: Database): Router {
+/**
+ * `GET /api/entities/:type/:key`: what happened to one payment, contact, message, lead or deal.
+ * `key` may be sealed (as search results link to contacts and leads, whose keys are personal data).
+ */
+export function entityRoutes(db: Database, keys?: EntityKeySeal): Router {
   const router = Router();
   router.get('/api/entities/:type/:key', async (req, res) => {
     const p = parseRequest(params, req.params, res, 'query');
     if (!p) return;
     const q = parseRequest(query, req.query, res, 'query');
     if (!q) return;
-    const story = await entityStory(db, { type: p.type, key: p.key, limit: q.limit });
+    const key = EntityKeySeal.isSealed(p.key) ? keys?.open(p.key) : p.key;
+    if (!key) {
+      res.status(400).json({ error: 'invalid_query', message: 'key: this sealed key was not issued by this console (search again)' });
+      return;
+    }
+    const story = await entityStory(db, { type: p.type, key, limit: q.limit });
     const timeline: Entry[] = [
       // When it happened at the provider, if known; otherwise when it reached us.
       ...story.events.map((e) => ({ ...e, at: e.occurredAt ?? e.receivedAt, source: 'event' as const })),

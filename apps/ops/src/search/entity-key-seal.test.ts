@@ -1,0 +1,21 @@
+import { EntityKeySeal } from './entity-key-seal';
+
+describe('EntityKeySeal', () => {
+  const seal = new EntityKeySeal('a-token-of-at-least-16-chars');
+
+  it('opens what it sealed, and the sealed text does not contain the key', () => {
+    const sealed = seal.seal('email:jane@example.com');
+    expect(sealed).toMatch(/^sealed\./);
+    expect(sealed).not.toContain('jane');
+    expect(seal.open(sealed)).toBe('email:jane@example.com');
+  });
+
+  it('refuses an edited seal, a seal from another token, and plain text', () => {
+    const sealed = seal.seal('447700900123');
+    const edited = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    expect(seal.open(edited)).toBeNull();
+    expect(new EntityKeySeal('another-token-0123456789').open(sealed)).toBeNull();
+    expect(seal.open('447700900123')).toBeNull();
+    expect(seal.open('sealed.abc')).toBeNull();
+  });
+});
