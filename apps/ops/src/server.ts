@@ -13,6 +13,7 @@ import { deadLetterRoutes } from './routes/dead-letters';
 import { effectRoutes } from './routes/effects';
 import { entityRoutes } from './routes/entities';
 import { erasureRoutes } from './routes/erasure';
+import { failureGroupRoutes } from './routes/failure-groups';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { searchRoutes } from './routes/search';
@@ -55,6 +56,7 @@ export function createServer(deps: OpsDeps): Express {
   const entityKeys = new EntityKeySeal(deps.token);
   app.use(entityRoutes(deps.db, entityKeys));
   app.use(searchRoutes(deps.db, entityKeys));
+  app.use(failureGroupRoutes({ db: deps.db, queues, keys: entityKeys }));
   app.use(erasureRoutes(deps.db));
 
   app.use((_req, res) => {

@@ -32,6 +32,8 @@ describe('matches', () => {
     [{ queue: 'payments' as const, errorKind: 'permanent' as const, errorCode: 'CARD_DECLINED' }, true],
     [{ queue: 'crm' as const }, false],
     [{ errorCode: 'OTHER' }, false],
+    // null picks the dead letters without a code; this one has one.
+    [{ errorCode: null }, false],
     [{ since: new Date('2026-01-02T00:00:00.000Z') }, true],
     [{ until: new Date('2026-01-02T00:00:00.000Z') }, false],
   ])('%j → %s', (filter, expected) => {

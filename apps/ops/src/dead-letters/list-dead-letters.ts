@@ -11,7 +11,7 @@ export function matches(entry: DeadLetterEntry, f: DeadLetterFilter): boolean {
   return (
     (!f.queue || entry.queue === f.queue) &&
     (!f.errorKind || entry.error.kind === f.errorKind) &&
-    (!f.errorCode || entry.error.code === f.errorCode) &&
+    (f.errorCode === undefined || entry.error.code === f.errorCode) &&
     (!f.since || entry.failedAt >= f.since) &&
     (!f.until || entry.failedAt < f.until)
   );

@@ -6,6 +6,7 @@ import { opsUserOf } from '../auth/require-token';
 import { bulkRetrySchema, deadLetterQuerySchema, retryOneSchema } from '../dead-letters/dead-letter-query';
 import type { DeadLetterEntry } from '../dead-letters/dead-letter';
 import { listDeadLetters } from '../dead-letters/list-dead-letters';
+import { matchingDeadLetters } from '../dead-letters/matching-dead-letters';
 import { redriveDeadLetter } from '../dead-letters/redrive';
 import type { OpsQueues } from '../queues/ops-queues';
 import { parseRequest } from '../validation/parse-request';
@@ -41,7 +42,10 @@ async function present(db: Database, entries: DeadLetterEntry[]) {
   });
 }
 
-/** `GET /api/dead-letters`, `POST /api/dead-letters/:id/retry`, `POST /api/dead-letters/retry` (bulk). */
+/**
+ * `GET /api/dead-letters`, `POST /api/dead-letters/:id/retry`, `POST /api/dead-letters/retry` (bulk, by
+ * queue, provider, error kind and code, time; `dryRun: true` answers how many match and changes nothing).
+ */
 export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
   const router = Router();
 
@@ -56,13 +60,20 @@ export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
   router.post('/api/dead-letters/retry', async (req, res) => {
     const body = parseRequest(bulkRetrySchema, req.body, res, 'body');
     if (!body) return;
+    const { total, entries } = await matchingDeadLetters(deps.db, deps.queues, body.filter, body.limit);
+    if (body.dryRun) {
+      // What "retry all" would pick, before a person commits to it; some may still be skipped then.
+      res.json({ dryRun: true, matching: total, wouldRetry: entries.length, sample: await present(deps.db, entries.slice(0, 10)) });
+      return;
+    }
     const actor = opsUserOf(res.locals);
-    const entries = await listDeadLetters(deps.queues, body.filter, body.limit);
+    // The schema requires a reason unless dryRun.
+    const reason = body.reason ?? '';
     const retried: string[] = [];
     const skipped: { id: string; reason: string }[] = [];
     // One at a time: each re-drive is a handful of round trips, and order keeps the audit readable.
     for (const entry of entries) {
-      const result = await redriveDeadLetter(deps, entry.id, actor, body.reason);
+      const result = await redriveDeadLetter(deps, entry.id, actor, reason);
       if (result.ok) retried.push(result.id);
       else skipped.push({ id: result.id, reason: result.reason });
     }

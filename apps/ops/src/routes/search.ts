@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { searchConsole, type Database } from '@switchyard/db';
 import type { EntityKeySeal } from '../search/entity-key-seal';
+import { entityLink } from '../search/entity-link';
 import { maskCustomer, maskEmail, maskName, maskPhone } from '../search/person-masking';
 import { MAX_QUERY_LENGTH, searchTerm } from '../search/search-term';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
@@ -18,13 +19,11 @@ const query = z.strictObject(
   unknownKeys('parameter'),
 );
 
-const entity = (type: string, key: string) => ({ type, key, href: `/api/entities/${type}/${encodeURIComponent(key)}` });
-
 /**
  * `GET /api/search?q=…`: one box for any identifier → grouped customers, payments, leads,
  * messages, deals (and events about no entity yet), each with the entity page it links to and a
  * business summary. Personal data is masked (search/person-masking.ts); contact and lead keys,
- * which are a phone and an email, are sealed (search/entity-key-seal.ts).
+ * which are a phone and an email, are sealed (search/entity-link.ts).
  */
 export function searchRoutes(db: Database, keys: EntityKeySeal): Router {
   const router = Router();
@@ -32,9 +31,10 @@ export function searchRoutes(db: Database, keys: EntityKeySeal): Router {
     const p = parseRequest(query, req.query, res, 'query');
     if (!p) return;
     const found = await searchConsole(db, searchTerm(p.q, p.limit));
+    const entity = (type: string, key: string) => entityLink(keys, type, key);
     res.json({
       customers: found.customers.map((c) => ({
-        entity: entity('contact', keys.seal(c.phone)),
+        entity: entity('contact', c.phone),
         phone: maskPhone(c.phone),
         email: maskEmail(c.email),
         name: maskName(c.name),
@@ -60,7 +60,7 @@ export function searchRoutes(db: Database, keys: EntityKeySeal): Router {
         matchedBy: pay.matchedBy,
       })),
       leads: found.leads.map((l) => ({
-        entity: entity('lead', keys.seal(l.dedupKey)),
+        entity: entity('lead', l.dedupKey),
         id: l.id,
         formId: l.formId,
         email: maskEmail(l.email),
