@@ -19,6 +19,7 @@ import { Redis } from 'ioredis';
 import { applyMigrations, createDb, dropDatabase, ensureDatabase, type PrismaClient } from '@switchyard/db';
 import { buildWebhook, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '../apps/sandbox/src/index';
 import { freePort } from './lib/processes';
+import { deletePrefix } from './lib/redis-keys';
 import { killAllNow, startChild, stopAll, stopChild, waitForHttp, type Child } from './pipeline/children';
 import { sendAll, type SendResult, type SignedRequest } from './pipeline/load';
 
@@ -106,15 +107,6 @@ async function prefixUsage(redis: Redis, match: string): Promise<{ keys: number;
     }
   } while (cursor !== '0');
   return { keys, bytes };
-}
-
-async function deletePrefix(redis: Redis, match: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${match}*`, 'COUNT', 1000);
-    cursor = next;
-    if (batch.length) await redis.unlink(...batch);
-  } while (cursor !== '0');
 }
 
 /** Samples used_memory once a second so the peak is reported along with before/after. */
