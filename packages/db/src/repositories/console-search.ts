@@ -1,12 +1,13 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type SelectExpression, type Selection, type SqlBool } from 'kysely';
 import type { Db } from '../database';
+import type { DB } from '../generated/kysely/types';
 
 /**
  * The ops console's one-box search: whatever a person pastes (a payment or order id, an email, a
  * phone number, a provider event id, a CRM record id, an effect or message id) → the customers,
- * payments, leads, messages and deals it is about. Every lookup here uses an index (see migration
- * 20261202141030_console_search and prisma/expression-indexes.sql); rows come back unmasked, the
- * caller masks personal data.
+ * payments, leads, messages and deals it is about. Every lookup here uses an index (migration
+ * 20261202141030_console_search adds the expression indexes schema.prisma cannot declare); rows
+ * come back unmasked, the caller masks personal data.
  */
 
 /** What the typed text may be; the caller decides (apps/ops search-term.ts), this module only looks. */
@@ -29,54 +30,47 @@ export const searchEntityTypes: readonly SearchEntityType[] = ['contact', 'payme
 /** How a row was found, in words a person reads ("phone", "provider event id"). */
 type MatchedBy = string[];
 
-export interface ContactHit {
-  phone: string;
-  email: string | null;
-  name: string | null;
-  consent: boolean;
-  optedOutAt: Date | null;
-  lastInboundAt: Date | null;
-  updatedAt: Date;
-  matchedBy: MatchedBy;
-}
-export interface PaymentHit {
-  key: string;
-  provider: string;
-  connection: string;
-  paymentId: string;
-  orderId: string | null;
-  status: string;
-  amount: number | null;
-  currency: string | null;
-  refundedAmount: number;
-  disputed: boolean;
-  customer: unknown;
-  lastOccurredAt: Date | null;
-  updatedAt: Date;
-  matchedBy: MatchedBy;
-}
-export interface LeadHit {
-  id: string;
-  dedupKey: string;
-  formId: string;
-  email: string | null;
-  phone: string | null;
-  name: string | null;
-  owner: string;
-  createdAt: Date;
-  matchedBy: MatchedBy;
-}
-export interface MessageHit {
-  id: string;
-  channel: string;
-  recipient: string | null;
-  status: string;
-  errorCode: string | null;
-  effectId: string | null;
-  lastOccurredAt: Date | null;
-  updatedAt: Date;
-  matchedBy: MatchedBy;
-}
+// What each group shows of its rows, under the names the API answers with.
+const contactColumns = [
+  'phone',
+  'email',
+  'name',
+  'consent',
+  'opted_out_at as optedOutAt',
+  'last_inbound_at as lastInboundAt',
+  'updated_at as updatedAt',
+] as const satisfies readonly SelectExpression<DB, 'contacts'>[];
+const paymentColumns = [
+  'key',
+  'provider',
+  'connection',
+  'payment_id as paymentId',
+  'order_id as orderId',
+  'status',
+  'amount',
+  'currency',
+  'refunded_amount as refundedAmount',
+  'disputed',
+  'customer',
+  'last_occurred_at as lastOccurredAt',
+  'updated_at as updatedAt',
+] as const satisfies readonly SelectExpression<DB, 'payments'>[];
+const leadColumns = ['id', 'dedup_key as dedupKey', 'form_id as formId', 'email', 'phone', 'name', 'owner', 'created_at as createdAt'] as const satisfies readonly SelectExpression<DB, 'leads'>[];
+const messageColumns = [
+  'id',
+  'channel',
+  'recipient',
+  'status',
+  'error_code as errorCode',
+  'effect_id as effectId',
+  'last_occurred_at as lastOccurredAt',
+  'updated_at as updatedAt',
+] as const satisfies readonly SelectExpression<DB, 'messages'>[];
+
+export type ContactHit = Selection<DB, 'contacts', (typeof contactColumns)[number]> & { matchedBy: MatchedBy };
+export type PaymentHit = Selection<DB, 'payments', (typeof paymentColumns)[number]> & { matchedBy: MatchedBy };
+export type LeadHit = Selection<DB, 'leads', (typeof leadColumns)[number]> & { matchedBy: MatchedBy };
+export type MessageHit = Selection<DB, 'messages', (typeof messageColumns)[number]> & { matchedBy: MatchedBy };
 export interface DealHit {
   key: string;
   /** The newest event about the deal, if any was stored. */
@@ -243,53 +237,12 @@ export async function searchConsole(db: Db, term: ConsoleSearchTerm): Promise<Co
   const messageKeys = refs.keys('message', n);
   const dealKeys = refs.keys('deal', n);
 
+  // Newest first within each group; an empty key list asks nothing.
   const [contacts, payments, leads, messages, dealEvents] = await Promise.all([
-    contactKeys.length
-      ? db
-          .selectFrom('contacts')
-          .select(['phone', 'email', 'name', 'consent', 'opted_out_at as optedOutAt', 'last_inbound_at as lastInboundAt', 'updated_at as updatedAt'])
-          .where('phone', 'in', contactKeys)
-          .orderBy('updated_at', 'desc')
-          .execute()
-      : [],
-    paymentKeys.length
-      ? db
-          .selectFrom('payments')
-          .select([
-            'key',
-            'provider',
-            'connection',
-            'payment_id as paymentId',
-            'order_id as orderId',
-            'status',
-            'amount',
-            'currency',
-            'refunded_amount as refundedAmount',
-            'disputed',
-            'customer',
-            'last_occurred_at as lastOccurredAt',
-            'updated_at as updatedAt',
-          ])
-          .where('key', 'in', paymentKeys)
-          .orderBy('updated_at', 'desc')
-          .execute()
-      : [],
-    leadKeys.length
-      ? db
-          .selectFrom('leads')
-          .select(['id', 'dedup_key as dedupKey', 'form_id as formId', 'email', 'phone', 'name', 'owner', 'created_at as createdAt'])
-          .where('dedup_key', 'in', leadKeys)
-          .orderBy('created_at', 'desc')
-          .execute()
-      : [],
-    messageKeys.length
-      ? db
-          .selectFrom('messages')
-          .select(['id', 'channel', 'recipient', 'status', 'error_code as errorCode', 'effect_id as effectId', 'last_occurred_at as lastOccurredAt', 'updated_at as updatedAt'])
-          .where('id', 'in', messageKeys)
-          .orderBy('updated_at', 'desc')
-          .execute()
-      : [],
+    contactKeys.length ? db.selectFrom('contacts').select(contactColumns).where('phone', 'in', contactKeys).orderBy('updated_at', 'desc').execute() : [],
+    paymentKeys.length ? db.selectFrom('payments').select(paymentColumns).where('key', 'in', paymentKeys).orderBy('updated_at', 'desc').execute() : [],
+    leadKeys.length ? db.selectFrom('leads').select(leadColumns).where('dedup_key', 'in', leadKeys).orderBy('created_at', 'desc').execute() : [],
+    messageKeys.length ? db.selectFrom('messages').select(messageColumns).where('id', 'in', messageKeys).orderBy('updated_at', 'desc').execute() : [],
     dealKeys.length
       ? db
           .selectFrom('inbound_events')
