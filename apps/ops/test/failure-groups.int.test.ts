@@ -94,6 +94,13 @@ describe('GET /api/failure-groups', () => {
   it('counts only what failed in the window', async () => {
     await fleet.deadEvent('crm', 'FG_WINDOW');
     await fleet.stop();
+    const earlier = await fleet.storeEffect('crm');
+    await ops.db.effect.update({ where: { id: earlier }, data: { status: 'failed', lastError: 'permanent: FG_WINDOW_EFFECT: refused' } });
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    const inWindow = await groupsOf(fleet.provider, { since: hourAgo, until: new Date(Date.now() + 60_000).toISOString() });
+    expect(inWindow.map((g) => g.errorCode)).toEqual(expect.arrayContaining(['FG_WINDOW', 'FG_WINDOW_EFFECT']));
+    const before = await groupsOf(fleet.provider, { since: new Date(Date.now() - 7200_000).toISOString(), until: hourAgo });
+    expect(before.filter((g) => g.errorCode?.startsWith('FG_WINDOW'))).toEqual([]);
     const future = new Date(Date.now() + 3600_000).toISOString();
     expect((await groupsOf(fleet.provider, { since: future })).some((g) => g.errorCode === 'FG_WINDOW')).toBe(false);
     expect((await groupsOf(fleet.provider, { since: new Date(Date.now() - 3600_000).toISOString() })).some((g) => g.errorCode === 'FG_WINDOW')).toBe(true);

@@ -36,11 +36,7 @@ export function failureGroupRoutes(deps: FailureGroupRouteDeps): Router {
     const since = q.since ?? new Date(Date.now() - DEFAULT_WINDOW_MS);
     const window = { since, ...(q.until ? { until: q.until } : {}) };
     const dead = await deadLettersWithSubjects(deps.db, deps.queues, window);
-    const effects = await effectFailureGroups(deps.db, {
-      since,
-      until: q.until ?? new Date(8.64e15),
-      exclude: [...new Set(dead.map((d) => d.effectId).filter((id): id is string => !!id))],
-    });
+    const effects = await effectFailureGroups(deps.db, { ...window, exclude: [...new Set(dead.map((d) => d.effectId).filter((id): id is string => !!id))] });
 
     const link = (subject: FailureSubject | null, eventId: string | null) =>
       subject?.entityType && subject.entityKey ? entityLink(deps.keys, subject.entityType, subject.entityKey) : eventId ? { type: 'event', key: eventId, href: `/api/events/${eventId}` } : null;

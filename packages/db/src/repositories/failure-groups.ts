@@ -42,11 +42,11 @@ export interface EffectFailureGroup {
 }
 
 /**
- * Failed and parked effects changed in [since, until), grouped by status, provider and error code,
- * leaving out `exclude` (effects the caller already counts through their dead letter). Reads
- * through the (status, updated_at) index.
+ * Failed and parked effects changed in [since, until) (no end without `until`), grouped by
+ * status, provider and error code, leaving out `exclude` (effects the caller already counts
+ * through their dead letter). Reads through the (status, updated_at) index.
  */
-export async function effectFailureGroups(db: Db, window: { since: Date; until: Date; exclude: string[] }): Promise<EffectFailureGroup[]> {
+export async function effectFailureGroups(db: Db, window: { since: Date; until?: Date; exclude: string[] }): Promise<EffectFailureGroup[]> {
   const { rows } = await sql<Omit<EffectFailureGroup, 'example'> & { exampleId: string }>`
     SELECT status, provider, code AS "errorCode", count(*)::int AS count, min(updated_at) AS "firstSeen", max(updated_at) AS "lastSeen",
            (array_agg(id ORDER BY updated_at DESC, id))[1] AS "exampleId"
@@ -54,7 +54,7 @@ export async function effectFailureGroups(db: Db, window: { since: Date; until: 
       SELECT status::text AS status, provider, id, updated_at,
              CASE WHEN status = 'parked' THEN ${PARKED_CODE} ELSE substring(last_error FROM '^(?:[a-z_]+: )?([A-Z][A-Z0-9_.-]*): ') END AS code
       FROM effects
-      WHERE status IN ('failed', 'parked') AND updated_at >= ${window.since} AND updated_at < ${window.until}
+      WHERE status IN ('failed', 'parked') AND updated_at >= ${window.since} AND (${window.until ?? null}::timestamptz IS NULL OR updated_at < ${window.until ?? null})
         AND NOT (id = ANY(${window.exclude}::uuid[]))
     ) f
     GROUP BY status, provider, code
