@@ -59,4 +59,12 @@ describe('searchConsole plans', () => {
       expect(all).toContain(index);
     }
   });
+
+  it('finds ids (payment, order, event, effect, message, CRM record, lead) through indexes on every table', async () => {
+    sent.length = 0;
+    await searchConsole(db, { text: `pi_${randomBytes(4).toString('hex')}`, uuid: '0f8fad5b-d9cb-469f-a165-70867728950e', email: null, phoneSuffix: null, limit: 20 });
+    const statements = lookups(['contacts', 'leads', 'payments', 'messages', 'effects', 'inbound_events']);
+    expect(statements.length).toBe(5);
+    for (const plan of await plans(statements)) expect(plan).not.toMatch(/Seq Scan/);
+  });
 });
