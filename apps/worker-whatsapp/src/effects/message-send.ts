@@ -36,7 +36,7 @@ export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | u
  * Sends a customer message (WhatsApp Cloud template or text, or Twilio). Meta and Twilio cannot
  * deduplicate, so this is an intent effect: the intent is committed before the call and our
  * effect id travels as `biz_opaque_callback_data`, which Meta echoes in every status webhook of
- * the message — that is how a send whose answer a crash lost is reconciled instead of resent.
+ * the message — that is how a send whose answer a crash lost is settled instead of resent.
  *
  * Checked just before sending: consent (a STOP received after the effect was planned wins), and
  * for payment-failure notices that the payment has not succeeded since.
@@ -86,8 +86,9 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       }
       return outcome;
     },
-    async reconcile(effect, { db }) {
+    async findOutcome(effect, { db }) {
       const messageId = await findMessageIdOfEffect(db, effect.id);
+      // `reconciled` is the stored response's key (old rows and the crash test read it); kept as it is.
       return messageId ? { providerRef: messageId, response: { reconciled: true } } : null;
     },
     async settle(effect, outcome, { db }) {
