@@ -3,7 +3,7 @@ export { routeEvent } from './routing/route-event';
 export type { EventTypesOf } from './routing/route-event';
 export { queueNames } from './routing/queue-name';
 export type { QueueName } from './routing/queue-name';
-export { addPaymentFact, foldPayment, isPaid, paymentFactOf, paymentKey } from './payments/payment-state';
+export { addPaymentFact, foldPayment, isPaid, isPaidStatus, paymentFactOf, paymentKey } from './payments/payment-state';
 export type { PaymentFact, PaymentState, PaymentStatus } from './payments/payment-state';
 export { mergeMessageStatus, messageStatusRank, messageStatuses } from './messages/message-state';
 export type { MessageStatus } from './messages/message-state';

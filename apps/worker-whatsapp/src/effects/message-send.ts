@@ -1,4 +1,5 @@
 import { findContact, findMessageIdOfEffect, findPayment, markEffectDone, markEffectDoneWithMessage, type Db, type EffectRow } from '@switchyard/db';
+import { isPaidStatus } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
@@ -51,7 +52,7 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       if (r.consent === 'opted_in' && !contact?.consent) return 'recipient has not opted in';
       if (r.unlessPaid) {
         const payment = await findPayment(db, r.unlessPaid);
-        if (payment && ['succeeded', 'partially_refunded', 'refunded'].includes(payment.status)) return `payment ${r.unlessPaid} has succeeded since; the failure notice is no longer true`;
+        if (payment && isPaidStatus(payment.status)) return `payment ${r.unlessPaid} has succeeded since; the failure notice is no longer true`;
       }
       return null;
     },
