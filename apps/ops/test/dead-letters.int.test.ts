@@ -298,7 +298,7 @@ describe('POST /api/dead-letters/retry (bulk)', () => {
     const done = await fleet.deadEffect('payments', 'BULK_DONE');
     const failed = await fleet.deadEffect('payments', 'BULK_DONE');
     await fleet.stop();
-    // Resolved since it failed (reconciled, or sent by an operator): nothing is left to re-run.
+    // Resolved since it failed (settled by a status webhook, or sent by an operator): nothing is left to re-run.
     await ops.db.effect.update({ where: { id: done.effectId }, data: { status: 'done' } });
 
     const res = await bulk({ reason: 'template approved', filter: { errorCode: 'BULK_DONE' } });

@@ -16,11 +16,12 @@ const schema = z.object({
   TRUST_PROXY: trustProxy,
   /** YAML settings file: provider connections (several accounts per provider), lead forms and the rest of @switchyard/settings. */
   SWITCHYARD_CONFIG: z.string().optional(),
-  /** Unfinished events untouched for this long are re-driven (lost Redis data). */
   /** Largest accepted lead-form body, in bytes. */
   FORM_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024),
-  RECONCILE_AFTER_MS: z.coerce.number().int().positive().default(5 * 60_000),
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /** Unfinished events and owed effects untouched for this long are re-driven (lost Redis data). */
+  REDRIVE_STALE_AFTER_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  /** How often the stale-work redriver looks. */
+  REDRIVE_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   // Default connection of each provider, from the environment (secrets are comma-separated lists).
   STRIPE_WEBHOOK_SECRET: z.string().optional(),

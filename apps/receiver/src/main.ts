@@ -1,6 +1,6 @@
 import { countPendingOutbox, createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { OutboxRelay, Reconciler } from '@switchyard/outbox';
+import { OutboxRelay, StaleWorkRedriver } from '@switchyard/outbox';
 import { QueueProducer, createRedis } from '@switchyard/queues';
 import { defaultSettings, loadSettings } from '@switchyard/settings';
 import { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections/connections';
@@ -18,12 +18,12 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined); // reconnects on its own; the relay logs what matters
   const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
   const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
-  const reconciler = new Reconciler({ database, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
+  const redriver = new StaleWorkRedriver({ database, relay, logger, staleAfterMs: env.REDRIVE_STALE_AFTER_MS, intervalMs: env.REDRIVE_INTERVAL_MS });
   const metrics = createReceiverMetrics(() => countPendingOutbox(database));
   const app = createServer({ database, redis, connections, forms: settings.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
 
   relay.start();
-  reconciler.start();
+  redriver.start();
   const server = app.listen(env.RECEIVER_PORT, () => {
     logger.info('receiver listening', { port: env.RECEIVER_PORT, providers: Object.fromEntries(Object.entries(connections).map(([p, c]) => [p, Object.keys(c)])), forms: Object.keys(settings.forms) });
   });
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info('shutting down', { signal });
     server.close();
-    await reconciler.stop();
+    await redriver.stop();
     await relay.stop();
     await producer.close();
     redis.disconnect();

@@ -85,9 +85,9 @@ describe('durable ingest', () => {
   it('re-drives events whose jobs Redis lost, without duplicating jobs that still exist', async () => {
     const redis = new OwnRedis();
     await redis.start();
-    // The reconciler re-drives every stale event in its database, so this test owns one.
+    // The stale-work redriver re-drives every stale event in its database, so this test owns one.
     const database = await createOwnDatabase(process.env.TEST_POSTGRES_URL || undefined);
-    const r = await startReceiver({ redisUrl: redis.url, databaseUrl: database.url, env: { RECONCILE_AFTER_MS: '300' } });
+    const r = await startReceiver({ redisUrl: redis.url, databaseUrl: database.url, env: { REDRIVE_STALE_AFTER_MS: '300' } });
     try {
       const lost = signedEvent();
       await deliver(r, lost);
@@ -96,12 +96,12 @@ describe('durable ingest', () => {
       expect(await r.queue('payments').count()).toBe(0);
 
       await new Promise((res) => setTimeout(res, 400));
-      expect(await r.reconciler.tick()).toBeGreaterThanOrEqual(1);
+      expect(await r.redriver.tick()).toBeGreaterThanOrEqual(1);
       await eventually(async () => (await r.queue('payments').count()) === 1, 10_000, 50, 're-dispatch after the flush');
 
       // A second re-drive while the job still exists adds nothing: job ids come from the event id.
       await new Promise((res) => setTimeout(res, 400));
-      await r.reconciler.tick();
+      await r.redriver.tick();
       await new Promise((res) => setTimeout(res, 300));
       expect(await r.queue('payments').count()).toBe(1);
 

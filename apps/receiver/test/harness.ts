@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { countPendingOutbox, createDatabase, createDb, createPool, type Database, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { OutboxRelay, Reconciler } from '@switchyard/outbox';
+import { OutboxRelay, StaleWorkRedriver } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type Queue, type QueueName, type Redis } from '@switchyard/queues';
 import type { Settings } from '@switchyard/settings';
 import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
@@ -28,7 +28,7 @@ export interface TestReceiver {
   redis: Redis;
   prefix: string;
   relay: OutboxRelay;
-  reconciler: Reconciler;
+  redriver: StaleWorkRedriver;
   /** Lines the receiver logged, to assert on what operators see. */
   logs: string[];
   queue(name: QueueName): Queue;
@@ -61,7 +61,7 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, prefix);
   const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
-  const reconciler = new Reconciler({ database, relay, logger, staleAfterMs: env.RECONCILE_AFTER_MS, intervalMs: env.RECONCILE_INTERVAL_MS });
+  const redriver = new StaleWorkRedriver({ database, relay, logger, staleAfterMs: env.REDRIVE_STALE_AFTER_MS, intervalMs: env.REDRIVE_INTERVAL_MS });
   const metrics = createReceiverMetrics(() => countPendingOutbox(database));
   const app = createServer({ database, redis, connections, forms: opts.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
   if (opts.relay !== false) relay.start();
@@ -76,14 +76,14 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
     redis,
     prefix,
     relay,
-    reconciler,
+    redriver,
     logs,
     url: server.url,
     queue: (name) => queues.get(name),
     async close() {
       await server.close();
       await relay.stop();
-      await reconciler.stop();
+      await redriver.stop();
       await queues.cleanup();
       await producer.close();
       redis.disconnect();

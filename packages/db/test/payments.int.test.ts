@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
-import { createDatabase, createDb, poolOf, transaction, type Database, type EffectPlan, type PrismaClient } from '../src';
+import { createDatabase, createDb, poolOf, transaction, type Database, type NewEffect, type PrismaClient } from '../src';
 import { createPaymentWithEffects } from '../src/repositories/effect-plans';
 import { lockPayment } from '../src/repositories/payments';
 
@@ -26,12 +26,12 @@ async function storeEvent(): Promise<string> {
   return id;
 }
 
-function first(paymentId: string): { key: string; ids: { provider: string; connection: string; payment_id: string }; facts: PaymentFact[]; state: PaymentState; plans: EffectPlan[] } {
+function first(paymentId: string): { key: string; ids: { provider: string; connection: string; payment_id: string }; facts: PaymentFact[]; state: PaymentState; plans: NewEffect[] } {
   const occurredAt = '2026-11-21T10:00:00.000Z';
   const facts = [{ id: `captured:${paymentId}`, kind: 'succeeded', occurredAt, amount: 1000, currency: 'INR' }] as unknown as PaymentFact[];
   const state = { status: 'succeeded', amount: 1000, currency: 'INR', orderId: null, refundedAmount: 0, disputed: false, customer: {}, lastOccurredAt: occurredAt } as unknown as PaymentState;
   const key = `razorpay:default:${paymentId}`;
-  const plans: EffectPlan[] = [{ kind: 'message.send', businessKey: `receipt:${key}`, queue: 'whatsapp', provider: 'whatsapp', connection: 'default', entityType: 'payment', entityKey: key, request: { to: '15550001111' } }];
+  const plans: NewEffect[] = [{ kind: 'message.send', businessKey: `receipt:${key}`, queue: 'whatsapp', provider: 'whatsapp', connection: 'default', entityType: 'payment', entityKey: key, request: { to: '15550001111' } }];
   return { key, ids: { provider: 'razorpay', connection: 'default', payment_id: paymentId }, facts, state, plans };
 }
 

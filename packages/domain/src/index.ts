@@ -1,12 +1,11 @@
-export { EventStatus, eventStatuses, unfinishedStatuses } from './events/event-status';
 export * from './events/canonical-event';
 export { routeEvent } from './routing/route-event';
 export type { EventTypesOf } from './routing/route-event';
 export { queueNames } from './routing/queue-name';
 export type { QueueName } from './routing/queue-name';
-export { addPaymentFact, foldPayment, isPaid, paymentFactOf, paymentKey } from './payments/payment-state';
+export { addPaymentFact, foldPayment, isPaid, isPaidStatus, paymentFactOf, paymentKey } from './payments/payment-state';
 export type { PaymentFact, PaymentState, PaymentStatus } from './payments/payment-state';
-export { mergeMessageStatus, messageStatusRank } from './messages/message-state';
+export { mergeMessageStatus, messageStatusRank, messageStatuses } from './messages/message-state';
 export type { MessageStatus } from './messages/message-state';
 export { ERASED, identifierPattern, normalizeEmail, normalizePhone, personMasker } from './privacy/person-mask';
 export type { PersonIdentifiers, PersonMasker } from './privacy/person-mask';

@@ -178,7 +178,7 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     expect(sends).toHaveLength(EVENTS - parked.length);
     expect([...sendsByPhone.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(people.map((p) => p.phone))).toEqual(new Set([...sendsByPhone.keys(), ...parked.map((e) => e.to)]));
-    // Each intent was claimed once: a re-run job reconciles or parks, it never claims (and sends) again.
+    // Each intent was claimed once: a re-run job settles (from a status webhook) or parks, it never claims (and sends) again.
     expect(effects.filter((e) => e.attempts !== 1)).toEqual([]);
     const attention = await fleet.db.$queryRawUnsafe<{ entity_key: string }[]>(`SELECT entity_key FROM attention_items WHERE kind = 'effect_outcome_unknown' AND resolved_at IS NULL`);
     const flagged = new Set(attention.map((a) => a.entity_key));
@@ -187,9 +187,10 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     expect(attention.length).toBe(parked.length);
 
     // The kills cut sends in flight: some answers were lost and settled from the status webhooks.
-    const reconciled = effects.filter((e) => e.status === 'done' && (e.response?.reconciledFrom || e.response?.reconciled));
+    // `reconciled` / `reconciledFrom` are the stored response keys of a settled send (kept as stored).
+    const settledSends = effects.filter((e) => e.status === 'done' && (e.response?.reconciledFrom || e.response?.reconciled));
     const killedInFlight = new Set(kills.flatMap((k) => k.sendsInFlight));
-    expect(reconciled.filter((e) => killedInFlight.has(e.id)).length).toBeGreaterThan(0);
+    expect(settledSends.filter((e) => killedInFlight.has(e.id)).length).toBeGreaterThan(0);
 
     // The person's part. A parked send is one whose worker died between committing the intent and
     // the request leaving: no status webhook can ever settle it. An operator lists the parked sends
@@ -247,7 +248,7 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
       [
         `crash: ${EVENTS} events, ${kills.length} SIGKILLs (${kills.filter((k) => k.target === 'whatsapp').length} whatsapp, ${kills.filter((k) => k.target === 'payments').length} payments) in ${(duration / 1000).toFixed(1)} s (kill rounds ${((loopDone - started) / 1000).toFixed(1)} s of which waiting for restarts ${(waitedForRestartMs / 1000).toFixed(1)} s, settling ${((started + duration - loopDone) / 1000).toFixed(1)} s)`,
         `  at kill time: ${kills.reduce((n, k) => n + k.activeJobs, 0)} active jobs in all, ${killedInFlight.size} sends claimed and in flight`,
-        `  afterwards: ${sends.length} WhatsApp sends for ${people.length} customers, ${reconciled.length} sends reconciled from status webhooks (${reconciled.filter((e) => e.response?.reconciledFrom).length} by the webhook, ${reconciled.filter((e) => e.response?.reconciled).length} by the re-run job), ${parked.length} parked (intent committed, never sent), ${must(rerunEvents[0]).n} events processed more than once`,
+        `  afterwards: ${sends.length} WhatsApp sends for ${people.length} customers, ${settledSends.length} sends settled from status webhooks (${settledSends.filter((e) => e.response?.reconciledFrom).length} by the webhook, ${settledSends.filter((e) => e.response?.reconciled).length} by the re-run job), ${parked.length} parked (intent committed, never sent), ${must(rerunEvents[0]).n} events processed more than once`,
         `  then: ${parked.length} parked sends resolved "resend" in the ops console and sent once (${((Date.now() - resolvedAt) / 1000).toFixed(1)} s); ${finalSends.length} sends for ${EVENTS} effects, each exactly once`,
       ].join('\n'),
     );

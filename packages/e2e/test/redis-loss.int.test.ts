@@ -4,7 +4,7 @@ import { startFleet, type Fleet } from './support/fleet';
 
 /**
  * Redis loses its data (restart without persistence, FLUSHALL) after an event was processed but
- * before its effects ran: the effects are in the ledger, their jobs are gone. The reconciler
+ * before its effects ran: the effects are in the ledger, their jobs are gone. The stale-work redriver
  * re-dispatches them from the outbox and each effect still happens exactly once.
  */
 describe('recovery from Redis data loss', () => {
@@ -34,7 +34,7 @@ describe('recovery from Redis data loss', () => {
     expect(await fleet.loseRedisData()).toBeGreaterThan(0);
     fleet.startWorker('crm');
     fleet.startWorker('whatsapp');
-    // Without the reconciler nothing would happen: the jobs are gone, and the relay (which ran a
+    // Without the redriver nothing would happen: the jobs are gone, and the relay (which ran a
     // pass after the loss) has nothing to send again, since its entries were dispatched before.
     expect(await fleet.relayPass()).toBe(0);
     await fleet.drained('crm');
@@ -42,7 +42,7 @@ describe('recovery from Redis data loss', () => {
     const stillOwed = await fleet.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM effects WHERE status = 'pending'`);
     expect(must(stillOwed[0]).n).toBe(must(owed[0]).n);
 
-    expect(await fleet.reconcile()).toBeGreaterThanOrEqual(must(owed[0]).n);
+    expect(await fleet.redriveStale()).toBeGreaterThanOrEqual(must(owed[0]).n);
     await fleet.settled();
 
     const effects = await fleet.db.$queryRawUnsafe<{ status: string; n: number }[]>(`SELECT status::text, count(*)::int AS n FROM effects GROUP BY status`);

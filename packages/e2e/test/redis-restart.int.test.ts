@@ -14,7 +14,7 @@ const SETTINGS = { crm: undefined, team: { notifications: [] } };
  * Redis dies (SIGKILL) and comes back empty (no persistence) while payments flow through the
  * fleet, each app its own process. Nothing may die and nobody may restart anything: the receiver
  * keeps acknowledging (events are stored in Postgres), readiness goes false and comes back, and the
- * reconciler re-drives what Redis lost, so every payment is processed and its receipt sent once.
+ * stale-work redriver re-drives what Redis lost, so every payment is processed and its receipt sent once.
  */
 describe('Redis restart under load', () => {
   let redis: OwnRedis;
@@ -25,7 +25,7 @@ describe('Redis restart under load', () => {
     redis = new OwnRedis();
     await redis.start();
     database = await createOwnDatabase();
-    fleet = await startChildFleet({ databaseUrl: database.url, redisUrl: redis.url, settings: SETTINGS, env: { EFFECT_PARK_AFTER_MS: '90000', RECONCILE_AFTER_MS: '3000', RECONCILE_INTERVAL_MS: '1000' } });
+    fleet = await startChildFleet({ databaseUrl: database.url, redisUrl: redis.url, settings: SETTINGS, env: { EFFECT_PARK_AFTER_MS: '90000', REDRIVE_STALE_AFTER_MS: '3000', REDRIVE_INTERVAL_MS: '1000' } });
     await fleet.start();
   }, 180_000);
 

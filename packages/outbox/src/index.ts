@@ -1,4 +1,4 @@
 export { OutboxRelay } from './outbox-relay';
 export type { OutboxRelayOptions } from './outbox-relay';
-export { Reconciler } from './reconciler';
-export type { ReconcilerOptions } from './reconciler';
+export { StaleWorkRedriver } from './stale-work-redriver';
+export type { StaleWorkRedriverOptions } from './stale-work-redriver';

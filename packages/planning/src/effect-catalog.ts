@@ -7,8 +7,8 @@ import { contactUpsertRequest, crmNoteRequest, dealSyncRequest, leadUpsertReques
  * - `idempotent`: it deduplicates (idempotency key, upsert by external id), so an interrupted call is
  *   simply made again with the same key.
  * - `intent`: it cannot (WhatsApp, Twilio, incoming webhooks). The intent is committed before the
- *   call; a run that finds an intent with no recorded outcome never sends blindly: it reconciles or
- *   parks the effect for a person.
+ *   call; a run that finds an intent with no recorded outcome never sends blindly: it settles the
+ *   effect with the outcome found since (a status webhook) or parks it for a person.
  */
 export type EffectMode = 'idempotent' | 'intent';
 

@@ -1,15 +1,15 @@
+import type { NewEffect } from '@switchyard/db';
 import { effectCatalog, type EffectKind, type EffectQueueOf, type EffectRequest } from './effect-catalog';
 
-/** One effect a planner decided on: what, about what, performed by which queue, with its typed request. */
-export interface EffectPlanOf<K extends EffectKind> {
+/**
+ * One effect a planner decided on: what, about what, performed by which queue, with its typed
+ * request. The ledger's NewEffect with kind, queue and request narrowed by the catalog, so a plan is
+ * what the ledger records, field for field. With the kind, `businessKey` is the ledger's key:
+ * planning the same (kind, business key) twice performs it once.
+ */
+export interface EffectPlanOf<K extends EffectKind> extends Omit<NewEffect, 'kind' | 'queue' | 'request'> {
   kind: K;
   queue: EffectQueueOf<K>;
-  /** With the kind, the ledger's key: planning the same (kind, business key) twice performs it once. */
-  businessKey: string;
-  provider: string;
-  connection: string;
-  entityType: string;
-  entityKey: string;
   request: EffectRequest<K>;
 }
 

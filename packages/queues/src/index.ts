@@ -5,6 +5,7 @@ export type { JobData, JobName, QueueName, Registry } from './registry';
 export { createRedis } from './connection';
 export { jobOptions } from './job-options';
 export { QueueProducer } from './producer';
+export { QueueHandles } from './queue-handles';
 export type { RawJob } from './producer';
 export { createQueueWorker, workerJobHandlers } from './worker';
 export type { AttemptError, DeadLetter, Handlers, JobContext, QueueWorkerOptions, WorkerJobHandlers } from './worker';

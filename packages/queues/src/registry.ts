@@ -51,7 +51,7 @@ export const performEffectJob = {
 
 /**
  * Job ids are derived from what the job is about, so enqueueing the same work twice (outbox
- * re-dispatch, reconciler re-drive) is ignored by BullMQ. No `:` and never a pure integer. Every
+ * re-dispatch, stale-work re-drive) is ignored by BullMQ. No `:` and never a pure integer. Every
  * job id of the fleet is built here.
  */
 export function eventJobId(queue: QueueName, eventId: string): string {

@@ -1,3 +1,4 @@
+import { messageStatuses } from '@switchyard/domain';
 import { z } from 'zod';
 import { placeholderPattern, templatePaths, type TemplatePath } from './template-paths';
 
@@ -31,7 +32,6 @@ const outbound = z
   .prefault({});
 
 // ── status mappings: provider vocabulary → ours ─────────────────────────────────────────────
-export const messageStatuses = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
 const stageMap = z.record(z.string(), text);
 const messageStatusMap = z.record(z.string(), z.enum(messageStatuses));
 const statusMappings = z

@@ -72,10 +72,10 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
 
   const prepared = effect.status === 'sending' ? undefined : await performer.prepare?.(effect, ctx);
   if (effect.status === 'sending' || !(await markEffectSending(db, effectId))) {
-    const found = await performer.reconcile?.(effect, ctx);
+    const found = await performer.findOutcome?.(effect, ctx);
     if (found) {
       await settle(effect, found, ctx, performer);
-      logger.info('effect outcome reconciled from the provider', { effectId, providerRef: found.providerRef });
+      logger.info('effect settled with the outcome of an earlier send', { effectId, providerRef: found.providerRef });
       return;
     }
     const current = (await findEffect(db, effectId)) ?? effect;
@@ -100,7 +100,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
   } catch (err) {
     // An answer means the provider refused the request, and a local refusal means it never left:
     // nothing went out, so it may be tried again. No answer (timeout, reset) leaves the intent in
-    // `sending`: the next run reconciles, never resends.
+    // `sending`: the next run looks for its outcome, never resends.
     if (knownNotSent(err)) await markEffectNotSent(db, { effectId, error: (err as Error).message });
     throw err;
   }

@@ -29,19 +29,19 @@ interface PerformerHooks<K extends EffectKind> {
 
 /**
  * The provider deduplicates (idempotency key, upsert by external id): an interrupted call is simply
- * made again with the same key. Nothing to prepare before an intent, nothing to reconcile.
+ * made again with the same key. Nothing to prepare before an intent, no earlier outcome to look for.
  */
 export interface IdempotentPerformer<K extends EffectKind> extends PerformerHooks<K> {
   mode: 'idempotent';
   perform(effect: EffectOf<K>, ctx: EffectContext): Promise<EffectOutcome>;
   prepare?: never;
-  reconcile?: never;
+  findOutcome?: never;
 }
 
 /**
  * The provider cannot deduplicate (WhatsApp, Twilio, incoming webhooks). The intent is committed
  * before the call; a later run that finds an intent with no recorded outcome never sends blindly:
- * it reconciles (a status webhook carried our effect id) or, after `parkAfterMs`, parks the effect
+ * it settles the effect with the outcome found since (a status webhook carried our effect id) or, after `parkAfterMs`, parks the effect
  * for a person.
  */
 export interface IntentPerformer<K extends EffectKind, P = unknown> extends PerformerHooks<K> {
@@ -54,8 +54,8 @@ export interface IntentPerformer<K extends EffectKind, P = unknown> extends Perf
    */
   prepare?(effect: EffectOf<K>, ctx: EffectContext): Promise<P>;
   perform(effect: EffectOf<K>, ctx: EffectContext, prepared: P | undefined): Promise<EffectOutcome>;
-  /** What the provider told us about an earlier attempt, if anything. */
-  reconcile?(effect: EffectOf<K>, ctx: EffectContext): Promise<EffectOutcome | null>;
+  /** What the provider told us about an earlier attempt, if anything (e.g. a status webhook naming our effect id). */
+  findOutcome?(effect: EffectOf<K>, ctx: EffectContext): Promise<EffectOutcome | null>;
 }
 
 /** How effects of kind K are performed; the catalog's mode for K decides which hooks it may have. */
@@ -77,6 +77,6 @@ export interface RunnablePerformer {
   precondition?(effect: EffectOf<EffectKind>, ctx: EffectContext): Promise<string | null>;
   prepare?(effect: EffectOf<EffectKind>, ctx: EffectContext): Promise<unknown>;
   perform(effect: EffectOf<EffectKind>, ctx: EffectContext, prepared?: unknown): Promise<EffectOutcome>;
-  reconcile?(effect: EffectOf<EffectKind>, ctx: EffectContext): Promise<EffectOutcome | null>;
+  findOutcome?(effect: EffectOf<EffectKind>, ctx: EffectContext): Promise<EffectOutcome | null>;
   settle?(effect: EffectOf<EffectKind>, outcome: EffectOutcome, ctx: EffectContext): Promise<void>;
 }

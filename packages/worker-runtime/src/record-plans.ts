@@ -1,4 +1,5 @@
-import { recordEffects, type Db, type EffectPlan, type PlannedEffect } from '@switchyard/db';
+import { recordEffects, type Db, type PlannedEffect } from '@switchyard/db';
+import type { EffectPlan } from '@switchyard/planning';
 import { performEffectJobOf } from '@switchyard/queues';
 
 /**

@@ -80,19 +80,19 @@ describe('runEffect, intent mode', () => {
 
   it('parks an old unknown outcome and raises one attention item', async () => {
     const id = await storeEffect({ status: 'sending', sentAt: new Date(Date.now() - 120_000) });
-    const performer: IntentPerformer<'team.notify'> = { mode: 'intent', perform: () => Promise.reject(new Error('must not resend')), reconcile: async () => null };
+    const performer: IntentPerformer<'team.notify'> = { mode: 'intent', perform: () => Promise.reject(new Error('must not resend')), findOutcome: async () => null };
     await runEffect(id, { db: database, logger }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
     expect(await status(id)).toBe('parked');
     expect(await openAttention(id)).toBe(1);
   });
 
-  it('raises no attention item when the status webhook settled the effect between the reconcile and the park', async () => {
+  it('raises no attention item when the status webhook settled the effect between the outcome lookup and the park', async () => {
     const id = await storeEffect({ status: 'sending', sentAt: new Date(Date.now() - 120_000) });
     const performer: IntentPerformer<'team.notify'> = {
       mode: 'intent',
       perform: () => Promise.reject(new Error('must not resend')),
       // Nothing recorded yet when asked; the webhook's worker marks it done right after.
-      reconcile: async () => {
+      findOutcome: async () => {
         await db.effect.update({ where: { id }, data: { status: 'done', providerRef: 'wamid.late', doneAt: new Date() } });
         return null;
       },

@@ -58,11 +58,11 @@ export const handlerForAnotherType: EventHandlers<'whatsapp'> = {
 
 // (c) The hooks of intent sends cannot be given to an idempotent performer, nor the mode changed.
 export const refund: Performer<'payment.refund'> = { mode: 'idempotent', perform: () => done };
-export const refundWithReconcile: Performer<'payment.refund'> = {
+export const refundWithFindOutcome: Performer<'payment.refund'> = {
   mode: 'idempotent',
   perform: () => done,
-  // @ts-expect-error reconcile is for intent sends (the provider cannot deduplicate); a refund has an idempotency key
-  reconcile: async () => null,
+  // @ts-expect-error findOutcome is for intent sends (the provider cannot deduplicate); a refund has an idempotency key
+  findOutcome: async () => null,
 };
 export const refundWithPrepare: Performer<'payment.refund'> = {
   mode: 'idempotent',
@@ -72,7 +72,7 @@ export const refundWithPrepare: Performer<'payment.refund'> = {
 };
 // @ts-expect-error the catalog says a refund is idempotent; a performer cannot make it an intent send
 export const refundAsIntent: Performer<'payment.refund'> = { mode: 'intent', perform: () => done };
-export const send: Performer<'message.send'> = { mode: 'intent', perform: () => done, reconcile: async () => null, prepare: async () => ({ asText: false }) };
+export const send: Performer<'message.send'> = { mode: 'intent', perform: () => done, findOutcome: async () => null, prepare: async () => ({ asText: false }) };
 
 // (d) Enqueueing a wrong payload: registry jobs and planned effects are typed by their schemas.
 declare const producer: QueueProducer;

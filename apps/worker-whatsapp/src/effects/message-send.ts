@@ -1,4 +1,5 @@
 import { findContact, findMessageIdOfEffect, findPayment, markEffectDone, markEffectDoneWithMessage, type Db, type EffectRow } from '@switchyard/db';
+import { isPaidStatus } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
 import type { OutboundClients, SettingsHolder } from '@switchyard/outbound';
@@ -36,7 +37,7 @@ export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | u
  * Sends a customer message (WhatsApp Cloud template or text, or Twilio). Meta and Twilio cannot
  * deduplicate, so this is an intent effect: the intent is committed before the call and our
  * effect id travels as `biz_opaque_callback_data`, which Meta echoes in every status webhook of
- * the message — that is how a send whose answer a crash lost is reconciled instead of resent.
+ * the message — that is how a send whose answer a crash lost is settled instead of resent.
  *
  * Checked just before sending: consent (a STOP received after the effect was planned wins), and
  * for payment-failure notices that the payment has not succeeded since.
@@ -51,7 +52,7 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       if (r.consent === 'opted_in' && !contact?.consent) return 'recipient has not opted in';
       if (r.unlessPaid) {
         const payment = await findPayment(db, r.unlessPaid);
-        if (payment && ['succeeded', 'partially_refunded', 'refunded'].includes(payment.status)) return `payment ${r.unlessPaid} has succeeded since; the failure notice is no longer true`;
+        if (payment && isPaidStatus(payment.status)) return `payment ${r.unlessPaid} has succeeded since; the failure notice is no longer true`;
       }
       return null;
     },
@@ -86,8 +87,9 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       }
       return outcome;
     },
-    async reconcile(effect, { db }) {
+    async findOutcome(effect, { db }) {
       const messageId = await findMessageIdOfEffect(db, effect.id);
+      // `reconciled` is the stored response's key (old rows and the crash test read it); kept as it is.
       return messageId ? { providerRef: messageId, response: { reconciled: true } } : null;
     },
     async settle(effect, outcome, { db }) {

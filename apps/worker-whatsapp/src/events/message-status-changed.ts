@@ -31,10 +31,11 @@ export async function handleMessageStatusChanged(event: CanonicalOf<'message.sta
     await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'message', entityKey: event.messageId });
     const sentBy = after.effect_id ? await findEffect(tx, after.effect_id) : null;
     if (sentBy && (sentBy.status === 'sending' || sentBy.status === 'parked')) {
+      // `reconciledFrom` is the stored response's key (old rows and the crash test read it); kept as it is.
       await markEffectDone(tx, { effectId: sentBy.id, providerRef: event.messageId, response: { reconciledFrom: 'status webhook', status: mapped } });
       if (sentBy.status === 'parked')
         await closeAttention(tx, { kind: 'effect_outcome_unknown', entityType: 'effect', entityKey: sentBy.id, by: 'worker-whatsapp', resolution: `sent: the provider reported message ${event.messageId} as ${mapped}` });
-      ctx.logger.info('send reconciled from a status webhook', { effectId: sentBy.id, messageId: event.messageId });
+      ctx.logger.info('send settled by a status webhook', { effectId: sentBy.id, messageId: event.messageId });
     }
     if (mapped === 'failed' && before !== 'failed') {
       // The send's request as its schema reads it (the effect the webhook names is a message.send).

@@ -21,7 +21,7 @@ export interface PaypalRefundRequest {
 }
 
 export interface PaypalClient {
-  /** 422 CAPTURE_FULLY_REFUNDED arrives as permanent `PAYPAL_422_CAPTURE_FULLY_REFUNDED`: reconcile, do not retry. */
+  /** 422 CAPTURE_FULLY_REFUNDED arrives as permanent `PAYPAL_422_CAPTURE_FULLY_REFUNDED`: the capture is refunded already (a person checks it at PayPal); do not retry. */
   refund(request: PaypalRefundRequest): Promise<{ refundId: string; status: string }>;
 }
 

@@ -12,8 +12,13 @@ import type { PaymentIds } from './payments';
  * recording the same work twice (a re-run job, a duplicate event) performs it once.
  */
 
-/** One planned side effect: what, about what, caused by which event, performed by which queue. */
-export interface EffectPlan {
+/**
+ * A side effect as the ledger records it (the input of this file's statements, camelCase; the row
+ * type is the generated Effect). Untyped on purpose: the typed unit of work is @switchyard/planning's
+ * EffectPlan, which narrows kind, queue and request from its effect catalog and is one of these
+ * (planning depends on db, not the other way round).
+ */
+export interface NewEffect {
   kind: string;
   businessKey: string;
   queue: string;
@@ -50,7 +55,7 @@ export interface PaymentWrite {
   state: PaymentState;
   /** The inbound event being applied: tagged with the payment and marked processed in the same statement. */
   eventId: string;
-  plans: EffectPlan[];
+  plans: NewEffect[];
   jobOf: EffectJobOf;
 }
 
@@ -60,7 +65,7 @@ export interface PaymentWrite {
  * alone) and `ob` (an outbox job for each new effect). Each statement selects from them. It is
  * private to this file so that every statement that uses it is read whole here.
  */
-function planningCtes(input: { eventId: string | null; plans: EffectPlan[]; jobOf: EffectJobOf }, onlyIf: RawBuilder<boolean>) {
+function planningCtes(input: { eventId: string | null; plans: NewEffect[]; jobOf: EffectJobOf }, onlyIf: RawBuilder<boolean>) {
   return sql`input AS (
        SELECT * FROM jsonb_to_recordset(${JSON.stringify(effectRows(input.plans, input.jobOf))}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
          entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
@@ -136,7 +141,7 @@ export async function createPaymentWithEffects(db: Db, input: PaymentWrite & Pay
 }
 
 /** Records effects with their perform-effect jobs on their own (in the caller's transaction, if any). */
-export async function recordEffects(db: Db, input: { eventId: string | null; plans: EffectPlan[]; jobOf: EffectJobOf }): Promise<PlannedEffect[]> {
+export async function recordEffects(db: Db, input: { eventId: string | null; plans: NewEffect[]; jobOf: EffectJobOf }): Promise<PlannedEffect[]> {
   if (input.plans.length === 0) return [];
   const { rows } = await sql<PlannedRow>`WITH ${planningCtes(input, sql`true`)}
      SELECT input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
@@ -145,7 +150,7 @@ export async function recordEffects(db: Db, input: { eventId: string | null; pla
 }
 
 /** The ledger rows (with their job) for plans: the jsonb input of this file's statements. */
-function effectRows(plans: EffectPlan[], jobOf: EffectJobOf) {
+function effectRows(plans: NewEffect[], jobOf: EffectJobOf) {
   return plans.map((p) => {
     const id = randomUUID();
     const job = jobOf(p.queue, id);

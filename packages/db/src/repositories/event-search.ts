@@ -2,6 +2,7 @@ import type { SelectExpression, Selection } from 'kysely';
 import type { Db } from '../database';
 import { EventStatus } from '../generated/kysely/enums';
 import type { DB } from '../generated/kysely/types';
+import { eventViewColumns } from './event-columns';
 
 /** Event statuses, for validating an operator's filter. */
 export const opsEventStatuses = Object.values(EventStatus);
@@ -15,21 +16,7 @@ export interface EventFilter {
   to?: Date;
 }
 
-const listColumns = [
-  'id',
-  'provider',
-  'connection',
-  'provider_event_id as providerEventId',
-  'type',
-  'canonical_type as canonicalType',
-  'status',
-  'deliveries',
-  'attempts',
-  'received_at as receivedAt',
-  'occurred_at as occurredAt',
-  'processed_at as processedAt',
-  'last_error as lastError',
-] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
+const listColumns = [...eventViewColumns, 'connection', 'provider_event_id as providerEventId', 'deliveries', 'attempts'] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
 
 const detailColumns = [
   ...listColumns,

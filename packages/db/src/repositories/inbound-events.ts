@@ -1,7 +1,6 @@
-import { unfinishedStatuses } from '@switchyard/domain';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../database';
-import type { EventStatus } from '../generated/kysely/enums';
+import { EventStatus } from '../generated/kysely/enums';
 import type { InboundEvent } from '../generated/kysely/types';
 
 export interface OutboxJob {
@@ -126,7 +125,9 @@ export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void
                   ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C" FOR UPDATE)`.execute(db);
 }
 
-const FINISHED: EventStatus[] = ['processed', 'ignored', 'unmapped'];
+const FINISHED: EventStatus[] = [EventStatus.processed, EventStatus.ignored, EventStatus.unmapped];
+/** Statuses in which an event still owes work; the stale-work redriver re-drives those that stall. */
+const UNFINISHED: EventStatus[] = [EventStatus.received, EventStatus.queued, EventStatus.processing, EventStatus.failed];
 
 /**
  * Claims an event for processing. Returns null when it is already finished (processed, ignored or unmapped),
@@ -177,7 +178,7 @@ export async function claimStaleEvents(db: Db, input: { olderThanMs: number; lim
   const { rows } = await sql<Pick<EventColumns, 'id'>>`UPDATE inbound_events SET redriven_at = now()
      WHERE id IN (
        SELECT id FROM inbound_events
-       WHERE status = ANY(${unfinishedStatuses}::"EventStatus"[])
+       WHERE status = ANY(${UNFINISHED}::"EventStatus"[])
          AND greatest(received_at, last_delivered_at, coalesce(queued_at, received_at), coalesce(redriven_at, received_at)) < now() - (${input.olderThanMs}::int * interval '1 millisecond')
        ORDER BY received_at LIMIT ${input.limit} FOR UPDATE SKIP LOCKED)
      RETURNING id`.execute(db);

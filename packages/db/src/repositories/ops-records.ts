@@ -1,7 +1,8 @@
-import { sql, type Selectable, type SelectExpression, type Selection } from 'kysely';
+import { sql, type Selectable, type SelectExpression, type Selection, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../database';
 import { EffectStatus } from '../generated/kysely/enums';
 import type { AuditEntry, DB } from '../generated/kysely/types';
+import { eventViewColumns } from './event-columns';
 
 /**
  * What the ops console reads and changes: dead-letter re-drives, attention items, parked effects,
@@ -47,18 +48,7 @@ const effectColumns = [
   'sent_at as sentAt',
   'done_at as doneAt',
 ] as const satisfies readonly SelectExpression<DB, 'effects'>[];
-const storyEventColumns = [
-  'id',
-  'provider',
-  'type',
-  'canonical_type as canonicalType',
-  'status',
-  'queue',
-  'received_at as receivedAt',
-  'occurred_at as occurredAt',
-  'processed_at as processedAt',
-  'last_error as lastError',
-] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
+const storyEventColumns = [...eventViewColumns, 'queue'] as const satisfies readonly SelectExpression<DB, 'inbound_events'>[];
 const storyMessageColumns = [
   'id',
   'channel',
@@ -240,36 +230,34 @@ export interface EntityStory {
   messages: Selection<DB, 'messages', (typeof storyMessageColumns)[number]>[];
 }
 
+/** The tables an entity's story reads: each is tagged with entity_type and entity_key. */
+type StoryTable = 'inbound_events' | 'effects' | 'attention_items';
+/**
+ * A column all story tables have (keyof a union is the keys its members share), so the names are
+ * still checked; referenced raw because Kysely cannot type a comparison on a table left generic.
+ */
+const storyColumn = (column: keyof DB[StoryTable] & string) => sql.ref<string>(column);
+
+/** The first `limit` rows of a story table about one entity, oldest first (by `since`, then id). */
+function aboutEntity<TB extends StoryTable, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  entity: { type: string; key: string; limit: number },
+  since: keyof DB[TB] & ('received_at' | 'created_at'),
+): SelectQueryBuilder<DB, TB, O> {
+  return query
+    .where(storyColumn('entity_type'), '=', entity.type)
+    .where(storyColumn('entity_key'), '=', entity.key)
+    .orderBy(sql.ref(since), 'asc')
+    .orderBy(storyColumn('id'), 'asc')
+    .limit(entity.limit);
+}
+
 /** Everything stored about one business entity, each kind in time order. */
 export async function entityStory(db: Db, entity: { type: string; key: string; limit: number }): Promise<EntityStory> {
   const [events, effects, attention] = await Promise.all([
-    db
-      .selectFrom('inbound_events')
-      .select(storyEventColumns)
-      .where('entity_type', '=', entity.type)
-      .where('entity_key', '=', entity.key)
-      .orderBy('received_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(entity.limit)
-      .execute(),
-    db
-      .selectFrom('effects')
-      .select(effectColumns)
-      .where('entity_type', '=', entity.type)
-      .where('entity_key', '=', entity.key)
-      .orderBy('created_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(entity.limit)
-      .execute(),
-    db
-      .selectFrom('attention_items')
-      .select(attentionColumns)
-      .where('entity_type', '=', entity.type)
-      .where('entity_key', '=', entity.key)
-      .orderBy('created_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(entity.limit)
-      .execute(),
+    aboutEntity(db.selectFrom('inbound_events').select(storyEventColumns), entity, 'received_at').execute(),
+    aboutEntity(db.selectFrom('effects').select(effectColumns), entity, 'created_at').execute(),
+    aboutEntity(db.selectFrom('attention_items').select(attentionColumns), entity, 'created_at').execute(),
   ]);
   const sent = effects.filter((e) => e.providerRef).map((e) => e.id);
   const messages = sent.length

@@ -46,7 +46,7 @@ export async function dropExpiredPayloads(tx: Tx, batch: RetentionBatch): Promis
 /**
  * Deletes outbox entries handed to the queue before `before` whose work is settled: the event
  * processed or ignored, the effect done or skipped. Entries of unfinished, dead or failed work
- * stay, because the reconciler and the operators' re-drives dispatch them again.
+ * stay, because the stale-work redriver and the operators' re-drives dispatch them again.
  */
 export async function deleteDispatchedOutbox(tx: Tx, batch: RetentionBatch): Promise<number> {
   return affected(

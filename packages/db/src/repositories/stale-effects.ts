@@ -4,7 +4,7 @@ import type { Effect } from '../generated/kysely/types';
 
 /**
  * Effects still owed (pending, or sent with an unknown outcome) that have not moved for
- * `olderThanMs`: their job may have been lost with Redis' data. Touches them so one reconciler
+ * `olderThanMs`: their job may have been lost with Redis' data. Touches them so one redriver
  * tick takes each once.
  */
 export async function claimStaleEffects(db: Db, input: { olderThanMs: number; limit: number }): Promise<string[]> {

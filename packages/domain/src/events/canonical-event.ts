@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageStatuses } from '../messages/message-state';
 import { queueNames } from '../routing/queue-name';
 
 /** Money in minor units (cents, paise) with an ISO 4217 lower-case currency. */
@@ -68,7 +69,7 @@ export const messageStatusChanged = z.object({
   /** `group` for a group message, whose `recipient` is the group and `recipientParticipant` the member. */
   recipientType: z.string().optional(),
   recipientParticipant: z.string().optional(),
-  status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
+  status: z.enum(messageStatuses),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),
   /** What we attached to the send (WhatsApp `biz_opaque_callback_data`): our effect id. */

@@ -1,17 +1,20 @@
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+/**
+ * An outbound message's delivery statuses, in the order delivery moves: queued → sent → delivered
+ * → read; `delivered` may be skipped; `failed` is terminal. The one list of them: canonical events,
+ * settings' status mappings and provider adapters all take theirs from here.
+ */
+export const messageStatuses = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
 
 /**
- * Message delivery only moves forward: queued → sent → delivered → read; `delivered` may be
- * skipped; `failed` is terminal. Ranking the statuses makes the merge commutative: whatever
- * order status webhooks arrive in, the highest rank wins.
+ * Ranking the statuses by that order makes the merge commutative: whatever order status webhooks
+ * arrive in, the highest rank wins.
  */
-const RANK: Record<MessageStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
-
 export function mergeMessageStatus(current: MessageStatus | null, incoming: MessageStatus): MessageStatus {
   if (current === null) return incoming;
-  return RANK[incoming] > RANK[current] ? incoming : current;
+  return messageStatusRank(incoming) > messageStatusRank(current) ? incoming : current;
 }
 
 export function messageStatusRank(status: MessageStatus): number {
-  return RANK[status];
+  return messageStatuses.indexOf(status);
 }

@@ -126,7 +126,14 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 }
 
+const PAID: readonly string[] = ['succeeded', 'partially_refunded', 'refunded'] satisfies PaymentStatus[];
+
 /** True once money was taken (refunds and disputes imply it), whatever the arrival order. */
 export function isPaid(state: PaymentState): boolean {
-  return state.status === 'succeeded' || state.status === 'partially_refunded' || state.status === 'refunded';
+  return isPaidStatus(state.status);
+}
+
+/** isPaid for a stored payment row, whose status column is text. */
+export function isPaidStatus(status: string): boolean {
+  return PAID.includes(status);
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createDatabase, createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { OutboxRelay, Reconciler } from '@switchyard/outbox';
+import { OutboxRelay, StaleWorkRedriver } from '@switchyard/outbox';
 import { Queue, QueueProducer, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
 import { connectionsFromEnv, createReceiverMetrics, createServer as createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, sendWebhook, SANDBOX_DEFAULTS, systemClock, type WebhookRequest } from '@switchyard/sandbox';
@@ -55,8 +55,8 @@ export async function startFleet(opts: FleetOptions = {}) {
   redis.on('error', () => undefined);
   const producer = new QueueProducer(redis, prefix);
   const relay = new OutboxRelay({ database: typed, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
-  // Not started: tests call reconcile() when they have made Redis lose its data.
-  const reconciler = new Reconciler({ database: typed, relay, logger, staleAfterMs: 0, intervalMs: 60_000 });
+  // Not started: tests call redriveStale() when they have made Redis lose its data.
+  const redriver = new StaleWorkRedriver({ database: typed, relay, logger, staleAfterMs: 0, intervalMs: 60_000 });
 
   const secrets = SANDBOX_DEFAULTS;
   const receiverEnv = loadReceiverEnv({ DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET, RAZORPAY_WEBHOOK_SECRET: secrets.RAZORPAY_WEBHOOK_SECRET, HUBSPOT_CLIENT_SECRET: secrets.HUBSPOT_CLIENT_SECRET, SALESFORCE_ORG_ID: secrets.SALESFORCE_ORG_ID, PIPEDRIVE_WEBHOOK_USER: secrets.PIPEDRIVE_WEBHOOK_USER, PIPEDRIVE_WEBHOOK_PASSWORD: secrets.PIPEDRIVE_WEBHOOK_PASSWORD, WHATSAPP_APP_SECRET: secrets.WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'sandbox-verify-token', TWILIO_AUTH_TOKEN: secrets.TWILIO_AUTH_TOKEN, STANDARD_WEBHOOK_SOURCES: 'acme', STANDARD_WEBHOOK_SECRET: secrets.STANDARD_WEBHOOK_SECRET });
@@ -122,8 +122,8 @@ export async function startFleet(opts: FleetOptions = {}) {
     redisUrl,
     startWorker,
     workers,
-    /** Re-drives every unfinished event and owed effect (what the receiver's reconciler does on a timer). */
-    reconcile: () => reconciler.tick(),
+    /** Re-drives every unfinished event and owed effect (what the receiver's stale-work redriver does on a timer). */
+    redriveStale: () => redriver.tick(),
     /** One pass of the outbox relay, as its timer would run it; resolves to how many jobs it dispatched. */
     relayPass: () => relay.drainOnce(),
     /**
@@ -193,7 +193,7 @@ export async function startFleet(opts: FleetOptions = {}) {
     async close() {
       await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
       await relay.stop();
-      await reconciler.stop();
+      await redriver.stop();
       await producer.close();
       sandbox.close();
       await sandboxServer.close();

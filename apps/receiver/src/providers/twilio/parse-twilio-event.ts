@@ -1,10 +1,8 @@
-import type { CanonicalEvent } from '@switchyard/domain';
+import type { CanonicalEvent, MessageStatus } from '@switchyard/domain';
 import type { ParseContext, ParsedEvent } from '../provider-adapter';
 
-type CanonicalStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-
 /** Twilio's message states, reduced to ours; `receiving`/`received` belong to inbound messages. */
-const statusMap: Record<string, CanonicalStatus> = {
+const statusMap: Record<string, MessageStatus> = {
   accepted: 'queued',
   scheduled: 'queued',
   queued: 'queued',

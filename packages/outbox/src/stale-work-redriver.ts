@@ -2,7 +2,7 @@ import { claimStaleEffects, claimStaleEvents, redispatchEffects, redispatchEvent
 import type { Logger } from '@switchyard/logger';
 import type { OutboxRelay } from './outbox-relay';
 
-export interface ReconcilerOptions {
+export interface StaleWorkRedriverOptions {
   database: Database;
   relay: OutboxRelay;
   logger: Logger;
@@ -18,11 +18,11 @@ export interface ReconcilerOptions {
  * Re-driving re-dispatches the outbox entry with the same job id, so a job that still exists is
  * not duplicated, and the effect ledger makes a repeated effect job harmless.
  */
-export class Reconciler {
+export class StaleWorkRedriver {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<number> | undefined;
 
-  constructor(private readonly opts: ReconcilerOptions) {}
+  constructor(private readonly opts: StaleWorkRedriverOptions) {}
 
   async tick(): Promise<number> {
     const limit = this.opts.batchSize ?? 500;
@@ -31,7 +31,7 @@ export class Reconciler {
     const effectIds = await claimStaleEffects(database, { olderThanMs: staleAfterMs, limit });
     if (ids.length === 0 && effectIds.length === 0) return 0;
     const n = (await redispatchEvents(database, ids)) + (await redispatchEffects(database, effectIds));
-    this.opts.logger.info('reconciler re-drove stalled work', { events: ids.length, effects: effectIds.length, outboxEntries: n });
+    this.opts.logger.info('re-drove stale work', { events: ids.length, effects: effectIds.length, outboxEntries: n });
     this.opts.relay.wake();
     return ids.length + effectIds.length;
   }
@@ -41,7 +41,7 @@ export class Reconciler {
       if (this.ticking) return;
       this.ticking = this.tick()
         .catch((err: Error) => {
-          this.opts.logger.warn('reconciler tick failed', { error: err.message });
+          this.opts.logger.warn('stale-work re-drive failed', { error: err.message });
           return 0;
         })
         .finally(() => (this.ticking = undefined));
