@@ -22,6 +22,9 @@ const schema = z.object({
   REDRIVE_STALE_AFTER_MS: z.coerce.number().int().positive().default(5 * 60_000),
   /** How often the stale-work redriver looks. */
   REDRIVE_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /** Renamed ("reconcile" also meant settling a send's unknown outcome): refused by name so a set value is not silently ignored. */
+  RECONCILE_AFTER_MS: z.undefined({ error: 'RECONCILE_AFTER_MS was renamed REDRIVE_STALE_AFTER_MS' }).optional(),
+  RECONCILE_INTERVAL_MS: z.undefined({ error: 'RECONCILE_INTERVAL_MS was renamed REDRIVE_INTERVAL_MS' }).optional(),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   // Default connection of each provider, from the environment (secrets are comma-separated lists).
   STRIPE_WEBHOOK_SECRET: z.string().optional(),

@@ -30,6 +30,13 @@ describe('connections', () => {
     expect(conns.standard?.billing).toMatchObject({ name: 'billing', secret: ['whsec_abc'], queue: 'crm' });
   });
 
+  it('refuses the re-drive timer variables by their old names, naming the new ones', () => {
+    expect(errorOf(() => loadEnv({ RECONCILE_AFTER_MS: '1000', RECONCILE_INTERVAL_MS: '500' })).issues).toEqual([
+      expect.stringMatching(/^RECONCILE_AFTER_MS: RECONCILE_AFTER_MS was renamed REDRIVE_STALE_AFTER_MS/),
+      expect.stringMatching(/^RECONCILE_INTERVAL_MS: RECONCILE_INTERVAL_MS was renamed REDRIVE_INTERVAL_MS/),
+    ]);
+  });
+
   it('builds the default PayPal connection from the certificate URL variables, and refuses the old host list', () => {
     const sandbox = 'http://127.0.0.1:4010/__sandbox/paypal/cert.pem';
     const conns = resolveConnections([connectionsFromEnv(loadEnv({ PAYPAL_WEBHOOK_ID: 'WH1', PAYPAL_CERT_SANDBOX_URL: sandbox }))]);
