@@ -49,11 +49,11 @@ export async function countFailures(db: Db, input: { of: 'effects' | 'events'; w
 }
 
 /**
- * Milliseconds since the connection's newest event, or since `watchingSince` when that is later
- * (a connection that never had an event is silent from when the rule began watching it).
+ * Milliseconds since the connection's newest event; for a connection that never had one, since
+ * `watchingSince` (when the rule began watching it), so a new rule does not fire at once.
  */
 export async function msSinceLastEvent(db: Db, input: { provider: string; connection: string; watchingSince: Date }): Promise<number> {
-  const { rows } = await sql<{ ms: string }>`SELECT (extract(epoch FROM now() - greatest(
+  const { rows } = await sql<{ ms: string }>`SELECT (extract(epoch FROM now() - coalesce(
        (SELECT max(received_at) FROM inbound_events WHERE provider = ${input.provider} AND connection = ${input.connection}), ${input.watchingSince}::timestamptz)) * 1000)::bigint AS ms`.execute(db);
   return Math.max(0, Number(rows[0]?.ms ?? 0));
 }
