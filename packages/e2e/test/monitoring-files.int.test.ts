@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Registry } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import { queueNames } from '@switchyard/queues';
 import { createReceiverMetrics } from '@switchyard/receiver';
@@ -37,6 +36,8 @@ export function metricNames(expr: string): string[] {
   }
   return [...names];
 }
+
+type Registry = ReturnType<typeof createReceiverMetrics>['registry'];
 
 /** Every series name a registry serves: a histogram's as _bucket, _sum and _count. */
 async function exportedNames(registry: Registry): Promise<Set<string>> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { acquireLease, countFailures, countParkedEffects, countStuckEvents, msSinceLastEvent, readAlertStates, recordAlertTransition, recordAlertValue, releaseLease, type AlertState, type Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { alertTransition, judgeAlert, planAlertEffects, type AlertReading } from '@switchyard/planning';
@@ -55,8 +56,8 @@ export interface AlertTickResult {
 export class AlertEvaluator {
   /** Ticks completed, with or without the lease: what a test waits on before asserting nothing more was sent. */
   ticks = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<unknown> | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped: AbortController | undefined;
   private readonly holder: string;
   private readonly leaseName: string;
 
@@ -132,26 +133,26 @@ export class AlertEvaluator {
     }
   }
 
+  /** Evaluates every interval until stop(); a failed evaluation is logged and the next one runs as usual. */
   start(): void {
-    const schedule = () => {
-      this.timer = setTimeout(() => {
-        this.ticking = this.tick()
-          .catch((err: Error) => this.opts.logger.warn('alert evaluation failed', { error: err.message }))
-          .finally(() => {
-            this.ticking = undefined;
-            if (this.timer) schedule();
-          });
-      }, this.intervalMs());
-      this.timer.unref();
-    };
-    schedule();
+    if (this.loop) return;
+    const stopped = new AbortController();
+    this.stopped = stopped;
+    this.loop = (async () => {
+      while (!stopped.signal.aborted) {
+        // Unref'd: a pending wait never keeps the process alive on its own.
+        await delay(this.intervalMs(), undefined, { signal: stopped.signal, ref: false }).catch(() => undefined);
+        if (stopped.signal.aborted) return;
+        await this.tick().catch((err: Error) => this.opts.logger.warn('alert evaluation failed', { error: err.message }));
+      }
+    })();
   }
 
   /** Stops evaluating and hands the lease back, so another replica takes over at its next tick. */
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.ticking;
+    this.stopped?.abort();
+    await this.loop;
+    this.loop = undefined;
     await releaseLease(this.opts.database, { name: this.leaseName, holder: this.holder }).catch(() => undefined);
   }
 }
