@@ -18,10 +18,17 @@ const schema = z.object({
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,
+  /** The YAML settings file (@switchyard/settings): the alert rules and the team channels they post to. */
+  SWITCHYARD_CONFIG: z.string().optional(),
 });
 
 export type OpsEnv = z.infer<typeof schema>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): OpsEnv {
   return parseEnv(schema, source);
+}
+
+/** The raw environment, for `${VAR}` placeholders in the configuration file. */
+export function rawEnv(): Record<string, string | undefined> {
+  return process.env;
 }

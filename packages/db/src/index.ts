@@ -30,3 +30,6 @@ export { transaction } from './transaction';
 export type { TransactionOptions } from './transaction';
 export type { DB } from './generated/kysely/types';
 export * as Enums from './generated/kysely/enums';
+export * from './repositories/leases';
+export * from './repositories/alert-states';
+export * from './repositories/alert-readings';

@@ -10,3 +10,7 @@ export { keywordOf, OUTSIDE_WINDOW, planInboundMessage, planMessageFailure } fro
 export { leadKeys, pickOwner, planLeadEffects, routeLead } from './planners/lead-effects';
 export { digits, unsentMessageAttention } from './planners/plan-helpers';
 export type { UnsentMessage } from './planners/plan-helpers';
+export { alertTransition, formatDuration, judgeAlert } from './alerts/alert-verdict';
+export type { AlertReading, AlertTransition, AlertVerdict } from './alerts/alert-verdict';
+export { planAlertEffects } from './alerts/alert-effects';
+export type { AlertChange } from './alerts/alert-effects';

@@ -1,8 +1,8 @@
 export { loadSettings, parseSettings } from './load-settings';
 export { defaultSettings } from './default-settings';
 export { SettingsError } from './settings-error';
-export { settingsSchema, channelProvider, crmProviders, formFieldTypes, leadAttributes, messagingChannels, teamEvents } from './settings-schema';
-export type { Settings, SettingsInput } from './settings-schema';
+export { settingsSchema, alertKinds, channelProvider, crmProviders, formFieldTypes, leadAttributes, messagingChannels, teamEvents } from './settings-schema';
+export type { AlertRule, Settings, SettingsInput } from './settings-schema';
 export { templatePaths } from './template-paths';
 export type { TemplatePath } from './template-paths';
 export { missingTemplateValues, renderTemplateParameters, renderText } from './render-template';

@@ -57,6 +57,10 @@ describe('loadSettings', () => {
     expect(s.team.notifications).toEqual([{ name: 'ops-slack', url: 'http://127.0.0.1:4010/slack/services/T000/B000/XXXX', format: 'slack', events: ['payment.succeeded', 'payment.disputed', 'message.failed', 'lead.created'] }]);
     expect(s.forms['contact-us']).toMatchObject({ routing: 'default-leads', rateLimitPerMinute: 10, fields: { region: { type: 'enum', values: ['EU', 'US', 'IN'], required: false, maxLength: 500 }, name: { required: true } } });
     expect(s.leadRouting['default-leads']?.rules.map((r) => r.owners.length)).toEqual([2, 1]);
+    expect(s.alerts.evaluateEvery).toBe(30_000);
+    expect(s.alerts.rules.map((r) => [r.name, r.kind])).toEqual([['dead-letters', 'deadLetters'], ['effect-failures', 'failureRate'], ['parked-sends', 'parkedSends'], ['stuck-events', 'stuckEvents'], ['stripe-silent', 'silence']]);
+    expect(s.alerts.rules[1]).toEqual({ name: 'effect-failures', kind: 'failureRate', of: 'effects', abovePercent: 5, window: 15 * 60_000, minFinished: 20, notify: ['ops-slack'] });
+    expect(s.alerts.rules[4]).toEqual({ name: 'stripe-silent', kind: 'silence', provider: 'stripe', connection: 'default', for: 2 * 3_600_000, notify: ['ops-slack'] });
     // The receiver's section is passed through untouched (interpolated) for it to validate.
     expect(s.connections).toMatchObject({ stripe: { default: { webhookSecret: 'whsec_sandboxStripeSecret0000000000000000' } } });
   });
@@ -105,6 +109,16 @@ describe('parseSettings refuses a broken file, naming the key', () => {
     ['a wrong type', (d) => (d.forms['contact-us'].rateLimitPerMinute = 'ten'), 'forms.contact-us.rateLimitPerMinute: must be a number, got string'],
     ['a wrong team event', (d) => (d.team.notifications[0].events = ['payment.won']), 'team.notifications.0.events.0: must be one of: payment.succeeded,'],
     ['a wrong version', (d) => (d.version = 2), 'version: must be 1'],
+    ['an unknown alert kind', (d) => (d.alerts.rules[0].kind = 'deadLetterz'), 'alerts.rules.0.kind: must be one of: deadLetters, failureRate, parkedSends, stuckEvents, silence'],
+    ['an alert to an undeclared channel', (d) => (d.alerts.rules[1].notify = ['ops-slack', 'pager']), 'alerts.rules.1.notify.1: unknown channel "pager" (declared in team.notifications: ops-slack)'],
+    ['an alert without a channel', (d) => (d.alerts.rules[2].notify = []), 'alerts.rules.2.notify: needs at least one channel'],
+    ['a duration without a unit', (d) => (d.alerts.rules[3].olderThan = 600), 'alerts.rules.3.olderThan: must be a duration like 30s, 15m, 2h'],
+    ['a duration in words', (d) => (d.alerts.rules[4].for = '2 hours'), 'alerts.rules.4.for: must be a duration like 30s, 15m, 2h'],
+    ['a failure rate over 100 %', (d) => (d.alerts.rules[1].abovePercent = 150), 'alerts.rules.1.abovePercent: '],
+    ['a failure rate of neither effects nor events', (d) => (d.alerts.rules[1].of = 'jobs'), 'alerts.rules.1.of: must be one of: effects, events (got "jobs")'],
+    ['a key of another alert kind', (d) => (d.alerts.rules[2].above = 1), 'alerts.rules.2.above: unknown key'],
+    ['a duplicate rule name', (d) => (d.alerts.rules[2].name = 'dead-letters'), 'alerts.rules.2.name: duplicate rule name "dead-letters"'],
+    ['a silence rule without a provider', (d) => delete d.alerts.rules[4].provider, 'alerts.rules.4.provider: required'],
   ])('%s', (_, change, expected) => {
     const issues = exampleWith(change);
     expect(issues).toEqual([expect.stringContaining(expected)]);
@@ -160,6 +174,7 @@ describe('defaultSettings', () => {
       forms: {},
       leadRouting: {},
       retention: { payloadDays: 30, dispatchedOutboxMinutes: 60, auditDays: 365, batchSize: 1000, intervalSeconds: 60 },
+      alerts: { evaluateEvery: 30_000, rules: [] },
     });
   });
 

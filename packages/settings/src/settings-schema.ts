@@ -147,6 +147,51 @@ const retention = z
   })
   .prefault({});
 
+// ── alerts: rules the ops app evaluates, notifying team channels on fire and on resolve ────────
+const durationUnits = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** "500ms", "30s", "15m", "2h", "1d" → milliseconds. */
+const duration = z
+  .string({ error: 'must be a duration like 30s, 15m, 2h' })
+  .regex(/^[1-9][0-9]*(ms|s|m|h|d)$/, 'must be a duration like 30s, 15m, 2h')
+  .transform((v) => {
+    const [, n, unit] = /^([0-9]+)([a-z]+)$/.exec(v) ?? [];
+    return Number(n) * durationUnits[unit as keyof typeof durationUnits];
+  });
+export const alertKinds = ['deadLetters', 'failureRate', 'parkedSends', 'stuckEvents', 'silence'] as const;
+const ruleBase = {
+  name,
+  /** Names of `team.notifications` entries the rule posts to. */
+  notify: z.array(name).min(1, 'needs at least one channel (a team.notifications name)'),
+};
+const alertRule = z.discriminatedUnion(
+  'kind',
+  [
+    /** Dead letters waiting, all queues together, above `above`. */
+    z.strictObject({ ...ruleBase, kind: z.literal('deadLetters'), above: z.number().int().min(0) }),
+    /**
+     * Percentage failed of what finished in the last `window`: effects failed / effects done, failed
+     * or skipped (by their last update); or events dead / events received in the window that are
+     * finished (processed, ignored, unmapped or dead). Not evaluated below `minFinished`.
+     */
+    z.strictObject({ ...ruleBase, kind: z.literal('failureRate'), of: z.enum(['effects', 'events']), abovePercent: z.number().min(0).max(100), window: duration, minFinished: z.number().int().positive().default(10) }),
+    /** Any intent effect (a message or team post) parked for a person. */
+    z.strictObject({ ...ruleBase, kind: z.literal('parkedSends') }),
+    /** Events received more than `olderThan` ago and still not finished. */
+    z.strictObject({ ...ruleBase, kind: z.literal('stuckEvents'), olderThan: duration, above: z.number().int().min(0).default(0) }),
+    /** No event from a provider connection for `for` (counted from the first evaluation when it never had one). */
+    z.strictObject({ ...ruleBase, kind: z.literal('silence'), provider: name, connection: name.default('default'), for: duration }),
+  ],
+  { error: (iss) => (iss.code === 'invalid_union' && iss.note === 'No matching discriminator' ? `must be one of: ${alertKinds.join(', ')}` : undefined) },
+);
+const alerts = z
+  .strictObject({
+    /** How often the ops app evaluates the rules (one replica at a time). */
+    evaluateEvery: duration.default(30_000),
+    rules: z.array(alertRule).default([]),
+  })
+  .prefault({});
+export type AlertRule = z.output<typeof alertRule>;
+
 const base = z.strictObject({
   version: z.literal(1, { error: (iss) => (iss.input === undefined ? 'required' : 'must be 1') }),
   /** The receiver's webhook connections; it validates them itself. */
@@ -160,6 +205,7 @@ const base = z.strictObject({
   forms: named(form).default({}),
   leadRouting: named(ruleSet).default({}),
   retention,
+  alerts,
 });
 
 type Base = z.infer<typeof base>;
@@ -225,6 +271,20 @@ function crossCheck(doc: Base, ctx: z.RefinementCtx): void {
       if (!isMap(n) || typeof n.name !== 'string') return;
       if (teamNames.has(n.name)) issue(ctx, ['team', 'notifications', i, 'name'], `duplicate notification name "${n.name}"`);
       teamNames.add(n.name);
+    });
+  const rules = isMap(s.alerts) ? s.alerts.rules : undefined;
+  const ruleNames = new Set<string>();
+  if (Array.isArray(rules))
+    rules.forEach((rule: unknown, i) => {
+      if (!isMap(rule)) return;
+      if (typeof rule.name === 'string') {
+        if (ruleNames.has(rule.name)) issue(ctx, ['alerts', 'rules', i, 'name'], `duplicate rule name "${rule.name}"`);
+        ruleNames.add(rule.name);
+      }
+      if (Array.isArray(rule.notify))
+        rule.notify.forEach((channel: unknown, j) => {
+          if (typeof channel === 'string' && !teamNames.has(channel)) issue(ctx, ['alerts', 'rules', i, 'notify', j], `unknown channel "${channel}" (declared in team.notifications: ${listed([...teamNames])})`);
+        });
     });
 }
 

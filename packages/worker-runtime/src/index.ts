@@ -10,3 +10,5 @@ export type { WorkerEnv } from './worker-env';
 export { RetentionRunner } from './retention-runner';
 export type { RetentionPolicy, RetentionRunnerOptions, RetentionTickResult } from './retention-runner';
 export { recordPlans } from './record-plans';
+export { createWorkerMetrics } from './worker-metrics';
+export type { WorkerMetrics } from './worker-metrics';

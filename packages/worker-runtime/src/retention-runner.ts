@@ -38,6 +38,12 @@ const tasks: Task[] = [
 
 export type RetentionTickResult = Record<string, number> & { busy?: number };
 
+/** `switchyard_retention_rows_total`: the registry's own, when it already declares it (a worker app's always does). */
+export function retentionRowsCounter(metrics?: Registry): Counter<'table' | 'action'> {
+  const existing = metrics?.getSingleMetric('switchyard_retention_rows_total') as Counter<'table' | 'action'> | undefined;
+  return existing ?? new Counter({ name: 'switchyard_retention_rows_total', help: 'Rows retention changed, by table and action (payload_dropped, deleted)', labelNames: ['table', 'action'], registers: metrics ? [metrics] : [] });
+}
+
 /**
  * Removes what has outlived the retention policy, from a worker process. Every replica runs one,
  * but each batch is its own short transaction that first takes a Postgres advisory lock
@@ -51,10 +57,7 @@ export class RetentionRunner {
   private readonly rows: Counter<'table' | 'action'>;
 
   constructor(private readonly opts: RetentionRunnerOptions) {
-    const existing = opts.metrics?.getSingleMetric('switchyard_retention_rows_total') as Counter<'table' | 'action'> | undefined;
-    this.rows =
-      existing ??
-      new Counter({ name: 'switchyard_retention_rows_total', help: 'Rows retention changed, by table and action (payload_dropped, deleted)', labelNames: ['table', 'action'], registers: opts.metrics ? [opts.metrics] : [] });
+    this.rows = retentionRowsCounter(opts.metrics);
   }
 
   /** One pass: each task in batches until nothing is left or the per-tick cap. Returns rows per `table.action`. */

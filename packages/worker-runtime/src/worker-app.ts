@@ -1,15 +1,14 @@
 import express from 'express';
 import type { Server } from 'node:http';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { createDatabase, createPool, readiness, type Database } from '@switchyard/db';
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
-import { deadLetterDepthGauge } from './dead-letter-depth';
 import { createEventWorker, type EventHandlers } from './event-worker';
 import type { Performers } from './performer';
 import { RetentionRunner, type RetentionPolicy } from './retention-runner';
 import type { WorkerEnv } from './worker-env';
+import { createWorkerMetrics } from './worker-metrics';
 
 export interface WorkerDeps {
   /** The typed query layer the worker runs on. */
@@ -69,12 +68,8 @@ export async function runWorkerApp<Q extends QueueName>(opts: WorkerAppOptions<Q
     onCommitted: () => relay.wake(),
   });
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const completed = new Counter({ name: 'switchyard_jobs_completed_total', help: 'Jobs completed', labelNames: ['queue', 'job'], registers: [metrics] });
-  const failed = new Counter({ name: 'switchyard_jobs_failed_total', help: 'Job attempts that failed', labelNames: ['queue', 'job'], registers: [metrics] });
-  const stalled = new Counter({ name: 'switchyard_jobs_stalled_total', help: 'Jobs this replica found stalled (their worker died or was starved past its lock) and put back to run again', labelNames: ['queue'], registers: [metrics] });
-  const deadLetterDepth = deadLetterDepthGauge({ queue: opts.queue, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, metrics });
+  const workerMetrics = createWorkerMetrics({ queue: opts.queue, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX });
+  const { registry: metrics, completed, failed, stalled } = workerMetrics;
   runtime.worker.on('completed', (job) => completed.inc({ queue: opts.queue, job: job.name }));
   runtime.worker.on('failed', (job) => failed.inc({ queue: opts.queue, job: job?.name ?? 'unknown' }));
   runtime.worker.on('stalled', () => stalled.inc({ queue: opts.queue }));
@@ -109,7 +104,7 @@ export async function runWorkerApp<Q extends QueueName>(opts: WorkerAppOptions<Q
     await retention?.stop().catch(() => undefined);
     server.close();
     await setup.close?.().catch(() => undefined);
-    await deadLetterDepth.close();
+    await workerMetrics.close();
     await producer.close().catch(() => undefined);
     connection.disconnect();
     redis.disconnect();
