@@ -22,6 +22,7 @@ export * from './repositories/attention';
 export * from './repositories/stale-effects';
 export * from './repositories/retention';
 export * from './repositories/erasure';
+export * from './repositories/console-sessions';
 export { createDatabase, poolOfDatabase } from './database';
 export type { Database, Db, Tx } from './database';
 export { transaction } from './transaction';
