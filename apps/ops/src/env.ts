@@ -18,10 +18,15 @@ const schema = z.object({
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,
+  /** YAML settings file; its `console` section names the console's users (see README). */
+  SWITCHYARD_CONFIG: z.string().optional(),
 });
 
-export type OpsEnv = z.infer<typeof schema>;
+export type OpsEnv = z.infer<typeof schema> & {
+  /** The variables `${NAME}` placeholders in the settings file may name (password hashes from an env file). */
+  variables: Record<string, string | undefined>;
+};
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): OpsEnv {
-  return parseEnv(schema, source);
+  return { ...parseEnv(schema, source), variables: source };
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { listAuditEntries, type Database } from '@switchyard/db';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
+import { requireRole } from '../auth/roles';
 
 const auditQuery = z.strictObject(
   {
@@ -19,7 +20,7 @@ const auditQuery = z.strictObject(
 /** `GET /api/audit`: who did what and why, newest first; page with `before=<nextBefore>`. */
 export function auditRoutes(db: Database): Router {
   const router = Router();
-  router.get('/api/audit', async (req, res) => {
+  router.get('/api/audit', requireRole('viewer'), async (req, res) => {
     const query = parseRequest(auditQuery, req.query, res, 'query');
     if (!query) return;
     const rows = await listAuditEntries(db, { limit: query.limit + 1, before: query.before, action: query.action, target: query.target });

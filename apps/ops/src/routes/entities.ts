@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { entityStory, type Database } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
+import { requireRole } from '../auth/roles';
 
 export const entityTypes = ['payment', 'contact', 'message', 'lead', 'deal'] as const;
 
@@ -17,7 +18,7 @@ type Entry = { at: Date; source: 'event' | 'effect' | 'message' | 'attention'; i
 /** `GET /api/entities/:type/:key`: what happened to one payment, contact, message, lead or deal. */
 export function entityRoutes(db: Database): Router {
   const router = Router();
-  router.get('/api/entities/:type/:key', async (req, res) => {
+  router.get('/api/entities/:type/:key', requireRole('viewer'), async (req, res) => {
     const p = parseRequest(params, req.params, res, 'query');
     if (!p) return;
     const q = parseRequest(query, req.query, res, 'query');
