@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { ConsoleSettings } from '@switchyard/settings';
 import { must } from '@switchyard/testing';
 import { hashPassword } from '../src/auth/password-hash';
@@ -298,5 +303,59 @@ describe('sessions end', () => {
     } finally {
       await replica.close();
     }
+  });
+});
+
+describe('GET /api/audit/export', () => {
+  it('downloads the trail as CSV for an admin (formula-looking text defused), NDJSON on request, and is audited', async () => {
+    const action = `export.${tag}`;
+    await ops.db.auditEntry.create({ data: { actor: 'alice', action, target: 'payment/pi_1', reason: '=HYPERLINK("x"), said "hi"', at: new Date('2026-01-01T10:00:00Z') } });
+    await ops.db.auditEntry.create({ data: { actor: 'bob', action, target: 'payment/pi_2', reason: null, details: { n: 1 }, at: new Date('2026-01-02T10:00:00Z') } });
+    const admin = await signIn('admin');
+
+    const csv = await ops.request.get(`/api/audit/export?action=${action}`).set('Cookie', admin.cookie);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="switchyard-audit-.*\.csv"$/);
+    const lines = csv.text.split('\r\n');
+    expect(lines[0]).toBe('id,at,actor,action,target,reason,details');
+    expect(lines.slice(1, 3).map((l) => l.split(',').slice(1, 5).join(','))).toEqual([`2026-01-02T10:00:00.000Z,bob,${action},payment/pi_2`, `2026-01-01T10:00:00.000Z,alice,${action},payment/pi_1`]);
+    expect(lines[2]).toContain(`"'=HYPERLINK(""x""), said ""hi"""`);
+    expect(lines[3]).toBe('');
+
+    const ndjson = await ops.request.get(`/api/audit/export?action=${action}&format=ndjson&since=2026-01-02`).set('Cookie', admin.cookie);
+    expect(ndjson.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const rows = ndjson.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toEqual([expect.objectContaining({ actor: 'bob', target: 'payment/pi_2', details: { n: 1 } })]);
+
+    expect(await ops.db.auditEntry.findFirst({ where: { action: 'audit.export', actor: users.admin } })).not.toBeNull();
+  });
+
+  it('is for admins only, and names a bad parameter', async () => {
+    const operator = await signIn('operator');
+    const denied = await ops.request.get('/api/audit/export').set('Cookie', operator.cookie);
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toBe('this needs the admin role; you are signed in as operator');
+    const bad = await ops.request.get('/api/audit/export?format=xlsx&since=yesterday').set(bearer);
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/format: "xlsx" is not a format \(csv or ndjson\); since: "yesterday" is not an ISO 8601 date/);
+  });
+});
+
+describe('configuration', () => {
+  it('stops the ops process at start when a console password is in plain text, naming the key', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sy-ops-console-'));
+    const file = path.join(dir, 'switchyard.yaml');
+    writeFileSync(file, 'version: 1\nconsole:\n  users:\n    - { name: alice, role: admin, passwordHash: "${ALICE_PASSWORD}" }\n');
+    const run = promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../src/main.ts')], {
+      env: { ...process.env, OPS_TOKEN: TEST_TOKEN, SWITCHYARD_CONFIG: file, ALICE_PASSWORD: 'correct-horse-battery', OPS_PORT: '0' },
+    });
+    const failure = await run.then(
+      () => null,
+      (err: Error & { code?: number; stderr?: string }) => err,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('console.users.0.passwordHash: must be a password hash, not a password: plain-text passwords are refused; make one with `pnpm ops:hash-password`');
+    expect(failure?.stderr).not.toContain('correct-horse-battery');
   });
 });
