@@ -96,6 +96,14 @@ describe('POST /api/session', () => {
     expect(audit).toMatchObject({ target: `user:${users.operator}` });
   });
 
+  it('ends the session the browser already held, so an id planted before sign-in is worth nothing', async () => {
+    const before = await signIn('viewer');
+    const res = await ops.request.post('/api/session').set(freshClient()).set('Cookie', before.cookie).send({ name: users.viewer, password: PASSWORDS.viewer });
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect((await ops.request.get('/api/session').set('Cookie', before.cookie)).body.error).toBe('session_expired');
+  });
+
   it('marks the cookie Secure when the client came over https through a trusted proxy', async () => {
     const { setCookies } = await signIn('viewer', { ...freshClient(), 'X-Forwarded-Proto': 'https' });
     expect(setCookies.filter((c) => /; Secure(;|$)/.test(c))).toHaveLength(2);

@@ -7,7 +7,7 @@ import { sessionOf } from '../auth/authenticate';
 import { decoyHash, verifyPassword } from '../auth/password-hash';
 import { clientOf, opsUserOf, tooManyAttempts } from '../auth/require-token';
 import { opsRoleOf } from '../auth/roles';
-import { clearSessionCookies, setSessionCookies } from '../auth/session-cookies';
+import { clearSessionCookies, cookieOf, SESSION_COOKIE, setSessionCookies } from '../auth/session-cookies';
 import type { SessionStore } from '../auth/session-store';
 import { parseRequest, unknownKeys } from '../validation/parse-request';
 
@@ -39,6 +39,8 @@ export function signInRoute(deps: SessionRouteDeps): Router {
   const decoy = decoyHash(deps.sessions?.someHash());
 
   router.post('/api/session', express.json({ limit: '10kb' }), async (req, res) => {
+    // Answers carry the CSRF token: no cache keeps them.
+    res.set('Cache-Control', 'no-store');
     const body = parseRequest(signInBody, req.body, res, 'body');
     if (!body) return;
     if (!deps.sessions) {
@@ -63,6 +65,9 @@ export function signInRoute(deps: SessionRouteDeps): Router {
       return;
     }
     const at = now();
+    // A fresh id at every sign-in, and the one the browser held is ended: an id planted before sign-in is worth nothing after.
+    const previous = cookieOf(req, SESSION_COOKIE);
+    if (previous !== undefined) await deps.sessions.destroy(previous);
     const session = await deps.sessions.create({ name: user.name, role: user.role }, at);
     await insertAuditEntry(deps.db, { actor: user.name, action: 'session.sign_in', target: `user:${user.name}`, details: { role: user.role, ip: req.ip ?? null } });
     deps.logger.info('console sign-in', { audit: true, who: user.name, role: user.role, ip: req.ip });
@@ -79,6 +84,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   const now = deps.now ?? (() => new Date());
 
   router.get('/api/session', (req, res) => {
+    res.set('Cache-Control', 'no-store');
     const session = sessionOf(res.locals);
     if (!session) {
       // OPS_TOKEN: a program or a break-glass login, acting as admin; there is no session to show.
