@@ -13,6 +13,13 @@ describe('loadEnv', () => {
     expect(env.OPS_TOKEN).toBe(token);
   });
 
+  it('names the settings file and passes every variable on for its ${NAME} placeholders (console password hashes)', () => {
+    const env = loadEnv({ OPS_TOKEN: token, SWITCHYARD_CONFIG: '/etc/switchyard.yaml', ALICE_PASSWORD_HASH: 'scrypt$…' });
+    expect(env.SWITCHYARD_CONFIG).toBe('/etc/switchyard.yaml');
+    expect(env.variables.ALICE_PASSWORD_HASH).toBe('scrypt$…');
+    expect(loadEnv({ OPS_TOKEN: token }).SWITCHYARD_CONFIG).toBeUndefined();
+  });
+
   it('refuses to start without OPS_TOKEN rather than open access', () => {
     expect(() => loadEnv({})).toThrow('OPS_TOKEN is required: the ops console never runs without authentication');
     // A blank line in .env means unset, not "no password".

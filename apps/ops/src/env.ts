@@ -18,17 +18,15 @@ const schema = z.object({
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,
-  /** The YAML settings file (@switchyard/settings): the alert rules and the team channels they post to. */
+  /** The YAML settings file (@switchyard/settings): the console's users (`console`), the alert rules and the team channels they post to. */
   SWITCHYARD_CONFIG: z.string().optional(),
 });
 
-export type OpsEnv = z.infer<typeof schema>;
+export type OpsEnv = z.infer<typeof schema> & {
+  /** The variables `${NAME}` placeholders in the settings file may name (password hashes from an env file). */
+  variables: Record<string, string | undefined>;
+};
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): OpsEnv {
-  return parseEnv(schema, source);
-}
-
-/** The raw environment, for `${VAR}` placeholders in the configuration file. */
-export function rawEnv(): Record<string, string | undefined> {
-  return process.env;
+  return { ...parseEnv(schema, source), variables: source };
 }

@@ -3,19 +3,20 @@ import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
 import { defaultSettings, loadSettings } from '@switchyard/settings';
 import { AlertEvaluator } from './alerts/alert-evaluator';
-import { loadEnv, rawEnv } from './env';
+import { loadEnv } from './env';
 import { OpsQueues } from './queues/ops-queues';
 import { createServer } from './server';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const settings = env.SWITCHYARD_CONFIG ? loadSettings(env.SWITCHYARD_CONFIG, rawEnv()) : defaultSettings();
+  // Read before any connection: a plain-text password, a bad role or a bad alert rule stops the start with the key named.
+  const settings = env.SWITCHYARD_CONFIG ? loadSettings(env.SWITCHYARD_CONFIG, env.variables) : defaultSettings();
   const logger = createLogger({ service: 'ops', level: env.LOG_LEVEL });
   const db = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   // Fail fast: a dashboard should show an error, not hang, while Redis is away.
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; /readyz reports it
-  const app = createServer({ db, redis, prefix: env.QUEUE_PREFIX, token: env.OPS_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY });
+  const app = createServer({ db, redis, prefix: env.QUEUE_PREFIX, token: env.OPS_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: settings.console });
 
   // Every replica runs the loop; a lease lets one of them evaluate at a time. Its queue handles get a
   // connection with the offline queue on: a BullMQ Queue first used while a fail-fast connection is
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   alerts?.start();
 
   const server = app.listen(env.OPS_PORT, () => {
-    logger.info('ops listening', { port: env.OPS_PORT, bullBoard: '/ops/queues', prefix: env.QUEUE_PREFIX, alertRules: settings.alerts.rules.length });
+    logger.info('ops listening', { port: env.OPS_PORT, bullBoard: '/ops/queues', prefix: env.QUEUE_PREFIX, alertRules: settings.alerts.rules.length, consoleUsers: settings.console?.users.length ?? 0 });
   });
 
   const shutdown = async (signal: string) => {

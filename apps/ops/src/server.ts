@@ -3,8 +3,11 @@ import type { TrustProxy } from '@switchyard/config';
 import type { Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
+import type { ConsoleSettings } from '@switchyard/settings';
 import { AuthThrottle } from './auth/auth-throttle';
-import { requireToken } from './auth/require-token';
+import { authenticate } from './auth/authenticate';
+import { requireRoleByMethod } from './auth/roles';
+import { SessionStore } from './auth/session-store';
 import { mountBullBoard } from './bull-board/mount-bull-board';
 import { OpsQueues } from './queues/ops-queues';
 import { attentionRoutes } from './routes/attention';
@@ -18,6 +21,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { searchRoutes } from './routes/search';
 import { EntityKeySeal } from './search/entity-key-seal';
+import { sessionRoutes, signInRoute } from './routes/session';
 
 export interface OpsDeps {
   db: Database;
@@ -32,6 +36,10 @@ export interface OpsDeps {
   authFailuresPerMinute?: number;
   /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY); none by default. */
   trustProxy?: TrustProxy;
+  /** Console users and session lengths (the configuration file's `console` section); without users only OPS_TOKEN signs in. */
+  console?: ConsoleSettings;
+  /** The clock sessions and the throttle read; tests move it. */
+  now?: () => Date;
 }
 
 export function createServer(deps: OpsDeps): Express {
@@ -42,12 +50,21 @@ export function createServer(deps: OpsDeps): Express {
   app.set('trust proxy', deps.trustProxy ?? false);
 
   const throttle = new AuthThrottle({ redis: deps.redis, prefix: deps.prefix, maxFailures: deps.authFailuresPerMinute ?? 10, windowMs: 60_000 });
+  const sessions = deps.console?.users.length ? new SessionStore(deps.db, deps.console) : undefined;
+  const auth = authenticate({ token: deps.token, logger: deps.logger, throttle, sessions, now: deps.now });
   app.use(healthRoutes(deps.db, deps.redis));
-  mountBullBoard(app, { ...deps, throttle });
-  // Basic too: the console's login (any user, OPS_TOKEN as password) works for the API it shows.
-  app.use('/api', requireToken({ token: deps.token, logger: deps.logger, allowBasic: true, throttle }));
+  mountBullBoard(app, { ...deps, auth });
+  const session = { db: deps.db, logger: deps.logger, throttle, sessions, now: deps.now };
+  // Signing in is the one API call made before there is anyone to authenticate.
+  app.use(signInRoute(session));
+  // Basic too: a browser that signed in to Bull Board with the token can read the API it shows.
+  app.use('/api', auth);
   app.use('/api', express.json({ limit: '100kb' }));
   const queues = new OpsQueues(deps.redis, deps.prefix);
+  app.use(sessionRoutes(session));
+  // A floor under every route's own requirement (requireRole in routes/*.ts): a route added without
+  // one is still read-only for viewers.
+  app.use('/api', requireRoleByMethod('viewer', 'operator'));
   app.use(eventRoutes(deps.db));
   app.use(deadLetterRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger }));
   app.use(attentionRoutes(deps.db));

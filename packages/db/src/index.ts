@@ -24,6 +24,7 @@ export * from './repositories/retention';
 export * from './repositories/erasure';
 export * from './repositories/console-search';
 export * from './repositories/failure-groups';
+export * from './repositories/console-sessions';
 export { createDatabase, poolOfDatabase } from './database';
 export type { Database, Db, Tx } from './database';
 export { transaction } from './transaction';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { acquireLease, createDatabase, readAlertStates, recordAlertTransition, releaseLease, type Database, type EffectPlan } from '../src';
+import { acquireLease, createDatabase, readAlertStates, recordAlertTransition, releaseLease, type Database, type NewEffect } from '../src';
 
 // The two compare-and-sets the alert evaluator relies on: a lease one holder wins, and a rule
 // transition (with its notification effects) recorded once however many evaluators try.
@@ -39,7 +39,7 @@ describe('acquireLease', () => {
 });
 
 describe('recordAlertTransition', () => {
-  const planFor = (rule: string, since: Date): EffectPlan => ({
+  const planFor = (rule: string, since: Date): NewEffect => ({
     kind: 'team.notify',
     businessKey: `ops:alert.fired:${rule}:${since.toISOString()}`,
     queue: 'crm',

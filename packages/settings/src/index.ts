@@ -1,10 +1,12 @@
 export { loadSettings, parseSettings } from './load-settings';
 export { defaultSettings } from './default-settings';
 export { SettingsError } from './settings-error';
-export { settingsSchema, alertKinds, channelProvider, crmProviders, formFieldTypes, leadAttributes, messagingChannels, teamEvents } from './settings-schema';
-export type { AlertRule, Settings, SettingsInput } from './settings-schema';
+export { settingsSchema, alertKinds, channelProvider, consoleRoles, crmProviders, formFieldTypes, leadAttributes, messagingChannels, teamEvents } from './settings-schema';
+export type { AlertRule, ConsoleRole, ConsoleSettings, ConsoleUser, Settings, SettingsInput } from './settings-schema';
 export { templatePaths } from './template-paths';
 export type { TemplatePath } from './template-paths';
 export { missingTemplateValues, renderTemplateParameters, renderText } from './render-template';
 export type { TemplateContext, TemplateValues } from './render-template';
 export { formatAmount } from './format-amount';
+export { formatPasswordHash, MIN_SCRYPT_COST, parsePasswordHash } from './password-hash-format';
+export type { PasswordHashParts } from './password-hash-format';

@@ -1,5 +1,6 @@
 import { messageStatuses } from '@switchyard/domain';
 import { z } from 'zod';
+import { parsePasswordHash } from './password-hash-format';
 import { placeholderPattern, templatePaths, type TemplatePath } from './template-paths';
 
 const text = z.string().trim().min(1, 'must not be empty');
@@ -191,6 +192,45 @@ const alerts = z
   })
   .prefault({});
 export type AlertRule = z.output<typeof alertRule>;
+// ── console: who may sign in to the ops console, and for how long ───────────────────────────
+/** viewer reads; operator also retries, resends, resolves, skips and re-drives; admin also exports the audit and erases. */
+export const consoleRoles = ['viewer', 'operator', 'admin'] as const;
+/** The audit trail's name for OPS_TOKEN: no person may take it. */
+const TOKEN_ACTOR = 'token';
+const consoleUser = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'must be 1 to 64 letters, digits, "_", ".", "@" or "-", starting with a letter or digit')
+    .refine((n) => n.toLowerCase() !== TOKEN_ACTOR, `"${TOKEN_ACTOR}" is reserved: the audit trail names OPS_TOKEN so`),
+  role: z.enum(consoleRoles),
+  passwordHash: z.string().superRefine((value, ctx) => {
+    const parsed = parsePasswordHash(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  }),
+});
+const consoleSection = z.strictObject({
+  users: z
+    .array(consoleUser)
+    .default([])
+    .superRefine(
+      (users: unknown[], ctx) => {
+        const seen = new Set<string>();
+        users.forEach((u, i) => {
+          // Checked even when another user is wrong (every problem at once), so read each defensively.
+          if (typeof u !== 'object' || u === null || !('name' in u) || typeof u.name !== 'string') return;
+          // Names differing only in case would look like one person in the audit trail.
+          const key = u.name.toLowerCase();
+          if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate user name "${u.name}"` });
+          seen.add(key);
+        });
+      },
+      { when: () => true },
+    ),
+  /** A session ends this long after sign-in, however active. */
+  sessionHours: z.number().positive('must be more than 0').max(24 * 30, 'must be at most 720 (30 days)').default(12),
+  /** A session ends after this long without a request. */
+  idleMinutes: z.number().int('must be a whole number of minutes').positive('must be more than 0').default(60),
+});
 
 const base = z.strictObject({
   version: z.literal(1, { error: (iss) => (iss.input === undefined ? 'required' : 'must be 1') }),
@@ -206,6 +246,7 @@ const base = z.strictObject({
   leadRouting: named(ruleSet).default({}),
   retention,
   alerts,
+  console: consoleSection.optional(),
 });
 
 type Base = z.infer<typeof base>;
@@ -294,3 +335,6 @@ export const settingsSchema = base.superRefine(crossCheck, { when: () => true })
 export type Settings = z.output<typeof settingsSchema>;
 /** What the file may contain (defaults not yet applied). */
 export type SettingsInput = z.input<typeof settingsSchema>;
+export type ConsoleRole = (typeof consoleRoles)[number];
+export type ConsoleSettings = NonNullable<Settings['console']>;
+export type ConsoleUser = ConsoleSettings['users'][number];

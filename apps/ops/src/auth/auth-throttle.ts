@@ -30,6 +30,8 @@ export class AuthThrottle {
   private readonly windowMs: number;
   private readonly redisTimeoutMs: number;
   private readonly local = new Map<string, number>();
+  /** The counts Redis last answered this replica, so a check that times out still sees them. */
+  private readonly seen = new Map<string, number>();
 
   constructor(private readonly opts: AuthThrottleOptions) {
     this.windowMs = opts.windowMs ?? 60_000;
@@ -45,7 +47,8 @@ export class AuthThrottle {
       () => [],
     );
     // Each failure is counted in Redis or, when Redis did not answer, here: those still count once Redis is back.
-    const over = keys.find((k, i) => (shared[i] ?? 0) + (this.local.get(k.key) ?? 0) >= this.opts.maxFailures);
+    // A check Redis is too slow to answer falls back on the last counts it gave: slowness must not reopen the door.
+    const over = keys.find((k, i) => Math.max(shared[i] ?? 0, this.seen.get(k.key) ?? 0) + (this.local.get(k.key) ?? 0) >= this.opts.maxFailures);
     if (!over) return { blocked: false };
     return { blocked: true, scope: over.scope, retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * this.windowMs - now.getTime()) / 1000)) };
   }
@@ -56,7 +59,13 @@ export class AuthThrottle {
       async (redis) => {
         const multi = redis.multi();
         for (const key of keys) multi.incr(key).pexpire(key, this.windowMs * 2);
-        await multi.exec();
+        const replies = (await multi.exec()) ?? [];
+        this.forgetOldWindows(now);
+        // Replies alternate INCR, PEXPIRE: the INCR of key i is reply 2i.
+        keys.forEach((key, i) => {
+          const count = Number(replies[2 * i]?.[1]);
+          if (Number.isFinite(count)) this.seen.set(key, Math.max(count, this.seen.get(key) ?? 0));
+        });
       },
       () => {
         this.forgetOldWindows(now);
@@ -78,7 +87,7 @@ export class AuthThrottle {
 
   private forgetOldWindows(now: Date): void {
     const current = this.windowOf(now);
-    for (const key of this.local.keys()) if (Number(key.slice(key.lastIndexOf(':') + 1)) < current) this.local.delete(key);
+    for (const map of [this.local, this.seen]) for (const key of map.keys()) if (Number(key.slice(key.lastIndexOf(':') + 1)) < current) map.delete(key);
   }
 
   private async withRedis<T>(viaRedis: (redis: Redis) => Promise<T>, inProcess: () => T): Promise<T> {

@@ -1,12 +1,11 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import { Queue, registry, type Redis } from '@switchyard/queues';
-import type { AuthThrottle } from '../auth/auth-throttle';
-import { requireToken } from '../auth/require-token';
+import { requireRoleByMethod } from '../auth/roles';
 import { auditWrites } from './audit-writes';
 
 export const BULL_BOARD_PATH = '/ops/queues';
@@ -17,9 +16,9 @@ export interface BullBoardDeps {
   db: Database;
   redis: Redis;
   prefix: string;
-  token: string;
   logger: Logger;
-  throttle: AuthThrottle;
+  /** `authenticate`: OPS_TOKEN or a console session (whose writes carry the CSRF token). */
+  auth: RequestHandler;
 }
 
 /** Every queue of the registry and its dead-letter queue, as BullMQ handles for the board. */
@@ -38,8 +37,9 @@ function registryQueues(redis: Redis, prefix: string, logger: Logger): { queue: 
 
 /**
  * Bull Board on `/ops/queues`, behind the ops token (Bearer, or Basic with the token as password
- * so a person can open it in a browser). Retries stay enabled: operators retry from here; every
- * write is audited. Returns the queues so the caller can close them.
+ * so a person can open it in a browser) or a console session. Viewing needs the viewer role, its
+ * writes (retry, remove, pause…) the operator role. Every write is audited. Returns the queues so
+ * the caller can close them.
  */
 export function mountBullBoard(app: Express, deps: BullBoardDeps): Queue[] {
   const queues = registryQueues(deps.redis, deps.prefix, deps.logger);
@@ -51,6 +51,6 @@ export function mountBullBoard(app: Express, deps: BullBoardDeps): Queue[] {
     serverAdapter: serverAdapter as unknown as ServerAdapter,
     options: { uiConfig: { boardTitle: 'Switchyard' } },
   });
-  app.use(BULL_BOARD_PATH, requireToken({ token: deps.token, logger: deps.logger, allowBasic: true, throttle: deps.throttle }), auditWrites(deps.logger, deps.db), serverAdapter.getRouter());
+  app.use(BULL_BOARD_PATH, deps.auth, requireRoleByMethod('viewer', 'operator'), auditWrites(deps.logger, deps.db), serverAdapter.getRouter());
   return queues.map(({ queue }) => queue);
 }

@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { insertAuditEntry, listOpenAttention, resolveAttention, transaction, type Database } from '@switchyard/db';
 import { opsUserOf } from '../auth/require-token';
 import { isUuid } from '../events/event-cursor';
 import { limit, parseRequest, reason, unknownKeys } from '../validation/parse-request';
+import { requireRole } from '../auth/roles';
 
 const listQuery = z.strictObject({ limit: limit(50, 200) }, unknownKeys('parameter'));
 const resolveBody = z.strictObject({ reason }, unknownKeys('field'));
@@ -12,13 +13,13 @@ const resolveBody = z.strictObject({ reason }, unknownKeys('field'));
 export function attentionRoutes(db: Database): Router {
   const router = Router();
 
-  router.get('/api/attention', async (req, res) => {
+  router.get('/api/attention', requireRole('viewer'), async (req, res) => {
     const query = parseRequest(listQuery, req.query, res, 'query');
     if (!query) return;
     res.json({ items: await listOpenAttention(db, query.limit) });
   });
 
-  router.post('/api/attention/:id/resolve', async (req, res) => {
+  router.post('/api/attention/:id/resolve', requireRole('operator'), async (req: Request<{ id: string }>, res) => {
     const body = parseRequest(resolveBody, req.body, res, 'body');
     if (!body) return;
     const { id } = req.params;

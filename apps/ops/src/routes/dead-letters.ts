@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { effectSummaries, eventSummaries, type Database } from '@switchyard/db';
 import { redact, type Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
@@ -10,6 +10,7 @@ import { matchingDeadLetters } from '../dead-letters/matching-dead-letters';
 import { redriveDeadLetter } from '../dead-letters/redrive';
 import type { OpsQueues } from '../queues/ops-queues';
 import { parseRequest } from '../validation/parse-request';
+import { requireRole } from '../auth/roles';
 
 export interface DeadLetterRouteDeps {
   db: Database;
@@ -49,7 +50,7 @@ async function present(db: Database, entries: DeadLetterEntry[]) {
 export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
   const router = Router();
 
-  router.get('/api/dead-letters', async (req, res) => {
+  router.get('/api/dead-letters', requireRole('viewer'), async (req, res) => {
     const query = parseRequest(deadLetterQuerySchema, req.query, res, 'query');
     if (!query) return;
     const { limit, ...filter } = query;
@@ -57,7 +58,7 @@ export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
     res.json({ items: await present(deps.db, entries) });
   });
 
-  router.post('/api/dead-letters/retry', async (req, res) => {
+  router.post('/api/dead-letters/retry', requireRole('operator'), async (req, res) => {
     const body = parseRequest(bulkRetrySchema, req.body, res, 'body');
     if (!body) return;
     const { total, entries } = await matchingDeadLetters(deps.db, deps.queues, body.filter, body.limit);
@@ -81,7 +82,7 @@ export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
     res.json({ retried, skipped });
   });
 
-  router.post('/api/dead-letters/:id/retry', async (req, res) => {
+  router.post('/api/dead-letters/:id/retry', requireRole('operator'), async (req: Request<{ id: string }>, res) => {
     const body = parseRequest(retryOneSchema, req.body, res, 'body');
     if (!body) return;
     const actor = opsUserOf(res.locals);

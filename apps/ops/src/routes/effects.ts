@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   addEffectResendToOutbox,
@@ -18,6 +18,7 @@ import { opsUserOf } from '../auth/require-token';
 import { isUuid } from '../events/event-cursor';
 import { OpsQueues } from '../queues/ops-queues';
 import { limit, parseRequest, reason, unknownKeys } from '../validation/parse-request';
+import { requireRole } from '../auth/roles';
 
 export const EFFECT_RESOLVE_ACTION = 'effect.resolve';
 const outcomes = ['sent', 'resend'] as const;
@@ -47,14 +48,14 @@ class ResolveRefused extends Error {}
 export function effectRoutes(db: Database, queues: OpsQueues): Router {
   const router = Router();
 
-  router.get('/api/effects', async (req, res) => {
+  router.get('/api/effects', requireRole('viewer'), async (req, res) => {
     const query = parseRequest(listQuery, req.query, res, 'query');
     if (!query) return;
     const rows = await listEffectsByStatus(db, { status: query.status, limit: query.limit });
     res.json({ items: rows.map((e) => ({ ...e, request: redact(e.request) })) });
   });
 
-  router.post('/api/effects/:id/resolve', async (req, res) => {
+  router.post('/api/effects/:id/resolve', requireRole('operator'), async (req: Request<{ id: string }>, res) => {
     const body = parseRequest(resolveBody, req.body, res, 'body');
     if (!body) return;
     const { id } = req.params;

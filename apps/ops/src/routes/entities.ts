@@ -4,6 +4,7 @@ import { entityStory, type Database } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { EntityKeySeal } from '../search/entity-key-seal';
 import { limit, parseRequest, unknownKeys } from '../validation/parse-request';
+import { requireRole } from '../auth/roles';
 
 export const entityTypes = ['payment', 'contact', 'message', 'lead', 'deal'] as const;
 
@@ -21,7 +22,7 @@ type Entry = { at: Date; source: 'event' | 'effect' | 'message' | 'attention'; i
  */
 export function entityRoutes(db: Database, keys?: EntityKeySeal): Router {
   const router = Router();
-  router.get('/api/entities/:type/:key', async (req, res) => {
+  router.get('/api/entities/:type/:key', requireRole('viewer'), async (req, res) => {
     const p = parseRequest(params, req.params, res, 'query');
     if (!p) return;
     const q = parseRequest(query, req.query, res, 'query');

@@ -5,6 +5,7 @@ import { normalizeEmail, normalizePhone } from '@switchyard/domain';
 import { erasePerson, insertAuditEntry, maskForAudit, transaction, type Database } from '@switchyard/db';
 import { opsUserOf } from '../auth/require-token';
 import { parseRequest, reason, unknownKeys } from '../validation/parse-request';
+import { requireRole } from '../auth/roles';
 
 const body = z
   .strictObject(
@@ -25,7 +26,7 @@ const body = z
 export function erasureRoutes(db: Database): Router {
   const router = Router();
 
-  router.post('/api/erasure', async (req, res) => {
+  router.post('/api/erasure', requireRole('admin'), async (req, res) => {
     const input = parseRequest(body, req.body, res, 'body');
     if (!input) return;
     const actor = opsUserOf(res.locals);

@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { findEventDetail, searchEvents, type Database, type EventListItem } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
 import { encodeCursor, isUuid } from '../events/event-cursor';
 import { parseEventQuery } from '../events/event-query';
+import { requireRole } from '../auth/roles';
 
 /** Named fields only, so a column added to the store is never shown by accident. */
 function listItem(e: EventListItem) {
@@ -27,7 +28,7 @@ function listItem(e: EventListItem) {
 export function eventRoutes(db: Database): Router {
   const router = Router();
 
-  router.get('/api/events', async (req, res) => {
+  router.get('/api/events', requireRole('viewer'), async (req, res) => {
     const parsed = parseEventQuery(req.query);
     if (!parsed.ok) {
       res.status(400).json({ error: 'invalid_query', message: parsed.message });
@@ -41,7 +42,7 @@ export function eventRoutes(db: Database): Router {
     res.json({ items: items.map(listItem), nextCursor: rows.length > limit && last ? encodeCursor(last) : null });
   });
 
-  router.get('/api/events/:id', async (req, res) => {
+  router.get('/api/events/:id', requireRole('viewer'), async (req: Request<{ id: string }>, res) => {
     const { id } = req.params;
     const event = isUuid(id) ? await findEventDetail(db, id) : null;
     if (!event) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import { transaction } from '../transaction';
-import { recordEffects, type EffectJobOf, type EffectPlan } from './effect-plans';
+import { recordEffects, type EffectJobOf, type NewEffect } from './effect-plans';
 
 export interface AlertState {
   ruleName: string;
@@ -35,7 +35,7 @@ export async function recordAlertValue(db: Db, input: { ruleName: string; value:
  * when the state is no longer `from` (another evaluator recorded this transition first) nothing is
  * written and this returns false, so a transition is recorded, and notified, once.
  */
-export async function recordAlertTransition(db: Db, input: { ruleName: string; from: Date | null; to: Date | null; value: number; plans: EffectPlan[]; jobOf: EffectJobOf }): Promise<boolean> {
+export async function recordAlertTransition(db: Db, input: { ruleName: string; from: Date | null; to: Date | null; value: number; plans: NewEffect[]; jobOf: EffectJobOf }): Promise<boolean> {
   return transaction(db, async (tx) => {
     const { from } = input;
     const moved = await tx
