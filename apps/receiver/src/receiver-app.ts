@@ -35,8 +35,10 @@ export interface ReceiverAppOptions {
   outboxMaxBackoffMs?: number;
   reconcileAfterMs: number;
   reconcileIntervalMs: number;
+  /** False: the relay runs only when `relay.drainOnce()` is called (a test that races it). */
+  startRelay?: boolean;
   /** False: the reconciler runs only when `reconciler.tick()` is called (a test that makes Redis lose its data). */
-  reconcileOnTimer?: boolean;
+  startReconciler?: boolean;
 }
 
 /**
@@ -71,10 +73,10 @@ export function createReceiver(deps: ReceiverAppDeps, opts: ReceiverAppOptions) 
     app,
     relay,
     reconciler,
-    /** Starts the relay and the reconciler, then listens (every interface unless `host` is given); resolves with the port. */
+    /** Starts the relay and the reconciler (unless told not to), then listens (every interface unless `host` is given); resolves with the port. */
     async start(port: number, host?: string): Promise<number> {
-      relay.start();
-      if (opts.reconcileOnTimer !== false) reconciler.start();
+      if (opts.startRelay !== false) relay.start();
+      if (opts.startReconciler !== false) reconciler.start();
       const listening = await new Promise<Server>((resolve) => {
         const s: Server = host === undefined ? app.listen(port, () => resolve(s)) : app.listen(port, host, () => resolve(s));
       });

@@ -71,7 +71,7 @@ export async function startFleet(opts: FleetOptions = {}) {
       logger,
     },
     // The reconciler is not on a timer: tests call reconcile() when they have made Redis lose its data.
-    { prefix, bodyLimitBytes: receiverEnv.BODY_LIMIT_BYTES, ...outbox, reconcileAfterMs: 0, reconcileIntervalMs: 60_000, reconcileOnTimer: false },
+    { prefix, bodyLimitBytes: receiverEnv.BODY_LIMIT_BYTES, ...outbox, reconcileAfterMs: 0, reconcileIntervalMs: 60_000, startReconciler: false },
   );
   const receiverUrl = `http://127.0.0.1:${await receiver.start(0, '127.0.0.1')}`;
   const sandboxConfig = loadSandboxEnv({ SANDBOX_RECEIVER_URL: receiverUrl, SANDBOX_STATUS_CALLBACKS: opts.statusCallbacks === false ? 'false' : 'true', SANDBOX_STATUS_DELAYS_MS: '30,60,90' });
