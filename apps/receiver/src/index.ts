@@ -4,3 +4,5 @@ export { createReceiverMetrics } from './http/metrics';
 export { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections/connections';
 export type { Connections } from './connections/connections';
 export { loadEnv } from './env';
+export { createReceiver } from './receiver-app';
+export type { ReceiverApp, ReceiverAppDeps, ReceiverAppOptions } from './receiver-app';

@@ -1,12 +1,10 @@
-import { countPendingOutbox, createDatabase } from '@switchyard/db';
+import { createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { OutboxRelay, StaleWorkRedriver } from '@switchyard/outbox';
-import { QueueProducer, createRedis } from '@switchyard/queues';
+import { createRedis } from '@switchyard/queues';
 import { defaultSettings, loadSettings } from '@switchyard/settings';
 import { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections/connections';
 import { loadEnv } from './env';
-import { createReceiverMetrics } from './http/metrics';
-import { createServer } from './server';
+import { createReceiver } from './receiver-app';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -16,24 +14,24 @@ async function main(): Promise<void> {
   const database = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; the relay logs what matters
-  const producer = new QueueProducer(redis, env.QUEUE_PREFIX);
-  const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS });
-  const redriver = new StaleWorkRedriver({ database, relay, logger, staleAfterMs: env.REDRIVE_STALE_AFTER_MS, intervalMs: env.REDRIVE_INTERVAL_MS });
-  const metrics = createReceiverMetrics(() => countPendingOutbox(database));
-  const app = createServer({ database, redis, connections, forms: settings.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
-
-  relay.start();
-  redriver.start();
-  const server = app.listen(env.RECEIVER_PORT, () => {
-    logger.info('receiver listening', { port: env.RECEIVER_PORT, providers: Object.fromEntries(Object.entries(connections).map(([p, c]) => [p, Object.keys(c)])), forms: Object.keys(settings.forms) });
-  });
+  const receiver = createReceiver(
+    { database, redis, connections, forms: settings.forms, logger },
+    {
+      prefix: env.QUEUE_PREFIX,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      trustProxy: env.TRUST_PROXY,
+      outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      redriveStaleAfterMs: env.REDRIVE_STALE_AFTER_MS,
+      redriveIntervalMs: env.REDRIVE_INTERVAL_MS,
+    },
+  );
+  await receiver.start(env.RECEIVER_PORT);
 
   const shutdown = async (signal: string) => {
     logger.info('shutting down', { signal });
-    server.close();
-    await redriver.stop();
-    await relay.stop();
-    await producer.close();
+    await receiver.stop();
     redis.disconnect();
     await database.destroy().catch(() => undefined);
     process.exit(0);

@@ -1,14 +1,13 @@
 import supertest from 'supertest';
-import { countPendingOutbox, createDatabase, createDb, createPool, type Database, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, type Database, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { OutboxRelay, StaleWorkRedriver } from '@switchyard/outbox';
-import { QueueProducer, createRedis, type Queue, type QueueName, type Redis } from '@switchyard/queues';
+import type { OutboxRelay, StaleWorkRedriver } from '@switchyard/outbox';
+import { createRedis, type Queue, type QueueName, type Redis } from '@switchyard/queues';
 import type { Settings } from '@switchyard/settings';
-import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
+import { TestQueues, captureLogs, testPrefix } from '@switchyard/testing';
 import { connectionsFromEnv, readConnectionsFile, resolveConnections } from '../src/connections/connections';
 import { loadEnv } from '../src/env';
-import { createReceiverMetrics } from '../src/http/metrics';
-import { createServer } from '../src/server';
+import { createReceiver } from '../src/receiver-app';
 
 export { eventually } from '@switchyard/testing';
 
@@ -59,18 +58,30 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
   const database = createDatabase({ url: env.DATABASE_URL, pool });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined);
-  const producer = new QueueProducer(redis, prefix);
-  const relay = new OutboxRelay({ database, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
-  const redriver = new StaleWorkRedriver({ database, relay, logger, staleAfterMs: env.REDRIVE_STALE_AFTER_MS, intervalMs: env.REDRIVE_INTERVAL_MS });
-  const metrics = createReceiverMetrics(() => countPendingOutbox(database));
-  const app = createServer({ database, redis, connections, forms: opts.forms, logger, metrics, bodyLimitBytes: env.BODY_LIMIT_BYTES, formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES, publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY, onStored: () => relay.wake() });
-  if (opts.relay !== false) relay.start();
-  const server = await listen(app);
+  // The receiver as main.ts builds it; the redriver only runs when a test ticks it.
+  const receiver = createReceiver(
+    { database, redis, connections, forms: opts.forms, logger },
+    {
+      prefix,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      formBodyLimitBytes: env.FORM_BODY_LIMIT_BYTES,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      trustProxy: env.TRUST_PROXY,
+      outboxPollIntervalMs: 100,
+      outboxMaxBackoffMs: 300,
+      redriveStaleAfterMs: env.REDRIVE_STALE_AFTER_MS,
+      redriveIntervalMs: env.REDRIVE_INTERVAL_MS,
+      startRelay: opts.relay !== false,
+      startRedriver: false,
+    },
+  );
+  const { relay, redriver } = receiver;
+  const url = `http://127.0.0.1:${await receiver.start(0, '127.0.0.1')}`;
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
   workerRedis.on('error', () => undefined);
   const queues = new TestQueues(workerRedis, prefix);
   return {
-    request: supertest(server.url),
+    request: supertest(url),
     db,
     database,
     redis,
@@ -78,14 +89,11 @@ export async function startReceiver(opts: HarnessOptions = {}): Promise<TestRece
     relay,
     redriver,
     logs,
-    url: server.url,
+    url,
     queue: (name) => queues.get(name),
     async close() {
-      await server.close();
-      await relay.stop();
-      await redriver.stop();
+      await receiver.stop();
       await queues.cleanup();
-      await producer.close();
       redis.disconnect();
       workerRedis.disconnect();
       await db.$disconnect();

@@ -1,1 +1,2 @@
 export { crmWorker } from './crm-worker';
+export { createCrmWorker } from './crm-worker-app';

@@ -1,1 +1,2 @@
 export { paymentsWorker } from './payments-worker';
+export { createPaymentsWorker } from './payments-worker-app';

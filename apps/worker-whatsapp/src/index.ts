@@ -1,1 +1,2 @@
 export { whatsappWorker } from './whatsapp-worker';
+export { createWhatsappWorker } from './whatsapp-worker-app';

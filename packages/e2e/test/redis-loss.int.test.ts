@@ -32,8 +32,8 @@ describe('recovery from Redis data loss', () => {
     expect(must(owed[0]).n).toBeGreaterThanOrEqual(9); // per payment: deal sync, note, receipt, team
 
     expect(await fleet.loseRedisData()).toBeGreaterThan(0);
-    fleet.startWorker('crm');
-    fleet.startWorker('whatsapp');
+    await fleet.startWorker('crm');
+    await fleet.startWorker('whatsapp');
     // Without the redriver nothing would happen: the jobs are gone, and the relay (which ran a
     // pass after the loss) has nothing to send again, since its entries were dispatched before.
     expect(await fleet.relayPass()).toBe(0);

@@ -71,7 +71,7 @@ describe('workflow 2: payment failed', () => {
     await fleet.deliver(failed);
     await fleet.deliver(captured);
     await eventually(async () => (await paymentOf(subject.phone))[0]?.status === 'succeeded', 10_000, 50, 'the payment to succeed');
-    fleet.startWorker('whatsapp');
+    await fleet.startWorker('whatsapp');
     await fleet.settled(60_000);
 
     expect(await refusedByOutage(fleet)).toBe(OUTAGE);

@@ -1,27 +1,26 @@
 import { createRateLimiter } from '@switchyard/connectors';
 import type { QueueName } from '@switchyard/queues';
-import type { WorkerDeps, WorkerSetup } from '@switchyard/worker-runtime';
+import type { WorkerAppDeps, WorkerSetup } from '@switchyard/worker-runtime';
 import { OutboundClients } from './outbound-clients';
-import { createSettingsHolder, type SettingsHolder } from './settings-holder';
+import type { SettingsHolder } from './settings-holder';
+
+/** What a worker app that talks to providers runs on: the runtime's deps and its business configuration. */
+export interface ConfiguredWorkerDeps extends WorkerAppDeps {
+  /** From the configuration file in main.ts (reloaded on SIGHUP); fixed in tests. */
+  settings: SettingsHolder;
+}
 
 /**
- * The setup every worker app shares: the configuration file (reloaded on SIGHUP), and provider
- * clients that share one Redis rate limiter across replicas, and the file's retention policy (so
- * every worker app runs retention). `build` adds the app's event map and performers.
+ * The setup every worker app shares: provider clients that share one Redis rate limiter across
+ * replicas, the configuration's retention policy (so every worker app runs retention) and its
+ * reload. `build` adds the app's event map and performers.
  */
 export function workerSetup<Q extends QueueName>(
-  config: { file: string | undefined; env: Record<string, string | undefined>; queuePrefix: string },
-  build: (settings: SettingsHolder, clients: OutboundClients, deps: WorkerDeps) => WorkerSetup<Q>,
-): (deps: WorkerDeps) => WorkerSetup<Q> {
-  return (deps) => {
-    const settings = createSettingsHolder(config.file, config.env);
-    const limiter = createRateLimiter(deps.redis, { prefix: `${config.queuePrefix}:rl` });
-    const clients = new OutboundClients(settings.current, limiter);
-    process.on('SIGHUP', () => {
-      const result = settings.reload();
-      if (result.ok) deps.logger.info('configuration reloaded; messages not sent yet are rendered with its templates, other planned effects keep their requests', { file: config.file });
-      else deps.logger.error('configuration reload refused; keeping the previous one', { file: config.file, error: result.error });
-    });
-    return { ...build(settings, clients, deps), retention: () => settings.current().retention };
-  };
+  deps: ConfiguredWorkerDeps,
+  queuePrefix: string,
+  build: (settings: SettingsHolder, clients: OutboundClients) => WorkerSetup<Q>,
+): WorkerSetup<Q> {
+  const { settings } = deps;
+  const clients = new OutboundClients(settings.current, createRateLimiter(deps.redis, { prefix: `${queuePrefix}:rl` }));
+  return { ...build(settings, clients), retention: () => settings.current().retention, reload: () => settings.reload() };
 }

@@ -3,8 +3,8 @@ export type { EventHandler, EventHandlerContext, EventHandlers, EventWorkerOptio
 export { runEffect } from './effect-runner';
 export type { EffectRunnerOptions } from './effect-runner';
 export type { EffectContext, EffectOf, EffectOutcome, IdempotentPerformer, IntentPerformer, Performer, PerformerTable, Performers } from './performer';
-export { runWorkerApp } from './worker-app';
-export type { WorkerAppOptions, WorkerDeps, WorkerSetup } from './worker-app';
+export { createWorkerApp, runWorkerApp } from './worker-app';
+export type { RunWorkerAppOptions, WorkerApp, WorkerAppDeps, WorkerAppFactory, WorkerAppOptions, WorkerSetup } from './worker-app';
 export { workerEnvSchema } from './worker-env';
 export type { WorkerEnv } from './worker-env';
 export { RetentionRunner } from './retention-runner';

@@ -1,19 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createDatabase, createDb, createPool, countPendingOutbox, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createDb, createPool, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { OutboxRelay, StaleWorkRedriver } from '@switchyard/outbox';
-import { Queue, QueueProducer, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
-import { connectionsFromEnv, createReceiverMetrics, createServer as createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
+import { staticSettings, type ConfiguredWorkerDeps, type SettingsHolder } from '@switchyard/outbound';
+import { Queue, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
+import { connectionsFromEnv, createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, sendWebhook, SANDBOX_DEFAULTS, systemClock, type WebhookRequest } from '@switchyard/sandbox';
 import { parseSettings } from '@switchyard/settings';
 import { captureLogs, createOwnDatabase, eventually, listen, must, testPrefix } from '@switchyard/testing';
-import { crmWorker } from '@switchyard/worker-crm';
-import { paymentsWorker } from '@switchyard/worker-payments';
-import { createEventWorker, type WorkerSetup } from '@switchyard/worker-runtime';
-import { whatsappWorker } from '@switchyard/worker-whatsapp';
-import { createRateLimiter } from '@switchyard/connectors';
-import { OutboundClients, staticSettings, type SettingsHolder } from '@switchyard/outbound';
+import { createCrmWorker } from '@switchyard/worker-crm';
+import { createPaymentsWorker } from '@switchyard/worker-payments';
+import type { WorkerApp, WorkerAppOptions } from '@switchyard/worker-runtime';
+import { createWhatsappWorker } from '@switchyard/worker-whatsapp';
 import { testSettingsDoc } from './test-settings';
 
 export interface FleetOptions {
@@ -38,8 +36,8 @@ export interface SandboxRequest {
 
 /**
  * The whole fleet in one process, over real Redis and a Postgres database of its own: the
- * receiver, the three workers (each with its own connections, as separate apps would have) and
- * the sandbox on real ports. Webhooks go in over HTTP, effects come out over HTTP.
+ * receiver and the three workers, each built by its app's own factory (what its main.ts runs, so
+ * the wiring cannot drift), and the sandbox, on real ports. Webhooks go in over HTTP, effects come out over HTTP.
  */
 export async function startFleet(opts: FleetOptions = {}) {
   const database = await createOwnDatabase();
@@ -48,15 +46,13 @@ export async function startFleet(opts: FleetOptions = {}) {
   const logger = createLogger({ service: 'fleet-test', level: process.env.FLEET_LOG_LEVEL ?? 'info', stream });
   const pool = createPool({ url: database.url, poolSize: 20, connectTimeoutMs: 2000 });
   const db: PrismaClient = createDb({ url: database.url, pool });
-  // What the apps run on (the tests read rows through `db`).
+  // What the apps run on (the tests read rows through `db`); one pool for all, as one process has.
   const typed = createDatabase({ url: database.url, pool });
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis: Redis = createRedis(redisUrl, 'producer');
   redis.on('error', () => undefined);
-  const producer = new QueueProducer(redis, prefix);
-  const relay = new OutboxRelay({ database: typed, producer, logger, pollIntervalMs: 100, maxBackoffMs: 300 });
-  // Not started: tests call redriveStale() when they have made Redis lose its data.
-  const redriver = new StaleWorkRedriver({ database: typed, relay, logger, staleAfterMs: 0, intervalMs: 60_000 });
+  // Fast relays: a test waits for follow-up work, not for a production poll interval.
+  const outbox = { outboxPollIntervalMs: 100, outboxMaxBackoffMs: 300 };
 
   const secrets = SANDBOX_DEFAULTS;
   const receiverEnv = loadReceiverEnv({ DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET, RAZORPAY_WEBHOOK_SECRET: secrets.RAZORPAY_WEBHOOK_SECRET, HUBSPOT_CLIENT_SECRET: secrets.HUBSPOT_CLIENT_SECRET, SALESFORCE_ORG_ID: secrets.SALESFORCE_ORG_ID, PIPEDRIVE_WEBHOOK_USER: secrets.PIPEDRIVE_WEBHOOK_USER, PIPEDRIVE_WEBHOOK_PASSWORD: secrets.PIPEDRIVE_WEBHOOK_PASSWORD, WHATSAPP_APP_SECRET: secrets.WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'sandbox-verify-token', TWILIO_AUTH_TOKEN: secrets.TWILIO_AUTH_TOKEN, STANDARD_WEBHOOK_SOURCES: 'acme', STANDARD_WEBHOOK_SECRET: secrets.STANDARD_WEBHOOK_SECRET });
@@ -64,46 +60,53 @@ export async function startFleet(opts: FleetOptions = {}) {
 
   // The sandbox's port is needed in the settings and the receiver's in the sandbox: listen first.
   const ref: { settings?: SettingsHolder } = {};
-  const receiverApp = createReceiver({
-    database: typed,
-    redis,
-    connections,
-    get forms() {
-      return ref.settings?.current().forms;
+  const receiver = createReceiver(
+    {
+      database: typed,
+      redis,
+      connections,
+      get forms() {
+        return ref.settings?.current().forms;
+      },
+      logger,
     },
-    logger,
-    metrics: createReceiverMetrics(() => countPendingOutbox(typed)),
-    bodyLimitBytes: receiverEnv.BODY_LIMIT_BYTES,
-    onStored: () => relay.wake(),
-  });
-  const receiver = await listen(receiverApp);
-  const sandboxConfig = loadSandboxEnv({ SANDBOX_RECEIVER_URL: receiver.url, SANDBOX_STATUS_CALLBACKS: opts.statusCallbacks === false ? 'false' : 'true', SANDBOX_STATUS_DELAYS_MS: '30,60,90' });
+    // The redriver is not on a timer: tests call redriveStale() when they have made Redis lose its data.
+    { prefix, bodyLimitBytes: receiverEnv.BODY_LIMIT_BYTES, ...outbox, redriveStaleAfterMs: 0, redriveIntervalMs: 60_000, startRedriver: false },
+  );
+  const receiverUrl = `http://127.0.0.1:${await receiver.start(0, '127.0.0.1')}`;
+  const sandboxConfig = loadSandboxEnv({ SANDBOX_RECEIVER_URL: receiverUrl, SANDBOX_STATUS_CALLBACKS: opts.statusCallbacks === false ? 'false' : 'true', SANDBOX_STATUS_DELAYS_MS: '30,60,90' });
   const sandbox = createSandbox({ config: sandboxConfig, clock: systemClock, rng: mulberry32(7), webhookSender: httpWebhookSender() });
   const sandboxServer = await listen(sandbox.app);
   const settings = staticSettings(parseSettings(testSettingsDoc(sandboxServer.url, typeof opts.settings === 'function' ? opts.settings(sandboxServer.url) : opts.settings), {}));
   ref.settings = settings;
 
-  const connectionsToClose: Redis[] = [];
-  const workers: { queue: QueueName; close(): Promise<void>; runtime: ReturnType<typeof createEventWorker> }[] = [];
-  const limiterRedis = createRedis(redisUrl, 'producer');
-  limiterRedis.on('error', () => undefined);
-  const clients = new OutboundClients(settings.current, createRateLimiter(limiterRedis, { prefix: `${prefix}:rl` }));
-  const setups: { [Q in QueueName]: () => WorkerSetup<Q> } = {
-    payments: () => paymentsWorker(settings, clients),
-    crm: () => crmWorker(settings, clients),
-    whatsapp: () => whatsappWorker(settings, clients),
+  // Each worker is its app's own factory (what its main.ts runs), with a blocking connection of its own.
+  const factories: { [Q in QueueName]: (deps: ConfiguredWorkerDeps, options: WorkerAppOptions) => WorkerApp<Q> } = {
+    payments: createPaymentsWorker,
+    crm: createCrmWorker,
+    whatsapp: createWhatsappWorker,
   };
-  const startWorker = <Q extends QueueName>(queue: Q) => {
+  const workers: { queue: QueueName; app: WorkerApp<QueueName>; close(): Promise<void> }[] = [];
+  const startWorker = async <Q extends QueueName>(queue: Q) => {
     const connection = createRedis(redisUrl, 'worker');
-    connectionsToClose.push(connection);
-    const setup = setups[queue]();
-    const runtime = createEventWorker({ queue, db: typed, connection, prefix, concurrency: opts.concurrency ?? 8, logger, events: setup.events, performers: setup.performers, parkAfterMs: opts.parkAfterMs ?? 60_000, onCommitted: () => relay.wake() });
-    const entry = { queue, runtime, close: () => runtime.close() };
+    connection.on('error', () => undefined);
+    const app: WorkerApp<QueueName> = factories[queue](
+      { db: typed, logger, redis, connection, redisUrl, settings },
+      { prefix, concurrency: opts.concurrency ?? 8, parkAfterMs: opts.parkAfterMs ?? 60_000, ...outbox, metricsHost: '127.0.0.1', metricsPort: 0, shutdownDeadlineMs: 30_000 },
+    );
+    const entry = {
+      queue,
+      app,
+      close: async () => {
+        await app.stop();
+        connection.disconnect();
+      },
+    };
     workers.push(entry);
+    await app.start();
     return entry;
   };
-  for (const queue of queueNames) for (let i = 0; i < (opts.replicas?.[queue] ?? 1); i++) startWorker(queue);
-  relay.start();
+  for (const queue of queueNames) for (let i = 0; i < (opts.replicas?.[queue] ?? 1); i++) await startWorker(queue);
 
   const control = async <T>(path: string, init?: RequestInit): Promise<T> => {
     const res = await fetch(`${sandboxServer.url}/__sandbox${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
@@ -117,15 +120,15 @@ export async function startFleet(opts: FleetOptions = {}) {
     prefix,
     logs,
     settings,
-    receiverUrl: receiver.url,
+    receiverUrl,
     sandboxUrl: sandboxServer.url,
     redisUrl,
     startWorker,
     workers,
-    /** Re-drives every unfinished event and owed effect (what the receiver's stale-work redriver does on a timer). */
-    redriveStale: () => redriver.tick(),
+    /** Re-drives every unfinished event and owed effect (what the receiver's redriver does on a timer). */
+    redriveStale: () => receiver.redriver.tick(),
     /** One pass of the outbox relay, as its timer would run it; resolves to how many jobs it dispatched. */
-    relayPass: () => relay.drainOnce(),
+    relayPass: () => receiver.relay.drainOnce(),
     /**
      * Resolves once `queue` holds no job waiting, delayed or running: after that nothing more can
      * run there unless something enqueues, so a test may then assert that nothing else happened.
@@ -148,7 +151,7 @@ export async function startFleet(opts: FleetOptions = {}) {
     },
     /** Delivers a sandbox-built webhook to the receiver (with the provider's retries, compressed). */
     async deliver(request: WebhookRequest) {
-      const result = await sendWebhook(request, { to: receiver.url, timeScale: 0.001, maxAttempts: 5 });
+      const result = await sendWebhook(request, { to: receiverUrl, timeScale: 0.001, maxAttempts: 5 });
       return result;
     },
     /** What the workers sent to the emulated providers, oldest first. */
@@ -192,14 +195,9 @@ export async function startFleet(opts: FleetOptions = {}) {
     },
     async close() {
       await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
-      await relay.stop();
-      await redriver.stop();
-      await producer.close();
       sandbox.close();
       await sandboxServer.close();
-      await receiver.close();
-      for (const c of connectionsToClose) c.disconnect();
-      limiterRedis.disconnect();
+      await receiver.stop();
       redis.disconnect();
       await db.$disconnect();
       await pool.end().catch(() => undefined);
