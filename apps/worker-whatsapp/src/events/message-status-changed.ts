@@ -29,7 +29,10 @@ export async function handleMessageStatusChanged(event: CanonicalOf<'message.sta
       ...(effectId ? { effectId } : {}),
     });
     await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'message', entityKey: event.messageId });
-    const sentBy = after.effect_id ? await findEffect(tx, after.effect_id) : null;
+    // Locked: the re-run job of a send whose answer was lost may be parking it right now (and
+    // raising an "outcome unknown" item). Read unlocked, the status could be the `sending` from
+    // before that park, and the send would end done with the park's item left open for a person.
+    const sentBy = after.effect_id ? await findEffect(tx, after.effect_id, { lock: true }) : null;
     if (sentBy && (sentBy.status === 'sending' || sentBy.status === 'parked')) {
       await markEffectDone(tx, { effectId: sentBy.id, providerRef: event.messageId, response: { reconciledFrom: 'status webhook', status: mapped } });
       if (sentBy.status === 'parked')
