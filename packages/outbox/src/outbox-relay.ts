@@ -1,4 +1,4 @@
-import { claimPendingOutbox, markOutboxDispatchedAndEventsQueued, recordOutboxFailure, transaction, type Database } from '@switchyard/db';
+import { claimPendingOutbox, dispatchPendingOutbox, recordOutboxFailure, transaction, type Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { QueueProducer } from '@switchyard/queues';
 
@@ -40,25 +40,15 @@ export class OutboxRelay {
 
   /**
    * Dispatches one batch; returns how many entries went to Redis. Throws if Redis refused them,
-   * and then the claim is rolled back (the entries stay pending). One plain transaction on the
-   * pool: claim (locks the entries), addBulk, mark dispatched and their events queued, commit.
-   * The addBulk runs inside the transaction on purpose (the claim holds the entries while they
-   * are added, so two relays never add the same batch), and it is why a conflict is not retried
-   * here: the loop simply drains again.
+   * and then the claim is rolled back (the entries stay pending). One transaction on one pooled
+   * connection, in two round trips (dispatchPendingOutbox): claim (locks the entries), addBulk,
+   * mark dispatched and their events queued, commit. The addBulk runs inside the transaction on
+   * purpose (the claim holds the entries while they are added, so two relays never add the same
+   * batch), and it is why a conflict is not retried here: the loop simply drains again.
    */
   async drainOnce(): Promise<number> {
     const { database, producer } = this.opts;
-    return transaction(
-      database,
-      async (tx) => {
-        const entries = await claimPendingOutbox(tx, this.batchSize);
-        if (entries.length === 0) return 0;
-        await producer.enqueueRaw(entries);
-        await markOutboxDispatchedAndEventsQueued(tx, entries.map((e) => e.id));
-        return entries.length;
-      },
-      { retries: 0 },
-    );
+    return dispatchPendingOutbox(database, { limit: this.batchSize, dispatch: (entries) => producer.enqueueRaw(entries) });
   }
 
   /** Asks the relay to look for work now instead of at its next poll. Never blocks the caller. */

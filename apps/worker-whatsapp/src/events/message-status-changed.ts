@@ -29,7 +29,12 @@ export async function handleMessageStatusChanged(event: CanonicalOf<'message.sta
       ...(effectId ? { effectId } : {}),
     });
     await tagEventEntity(tx, { eventId: ctx.eventId, entityType: 'message', entityKey: event.messageId });
-    const sentBy = after.effect_id ? await findEffect(tx, after.effect_id) : null;
+    // An unsettled send is read again under its row lock: the re-run job of a send whose answer
+    // was lost may be parking it right now (and raising an "outcome unknown" item). The unlocked
+    // read may be the `sending` from before that park, and the send would end done with the
+    // park's item left open for a person. A settled send (most webhooks) needs no lock.
+    const seen = after.effect_id ? await findEffect(tx, after.effect_id) : null;
+    const sentBy = seen && (seen.status === 'sending' || seen.status === 'parked') ? await findEffect(tx, seen.id, { lock: true }) : seen;
     if (sentBy && (sentBy.status === 'sending' || sentBy.status === 'parked')) {
       // `reconciledFrom` is the stored response's key (old rows and the crash test read it); kept as it is.
       await markEffectDone(tx, { effectId: sentBy.id, providerRef: event.messageId, response: { reconciledFrom: 'status webhook', status: mapped } });

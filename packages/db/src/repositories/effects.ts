@@ -17,7 +17,12 @@ export type EffectRow = Pick<EffectColumns, 'id' | 'kind' | 'queue' | 'provider'
   createdAt: EffectColumns['created_at'];
 };
 
-export async function findEffect(db: Db, id: string): Promise<EffectRow | null> {
+/**
+ * The effect's row. With `lock`, inside a transaction: locked until it ends, and read as it is after
+ * any transaction that holds it now commits, so a decision taken on its status stays true until the
+ * caller's commit (e.g. a park committed a moment earlier is seen, not missed).
+ */
+export async function findEffect(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<EffectRow | null> {
   const row = await db
     .selectFrom('effects')
     .select([
@@ -39,6 +44,7 @@ export async function findEffect(db: Db, id: string): Promise<EffectRow | null> 
       'created_at as createdAt',
     ])
     .where('id', '=', id)
+    .$if(opts.lock === true, (q) => q.forUpdate())
     .executeTakeFirst();
   return row ?? null;
 }
