@@ -104,12 +104,12 @@ it('the status webhook arriving while the re-run job parks the send: the send en
 
 it('the status webhook settling the send while the re-run job looks for it: the job does not park it and raises nothing', async () => {
   const effectId = await sendingEffect(60_000);
-  // The re-run job's reconcile misses the message (its webhook is not stored yet), and the webhook
+  // The re-run job's findOutcome misses the message (its webhook is not stored yet), and the webhook
   // is stored right after, before the job decides to park.
   const performer: IntentPerformer<'message.send'> = {
     mode: 'intent',
     perform: () => Promise.reject(new Error('a re-run job must never send again')),
-    reconcile: async () => {
+    findOutcome: async () => {
       await statusWebhook(effectId);
       return null;
     },
@@ -122,7 +122,7 @@ it('the status webhook settling the send while the re-run job looks for it: the 
 
 it('a send parked twice (two re-run jobs) raises one item', async () => {
   const effectId = await sendingEffect(60_000);
-  const performer: IntentPerformer<'message.send'> = { mode: 'intent', perform: () => Promise.reject(new Error('a re-run job must never send again')), reconcile: async () => null };
+  const performer: IntentPerformer<'message.send'> = { mode: 'intent', perform: () => Promise.reject(new Error('a re-run job must never send again')), findOutcome: async () => null };
   const opts = { performers: { 'message.send': performer }, parkAfterMs: 1000 };
   await Promise.all([runEffect(effectId, { db, logger }, opts), runEffect(effectId, { db, logger }, opts)]);
 
