@@ -12,13 +12,16 @@ import { mountBullBoard } from './bull-board/mount-bull-board';
 import { OpsQueues } from './queues/ops-queues';
 import { attentionRoutes } from './routes/attention';
 import { auditRoutes } from './routes/audit';
+import { dashboardRoutes } from './routes/dashboard';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { effectActionRoutes } from './routes/effect-actions';
 import { effectRoutes } from './routes/effects';
 import { entityRoutes } from './routes/entities';
 import { erasureRoutes } from './routes/erasure';
 import { failureGroupRoutes } from './routes/failure-groups';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { redriveRoutes } from './routes/redrives';
 import { searchRoutes } from './routes/search';
 import { EntityKeySeal } from './search/entity-key-seal';
 import { sessionRoutes, signInRoute } from './routes/session';
@@ -75,6 +78,9 @@ export function createServer(deps: OpsDeps): Express {
   app.use(searchRoutes(deps.db, entityKeys));
   app.use(failureGroupRoutes({ db: deps.db, queues, keys: entityKeys }));
   app.use(erasureRoutes(deps.db));
+  app.use(effectActionRoutes({ db: deps.db, queues, logger: deps.logger }));
+  app.use(redriveRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger }));
+  app.use(dashboardRoutes({ db: deps.db, queues, logger: deps.logger }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });

@@ -34,3 +34,7 @@ export * as Enums from './generated/kysely/enums';
 export * from './repositories/leases';
 export * from './repositories/alert-states';
 export * from './repositories/alert-readings';
+export * from './repositories/effect-decisions';
+export * from './repositories/attention-assignments';
+export * from './repositories/redrives';
+export * from './repositories/dashboard';

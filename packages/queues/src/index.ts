@@ -1,6 +1,6 @@
 export { defineJob, defineQueue } from './define';
 export type { JobDefinition, QueueDefinition, RetryPolicy } from './define';
-export { deadLetterJobId, effectJobData, effectJobId, effectResendJobId, eventJobData, eventJobId, isQueueName, lookupJob, performEffectJob, performEffectJobOf, processEventJob, queueNames, redriveJobId, registry, rootJobId } from './registry';
+export { deadLetterJobId, effectJobData, effectJobId, effectResendJobId, effectRetryJobId, eventJobData, eventJobId, isQueueName, lookupJob, performEffectJob, performEffectJobOf, processEventJob, queueNames, redriveJobId, registry, rootJobId } from './registry';
 export type { JobData, JobName, QueueName, Registry } from './registry';
 export { createRedis } from './connection';
 export { jobOptions } from './job-options';

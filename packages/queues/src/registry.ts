@@ -77,6 +77,11 @@ export function effectResendJobId(queue: QueueName, effectId: string, n: number)
   return `${effectJobId(queue, effectId)}.resend${n}`;
 }
 
+/** A person's retry of a failed effect (ops console): a new job, since the failed one keeps its id. */
+export function effectRetryJobId(queue: QueueName, effectId: string, n: number): string {
+  return `${effectJobId(queue, effectId)}.retry${n}`;
+}
+
 /** The job a dead letter was copied from, without the re-drive suffix a re-added copy carries. */
 export function rootJobId(jobId: string): string {
   return jobId.replace(/\.r\d+$/, '');

@@ -6,16 +6,16 @@ import {
   countAuditEntries,
   insertAuditEntry,
   listEffectsByStatus,
-  markOutboxDispatched,
   opsEffectStatuses,
   resolveParkedEffect,
   transaction,
   type Database,
 } from '@switchyard/db';
 import { redact } from '@switchyard/logger';
-import { effectResendJobId, jobOptions, lookupJob, performEffectJob, type QueueName } from '@switchyard/queues';
+import { effectResendJobId, performEffectJob, type QueueName } from '@switchyard/queues';
 import { opsUserOf } from '../auth/require-token';
 import { isUuid } from '../events/event-cursor';
+import { dispatchAfterCommit } from '../queues/dispatch-after-commit';
 import { OpsQueues } from '../queues/ops-queues';
 import { limit, parseRequest, reason, unknownKeys } from '../validation/parse-request';
 import { requireRole } from '../auth/roles';
@@ -93,14 +93,7 @@ export function effectRoutes(db: Database, queues: OpsQueues): Router {
         }
         return { ok: true as const, row: effect, jobId };
       });
-      if (result.ok && dispatch) {
-        const d = dispatch;
-        await queues
-          .get(d.queueName)
-          .add(d.jobName, { effectId: id }, jobOptions(lookupJob(d.queueName, d.jobName), d.jobId))
-          .then(() => markOutboxDispatched(db, [String(d.entryId)]))
-          .catch(() => undefined);
-      }
+      if (result.ok && dispatch) await dispatchAfterCommit(db, queues, { ...dispatch, data: { effectId: id } });
       if (!result.ok) {
         if (result.reason === 'not_found') res.status(404).json({ error: 'not_found', message: `no effect with id "${id}"` });
         else res.status(409).json({ error: 'not_parked', message: `effect "${id}" is ${result.current ?? 'not parked'}; only parked effects are resolved here` });

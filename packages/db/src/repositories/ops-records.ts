@@ -27,6 +27,8 @@ const attentionColumns = [
   'resolved_at as resolvedAt',
   'resolved_by as resolvedBy',
   'resolution',
+  'assignee',
+  'assigned_at as assignedAt',
 ] as const satisfies readonly SelectExpression<DB, 'attention_items'>[];
 const effectColumns = [
   'id',
@@ -162,17 +164,36 @@ async function withEvents(db: Db, rows: (AttentionItemView & { eventId: string |
   return rows.map(({ eventId, ...r }) => ({ ...r, event: (eventId && events.get(eventId)) || null }));
 }
 
+export interface AttentionFilter {
+  limit: number;
+  /** Only the items handed to this person. */
+  assignee?: string;
+  kind?: string;
+}
+
 /** Unresolved items, newest first, each with a summary of the event that raised it. */
-export async function listOpenAttention(db: Db, limit: number): Promise<AttentionWithEvent[]> {
-  const rows = await db
+export async function listOpenAttention(db: Db, filter: AttentionFilter): Promise<AttentionWithEvent[]> {
+  let query = db
     .selectFrom('attention_items')
     .select([...attentionColumns, 'event_id as eventId'])
-    .where('resolved_at', 'is', null)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+    .where('resolved_at', 'is', null);
+  if (filter.assignee !== undefined) query = query.where('assignee', '=', filter.assignee);
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
   return withEvents(db, rows);
+}
+
+/** One item, resolved or not, with its event's summary; null for an unknown id. */
+export async function findAttentionItem(db: Db, id: string): Promise<AttentionWithEvent | null> {
+  const row = await db.selectFrom('attention_items').select([...attentionColumns, 'event_id as eventId']).where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const [withEvent] = await withEvents(db, [row]);
+  return withEvent ?? null;
+}
+
+/** "resolved by bob at …": what a person is told when the item they act on was resolved meanwhile. */
+export function resolvedNote(row: AttentionItemView): string {
+  return `resolved by ${row.resolvedBy ?? 'unknown'} at ${row.resolvedAt?.toISOString() ?? '?'}`;
 }
 
 export type ResolveOutcome<T> = { ok: true; row: T } | { ok: false; reason: 'not_found' | 'conflict'; current?: string };
@@ -185,15 +206,10 @@ export async function resolveAttention(db: Db, decision: { id: string; by: strin
     .where('id', '=', decision.id)
     .where('resolved_at', 'is', null)
     .executeTakeFirst();
-  const row = await db
-    .selectFrom('attention_items')
-    .select([...attentionColumns, 'event_id as eventId'])
-    .where('id', '=', decision.id)
-    .executeTakeFirst();
+  const row = await findAttentionItem(db, decision.id);
   if (!row) return { ok: false, reason: 'not_found' };
-  if (numUpdatedRows === 0n) return { ok: false, reason: 'conflict', current: `resolved by ${row.resolvedBy ?? 'unknown'} at ${row.resolvedAt?.toISOString() ?? '?'}` };
-  const [withEvent] = await withEvents(db, [row]);
-  return { ok: true, row: withEvent as AttentionWithEvent };
+  if (numUpdatedRows === 0n) return { ok: false, reason: 'conflict', current: resolvedNote(row) };
+  return { ok: true, row };
 }
 
 /** Effects in one status, the longest-waiting first (the order a person should work through them). */
