@@ -9,6 +9,7 @@ import { authenticate } from './auth/authenticate';
 import { requireRoleByMethod } from './auth/roles';
 import { SessionStore } from './auth/session-store';
 import { mountBullBoard } from './bull-board/mount-bull-board';
+import { serveConsole } from './console/serve-console';
 import { OpsQueues } from './queues/ops-queues';
 import { attentionRoutes } from './routes/attention';
 import { auditRoutes } from './routes/audit';
@@ -75,6 +76,7 @@ export function createServer(deps: OpsDeps): Express {
   app.use(searchRoutes(deps.db, entityKeys));
   app.use(failureGroupRoutes({ db: deps.db, queues, keys: entityKeys }));
   app.use(erasureRoutes(deps.db));
+  app.use(serveConsole());
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
