@@ -3,5 +3,5 @@ import switchyard from '@switchyard/eslint-config';
 export default [
   ...switchyard,
   // The type-aware rules find each file's tsconfig.json from here.
-  { files: ['**/*.ts'], languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
+  { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
 ];

@@ -190,3 +190,14 @@ describe('fleet_running: what stop.sh and a second start.sh look for', () => {
     }
   });
 });
+
+describe('ensure_chromium: the browser the console tests drive', () => {
+  it('leaves an installed /usr/bin/chromium alone: no apt-get', () => {
+    // scripts/test.sh runs ensure_chromium before the tests, so chromium is there by now.
+    const bin = tempDir({ 'apt-get': '#!/bin/sh\necho "apt-get $*" >>"$(dirname "$0")/calls"\n' });
+    execFileSync('chmod', ['+x', path.join(bin, 'apt-get')]);
+    const result = bash('ensure_chromium', { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` });
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(() => readFileSync(path.join(bin, 'calls'), 'utf8')).toThrow();
+  });
+});

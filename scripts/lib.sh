@@ -180,6 +180,19 @@ ensure_services() {
   fi
 }
 
+# The console's browser tests drive Debian's chromium through playwright-core, which cannot download
+# a browser of its own here. Installed with apt when missing (Debian, as root); left alone when present.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if [ -f /etc/debian_version ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing chromium with apt-get (the console's browser tests need /usr/bin/chromium)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    return
+  fi
+  echo "error: the console's browser tests need Chromium at /usr/bin/chromium (Debian/Ubuntu: sudo apt-get install chromium)" >&2
+  return 1
+}
+
 # The pid of the fleet scripts/start.sh runs from this checkout, recorded while it runs.
 FLEET_PIDFILE=node_modules/.switchyard-fleet.pid
 

@@ -15,6 +15,8 @@ export SWITCHYARD_CONFIG PAYPAL_CERT_SANDBOX_URL
 ensure_services
 ensure_pnpm
 install_deps
+# The operations console ops serves at /: built once per start (a few seconds).
+pnpm --filter @switchyard/console build
 pnpm db:migrate
 
 if fleet_running; then
@@ -61,6 +63,6 @@ for url in "${health[@]}"; do
     sleep 0.5
   done
 done
-echo "==> Switchyard is ready: receiver $PUBLIC_BASE_URL, ops $OPS_URL/ops/queues (any user, password OPS_TOKEN)," \
+echo "==> Switchyard is ready: receiver $PUBLIC_BASE_URL, console $OPS_URL/ (the console users of SWITCHYARD_CONFIG sign in), ops $OPS_URL/ops/queues (any user, password OPS_TOKEN)," \
   "sandbox $SANDBOX_URL. Stop: ctrl-c, or bash scripts/stop.sh from another shell"
 wait

@@ -7,6 +7,9 @@ source scripts/lib.sh
 ensure_services
 ensure_pnpm
 install_deps
+ensure_chromium
+echo "==> console build"
+pnpm --filter @switchyard/console build
 echo "==> typecheck"
 pnpm typecheck
 echo "==> lint"

@@ -20,8 +20,8 @@ export default tseslint.config(
     },
   },
   {
-    // Type-aware rules: each .ts file is checked with the tsconfig.json nearest to it.
-    files: ['**/*.ts'],
+    // Type-aware rules: each .ts/.tsx file is checked with the tsconfig.json nearest to it.
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: {
         projectService: {

@@ -9,6 +9,7 @@ import { authenticate } from './auth/authenticate';
 import { requireRoleByMethod } from './auth/roles';
 import { SessionStore } from './auth/session-store';
 import { mountBullBoard } from './bull-board/mount-bull-board';
+import { serveConsole } from './console/serve-console';
 import { OpsQueues } from './queues/ops-queues';
 import { attentionRoutes } from './routes/attention';
 import { auditRoutes } from './routes/audit';
@@ -81,6 +82,7 @@ export function createServer(deps: OpsDeps): Express {
   app.use(effectActionRoutes({ db: deps.db, queues, logger: deps.logger }));
   app.use(redriveRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger }));
   app.use(dashboardRoutes({ db: deps.db, queues, logger: deps.logger }));
+  app.use(serveConsole());
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });

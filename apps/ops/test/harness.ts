@@ -12,6 +12,8 @@ export const TEST_TOKEN = 'ops-test-token-0123456789abcdef';
 
 export interface TestOps {
   request: ReturnType<typeof supertest>;
+  /** Where the server listens (http://127.0.0.1:<port>), for clients other than supertest (a browser). */
+  url: string;
   /** The test's own Prisma client, to set up and assert rows. */
   db: PrismaClient;
   /** The database the server runs on. */
@@ -48,6 +50,7 @@ export async function startOps(overrides: Record<string, string | undefined> = {
   const queues = new TestQueues(workerRedis, prefix);
   return {
     request: supertest(server.url),
+    url: server.url,
     db,
     database,
     pool,
