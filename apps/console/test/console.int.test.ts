@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '@switchyard/ops/src/auth/password-hash';
 import { CONSOLE_DIST } from '@switchyard/ops/src/console/serve-console';
+import { TestFleet } from '@switchyard/ops/test/fleet';
 import { startOps, type TestOps } from '@switchyard/ops/test/harness';
 import type { ConsoleSettings } from '@switchyard/settings';
 
@@ -182,6 +183,35 @@ describe('the operations console in a browser', () => {
     await page.getByRole('link', { name: 'Attention' }).click();
     await page.getByText(`Payment ${paymentId} is disputed by the customer`).waitFor();
     await shot('attention');
+  });
+});
+
+describe('a bulk re-drive from the failures page', () => {
+  let fleet: TestFleet;
+  beforeAll(() => {
+    fleet = new TestFleet(ops);
+  });
+  afterAll(() => fleet.stop());
+
+  it('previews how many match, asks why, then shows a progress bar until the summary: done, skipped, failed', async () => {
+    const code = `CONSOLE_DECLINED_${tag.toUpperCase()}`;
+    const dead = [await fleet.deadEvent('payments', code), await fleet.deadEvent('payments', code)];
+    // The cause is fixed: the re-driven jobs now succeed, run by the same worker.
+    fleet.failing.clear();
+
+    await signIn('operator');
+    await page.getByRole('link', { name: 'Failures' }).click();
+    const row = page.getByRole('row').filter({ hasText: code });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Retry all in this group' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('2 dead letters match; 2 will be retried now.').waitFor();
+    await dialog.getByLabel('Reason (kept in the audit trail)').fill('The gateway fixed its outage');
+    await dialog.getByRole('button', { name: 'Retry all' }).click();
+    await page.getByRole('progressbar', { name: /Re-drive of/ }).waitFor();
+    await page.getByText('Finished: 2 done, 0 skipped, 0 failed.').waitFor();
+    await shot('bulk-redrive');
+    for (const { eventId } of dead) expect((await ops.db.inboundEvent.findUniqueOrThrow({ where: { id: eventId } })).status).toBe('processed');
   });
 });
 
