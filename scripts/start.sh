@@ -63,6 +63,6 @@ for url in "${health[@]}"; do
     sleep 0.5
   done
 done
-echo "==> Switchyard is ready: receiver $PUBLIC_BASE_URL, console $OPS_URL/ (the console users of SWITCHYARD_CONFIG sign in), ops $OPS_URL/ops/queues (any user, password OPS_TOKEN)," \
+echo "==> Switchyard is ready: receiver $PUBLIC_BASE_URL, console $OPS_URL/ (sign in as a console user of SWITCHYARD_CONFIG; the example's is admin / switchyard-demo), ops $OPS_URL/ops/queues (any user, password OPS_TOKEN)," \
   "sandbox $SANDBOX_URL. Stop: ctrl-c, or bash scripts/stop.sh from another shell"
 wait

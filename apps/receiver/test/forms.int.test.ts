@@ -12,7 +12,8 @@ function envExample(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of readFileSync(path.join(root, '.env.example'), 'utf8').split('\n')) {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m?.[1]) out[m[1]] = m[2] ?? '';
+    // Quoted values lose their quotes, as scripts/lib.sh's load_env reads them (a hash holds `$`).
+    if (m?.[1]) out[m[1]] = (m[2] ?? '').replace(/^'(.*)'$|^"(.*)"$/, '$1$2');
   }
   return out;
 }
