@@ -21,7 +21,8 @@ it('reads every dashboard series through an index on its time column', async () 
   const [received, processed, done, settled] = await recorder.plans([...binning('"received_at"'), ...binning('"processed_at"'), ...binning('"e"."done_at"'), ...binning('"updated_at"')]);
   for (const plan of [received, processed, done, settled]) expect(plan).not.toMatch(/Seq Scan/);
   expect(received).toContain('inbound_events_received_at_idx');
-  expect(processed).toMatch(/Index (Only )?Scan using inbound_events_processed_at_provider_idx/);
+  // An index scan or a bitmap index scan, as the planner prefers for the rows it expects: either reads the index.
+  expect(processed).toContain('inbound_events_processed_at_provider_idx');
   expect(done).toContain('effects_done_at_idx');
   expect(settled).toContain('effects_status_updated_at_idx');
 });
