@@ -69,8 +69,15 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
   const state = original ? await original.getState() : 'missing';
   if (PENDING_STATES.has(state)) return { ok: false, id, status: 'conflict', reason: `the original job ${entry.jobId} is already ${state}` };
 
-  const eventRequeued = entry.eventId ? await requeueDeadEvent(db, entry.eventId) : false;
+  // failed → pending is the claim: if it does not apply while the effect exists, someone re-ran the
+  // effect since it failed (the console's effect retry adds a job of its own id), and retrying this
+  // dead job as well would run it twice.
   const effectRequeued = entry.effectId ? await requeueFailedEffect(db, entry.effectId) : false;
+  if (entry.effectId && !effectRequeued) {
+    const effect = (await effectSummaries(db, [entry.effectId])).get(entry.effectId);
+    if (effect) return { ok: false, id, status: 'conflict', reason: `effect ${effect.id} (${effect.kind}) is ${effect.status}, no longer failed: it was re-run since this job died` };
+  }
+  const eventRequeued = entry.eventId ? await requeueDeadEvent(db, entry.eventId) : false;
 
   // Re-drives of a re-added job count against the job it came from, so ids stay `<root>.r<n>`.
   const root = rootJobId(entry.jobId);
