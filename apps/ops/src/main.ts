@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   // Fail fast: a dashboard should show an error, not hang, while Redis is away.
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; /readyz reports it
-  const app = createServer({ db, redis, prefix: env.QUEUE_PREFIX, token: env.OPS_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: settings.console });
+  const app = createServer({ db, redis, prefix: env.QUEUE_PREFIX, token: env.OPS_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: settings.console, alertRules: settings.alerts.rules });
 
   // Every replica runs the loop; a lease lets one of them evaluate at a time. Its queue handles get a
   // connection with the offline queue on: a BullMQ Queue first used while a fail-fast connection is

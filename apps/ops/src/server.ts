@@ -3,7 +3,7 @@ import type { TrustProxy } from '@switchyard/config';
 import type { Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
-import type { ConsoleSettings } from '@switchyard/settings';
+import type { AlertRule, ConsoleSettings } from '@switchyard/settings';
 import { AuthThrottle } from './auth/auth-throttle';
 import { authenticate } from './auth/authenticate';
 import { requireRoleByMethod } from './auth/roles';
@@ -11,6 +11,7 @@ import { SessionStore } from './auth/session-store';
 import { mountBullBoard } from './bull-board/mount-bull-board';
 import { serveConsole } from './console/serve-console';
 import { OpsQueues } from './queues/ops-queues';
+import { alertRoutes } from './routes/alerts';
 import { attentionRoutes } from './routes/attention';
 import { auditRoutes } from './routes/audit';
 import { dashboardRoutes } from './routes/dashboard';
@@ -42,6 +43,8 @@ export interface OpsDeps {
   trustProxy?: TrustProxy;
   /** Console users and session lengths (the configuration file's `console` section); without users only OPS_TOKEN signs in. */
   console?: ConsoleSettings;
+  /** The configuration file's alert rules, listed with their state at /api/alerts; none by default. */
+  alertRules?: AlertRule[];
   /** The clock sessions and the throttle read; tests move it. */
   now?: () => Date;
 }
@@ -82,6 +85,7 @@ export function createServer(deps: OpsDeps): Express {
   app.use(effectActionRoutes({ db: deps.db, queues, logger: deps.logger }));
   app.use(redriveRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger }));
   app.use(dashboardRoutes({ db: deps.db, queues, logger: deps.logger }));
+  app.use(alertRoutes({ db: deps.db, rules: () => deps.alertRules ?? [] }));
   app.use(serveConsole());
 
   app.use((_req, res) => {

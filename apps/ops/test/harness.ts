@@ -3,7 +3,7 @@ import supertest from 'supertest';
 import { createDatabase, createDb, createPool, type Database, type Pool, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis, type Queue, type Redis } from '@switchyard/queues';
-import type { ConsoleSettings } from '@switchyard/settings';
+import type { AlertRule, ConsoleSettings } from '@switchyard/settings';
 import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
 import { loadEnv } from '../src/env';
 import { createServer } from '../src/server';
@@ -33,7 +33,7 @@ export interface TestOps {
  * The ops server on a real port, over the test database and the machine's Redis, isolated by key
  * prefix; `console` is the configuration file's console section (users and session lengths).
  */
-export async function startOps(overrides: Record<string, string | undefined> = {}, options: { console?: ConsoleSettings } = {}): Promise<TestOps> {
+export async function startOps(overrides: Record<string, string | undefined> = {}, options: { console?: ConsoleSettings; alertRules?: AlertRule[] } = {}): Promise<TestOps> {
   const env = loadEnv({ ...process.env, OPS_TOKEN: TEST_TOKEN, ...overrides });
   const prefix = testPrefix();
   const { stream, lines: logs } = captureLogs();
@@ -46,7 +46,7 @@ export async function startOps(overrides: Record<string, string | undefined> = {
   redis.on('error', () => undefined);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
   workerRedis.on('error', () => undefined);
-  const server = await listen(createServer({ db: database, redis, prefix, token: TEST_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: options.console }));
+  const server = await listen(createServer({ db: database, redis, prefix, token: TEST_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: options.console, alertRules: options.alertRules }));
   const queues = new TestQueues(workerRedis, prefix);
   return {
     request: supertest(server.url),

@@ -24,6 +24,26 @@ export async function readAlertStates(db: Db, ruleNames: string[]): Promise<Map<
   return new Map(rows.map((r) => [r.rule_name, { ruleName: r.rule_name, firingSince: r.firing_since, lastValue: r.last_value, createdAt: r.created_at }]));
 }
 
+/** A rule's state as a person reads it: firing since when, what it last read and when. */
+export interface AlertStateListing {
+  ruleName: string;
+  firingSince: Date | null;
+  lastValue: number | null;
+  /** Null until the evaluator has read the rule's numbers once. */
+  lastEvaluatedAt: Date | null;
+}
+
+/**
+ * The stored state of each rule named, without creating any: a rule the evaluator has not reached
+ * yet is absent from the map (the caller shows it as not evaluated yet). Read-only, so a viewer's
+ * page never writes.
+ */
+export async function listAlertStates(db: Db, ruleNames: string[]): Promise<Map<string, AlertStateListing>> {
+  if (ruleNames.length === 0) return new Map();
+  const rows = await db.selectFrom('alert_states').select(['rule_name', 'firing_since', 'last_value', 'last_evaluated_at']).where('rule_name', 'in', ruleNames).execute();
+  return new Map(rows.map((r) => [r.rule_name, { ruleName: r.rule_name, firingSince: r.firing_since, lastValue: r.last_value, lastEvaluatedAt: r.last_evaluated_at }]));
+}
+
 /** Notes what a rule read while its state held. */
 export async function recordAlertValue(db: Db, input: { ruleName: string; value: number }): Promise<void> {
   await db.updateTable('alert_states').set({ last_value: input.value, last_evaluated_at: sql`now()`, updated_at: sql`now()` }).where('rule_name', '=', input.ruleName).execute();
