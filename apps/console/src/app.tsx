@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'react';
 import { api, ApiError, setCsrfToken } from './api/client';
 import type { SessionInfo } from './api/types';
 import { TopBar } from './components/top-bar';
+import { AlertsPage } from './pages/alerts-page';
 import { AttentionPage } from './pages/attention-page';
 import { EntityPage } from './pages/entity-page';
 import { FailureGroupsPage } from './pages/failure-groups-page';
@@ -37,6 +38,8 @@ function Page() {
       return <FailureGroupsPage />;
     case '/attention':
       return <AttentionPage />;
+    case '/alerts':
+      return <AlertsPage />;
     default:
       return (
         <section>

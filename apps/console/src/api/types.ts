@@ -157,3 +157,20 @@ export interface Dashboard {
     queues: Record<string, { waiting: number; active: number; delayed: number }>;
   };
 }
+
+/** One configured alert rule and the state the evaluator last recorded (`GET /api/alerts`). */
+export interface AlertListing {
+  name: string;
+  kind: string;
+  /** What the rule watches, in words. */
+  watches: string;
+  state: 'firing' | 'ok' | 'pending';
+  since: string | null;
+  lastValue: number | null;
+  lastValueText: string | null;
+  threshold: number;
+  thresholdText: string;
+  summary: string | null;
+  lastEvaluatedAt: string | null;
+  notify: string[];
+}

@@ -8,6 +8,7 @@ const PAGES = [
   { to: '/', label: 'Dashboard' },
   { to: '/failures', label: 'Failures' },
   { to: '/attention', label: 'Attention' },
+  { to: '/alerts', label: 'Alerts' },
 ];
 
 /** Navigation, the one search box, and who is signed in. */
