@@ -33,9 +33,10 @@ export interface TestOps {
  * The ops server on a real port, over the test database and the machine's Redis, isolated by key
  * prefix; `console` is the configuration file's console section (users and session lengths).
  */
-export async function startOps(overrides: Record<string, string | undefined> = {}, options: { console?: ConsoleSettings; alertRules?: AlertRule[] } = {}): Promise<TestOps> {
+export async function startOps(overrides: Record<string, string | undefined> = {}, options: { console?: ConsoleSettings; alertRules?: AlertRule[]; prefix?: string } = {}): Promise<TestOps> {
   const env = loadEnv({ ...process.env, OPS_TOKEN: TEST_TOKEN, ...overrides });
-  const prefix = testPrefix();
+  // A fleet's own prefix when the server must reach that fleet's workers (a retry, a resend).
+  const prefix = options.prefix ?? testPrefix();
   const { stream, lines: logs } = captureLogs();
   const logger = createLogger({ service: 'ops-test', level: 'debug', stream });
   const pool = createPool({ url: env.DATABASE_URL, poolSize: 5, connectTimeoutMs: 1000 });
