@@ -1,25 +1,18 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { hashPassword } from '@switchyard/ops/src/auth/password-hash';
-import { CONSOLE_DIST } from '@switchyard/ops/src/console/serve-console';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TestFleet } from '@switchyard/ops/test/fleet';
 import { startOps, type TestOps } from '@switchyard/ops/test/harness';
-import type { ConsoleSettings } from '@switchyard/settings';
+import { consoleSettingsFor, launchBrowser, screenshot, signIn as signInAs, type ConsoleUserLogin } from './support/console-browser';
 
 // The console in a real browser (Debian's chromium, driven by playwright-core), against ops's
 // createServer over the test database and the machine's Redis. Every page a test visits is
 // written to docs/screenshots/<name>.png, which the root README shows.
 
-const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 const tag = randomBytes(4).toString('hex');
-// The cheapest scrypt cost the settings accept: the tests sign in several times.
-const TEST_COST = { N: 2 ** 14, r: 8, p: 1 };
-const users = { operator: { name: `olga-${tag}`, password: 'operator-password-0123' }, viewer: { name: `victor-${tag}`, password: 'viewer-password-0123' } };
+const users: Record<'operator' | 'viewer', ConsoleUserLogin> = {
+  operator: { name: `olga-${tag}`, password: 'operator-password-0123', role: 'operator' },
+  viewer: { name: `victor-${tag}`, password: 'viewer-password-0123', role: 'viewer' },
+};
 
 // A customer of this test's own: a UK mobile stored as E.164 digits, searched for as people type it.
 const national = `7700${String(randomInt(100000, 999999))}`;
@@ -55,33 +48,13 @@ async function seed(db: TestOps['db']): Promise<void> {
   await db.attentionItem.create({ data: { id: randomUUID(), kind: 'payment.disputed', entityType: 'payment', entityKey: paymentKey, summary: `Payment ${paymentId} is disputed by the customer` } });
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-async function signIn(who: keyof typeof users): Promise<void> {
-  await page.goto(`${ops.url}/`);
-  await page.getByLabel('User name').fill(users[who].name);
-  await page.getByLabel('Password').fill(users[who].password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(`${users[who].name} (${who})`).waitFor();
-}
+const shot = (name: string) => screenshot(page, name);
+const signIn = (who: keyof typeof users) => signInAs(page, ops.url, users[who]);
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CONSOLE_DIST, 'index.html'))) throw new Error(`the console is not built (no ${CONSOLE_DIST}/index.html): run pnpm --filter @switchyard/console build first`);
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (scripts/test.sh does)`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const consoleSettings: ConsoleSettings = {
-    users: [
-      { name: users.operator.name, role: 'operator', passwordHash: await hashPassword(users.operator.password, TEST_COST) },
-      { name: users.viewer.name, role: 'viewer', passwordHash: await hashPassword(users.viewer.password, TEST_COST) },
-    ],
-    sessionHours: 12,
-    idleMinutes: 60,
-  };
-  ops = await startOps({}, { console: consoleSettings });
+  ops = await startOps({}, { console: await consoleSettingsFor([users.operator, users.viewer]) });
   await seed(ops.db);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
