@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { TrustProxy } from '@switchyard/config';
-import type { Database } from '@switchyard/db';
+import { isDatabaseUnavailable, type Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { Redis } from '@switchyard/queues';
 import type { AlertRule, ConsoleSettings } from '@switchyard/settings';
@@ -98,6 +98,12 @@ export function createServer(deps: OpsDeps): Express {
     }
     deps.logger.error('ops request failed', { method: req.method, path: req.originalUrl.split('?')[0], error: err.message });
     if (res.headersSent) return;
+    // Postgres (or Redis, whose refusals look the same) being down is not the request's fault: a
+    // 503 with Retry-After tells the console and scripts to try again instead of reporting a bug.
+    if (isDatabaseUnavailable(err)) {
+      res.status(503).set('Retry-After', '5').json({ error: 'unavailable', message: 'a dependency (the database or the queues) is unavailable; retry shortly' });
+      return;
+    }
     res.status(500).json({ error: 'internal', message: 'the request failed; see the ops log' });
   };
   app.use(onError);
