@@ -16,7 +16,7 @@ module.exports = async () => {
   const url = `${base.replace(/\/$/, '')}/${name}`;
   execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/migrate.ts'], {
     cwd: dbPackage,
-    env: { ...process.env, DATABASE_URL: url },
+    env: { ...process.env, DATABASE_URL: url, DATABASE_DIRECT_URL: url },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const pooler = process.env.TEST_POOLER_URL;

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+import { databasePoolMode } from '@switchyard/config';
 import { PrismaClient } from './generated/prisma/client';
 
 export { PrismaClient, Pool };
@@ -10,6 +11,19 @@ export interface DbOptions {
   poolSize?: number;
   /** How long to wait for a connection before failing (so a down database answers 503 fast). */
   connectTimeoutMs?: number;
+  /**
+   * `transaction` when `url` is a transaction-mode pooler (PgBouncer): statements go unnamed, since
+   * a name prepared on one server connection is unknown (or already taken) on the next. Default:
+   * DATABASE_POOL_MODE, so a test or script building a database from a URL follows the run's mode.
+   */
+  poolMode?: PoolMode;
+}
+
+export type PoolMode = 'session' | 'transaction';
+
+/** The pool mode a caller did not choose: DATABASE_POOL_MODE, else `session`. */
+export function defaultPoolMode(source: NodeJS.ProcessEnv = process.env): PoolMode {
+  return databasePoolMode.parse(source.DATABASE_POOL_MODE);
 }
 
 export function createPool({ url, poolSize = 10, connectTimeoutMs = 2000 }: DbOptions): Pool {
