@@ -1,6 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
-import { databasePoolMode } from '@switchyard/config';
 import { PrismaClient } from './generated/prisma/client';
 
 export { PrismaClient, Pool };
@@ -21,10 +20,6 @@ export interface DbOptions {
 
 export type PoolMode = 'session' | 'transaction';
 
-/** The pool mode a caller did not choose: DATABASE_POOL_MODE, else `session`. */
-export function defaultPoolMode(source: NodeJS.ProcessEnv = process.env): PoolMode {
-  return databasePoolMode.parse(source.DATABASE_POOL_MODE);
-}
 
 export function createPool({ url, poolSize = 10, connectTimeoutMs = 2000 }: DbOptions): Pool {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, idleTimeoutMillis: 30_000 });

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
-import { createPool, defaultPoolMode, type DbOptions } from './client';
+import { createPool, type DbOptions } from './client';
+import { defaultPoolMode } from './env';
 import type { DB } from './generated/kysely/types';
 
 /** The one runtime query layer: Kysely over the pg pool, typed from prisma/schema.prisma (generated/kysely). */

@@ -10,6 +10,11 @@ export const dbEnvSchema = z.object({
 });
 export type DbEnv = z.infer<typeof dbEnvSchema>;
 
+/** The pool mode a caller of createDatabase did not choose: DATABASE_POOL_MODE, else `session`. */
+export function defaultPoolMode(source: NodeJS.ProcessEnv = process.env): DbEnv['DATABASE_POOL_MODE'] {
+  return databasePoolMode.parse(source.DATABASE_POOL_MODE);
+}
+
 export function loadDbEnv(source: NodeJS.ProcessEnv = process.env): DbEnv {
   return parseEnv(dbEnvSchema, source);
 }

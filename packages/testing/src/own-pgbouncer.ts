@@ -17,6 +17,10 @@ export interface OwnPgBouncerOptions {
   port?: number;
   /** Server connections per database/user pair. */
   poolSize?: number;
+  /** Client connections it accepts before refusing with "no more connections allowed". */
+  maxClientConn?: number;
+  /** Seconds a client waits for a server connection before it is refused (`query_wait_timeout`). */
+  queryWaitTimeoutS?: number;
   /** Directory for the ini, auth file, log and pid file; a fresh temporary one by default. */
   dir?: string;
 }
@@ -38,7 +42,7 @@ export class OwnPgBouncer {
   constructor(opts: OwnPgBouncerOptions = {}) {
     this.port = opts.port ?? 30000 + Math.floor(Math.random() * 20000);
     this.dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'sy-pgbouncer-'));
-    this.opts = { serverHost: opts.serverHost ?? '127.0.0.1', serverPort: opts.serverPort ?? 5432, poolMode: opts.poolMode ?? 'transaction', poolSize: opts.poolSize ?? 20 };
+    this.opts = { serverHost: opts.serverHost ?? '127.0.0.1', serverPort: opts.serverPort ?? 5432, poolMode: opts.poolMode ?? 'transaction', poolSize: opts.poolSize ?? 20, maxClientConn: opts.maxClientConn ?? 2000, queryWaitTimeoutS: opts.queryWaitTimeoutS ?? 120 };
   }
 
   /** Connection URL of the pooler (no database): append `/<name>` for a database behind it. */
@@ -72,7 +76,8 @@ export class OwnPgBouncer {
         `auth_file = ${users}`,
         `pool_mode = ${this.opts.poolMode}`,
         `default_pool_size = ${this.opts.poolSize}`,
-        'max_client_conn = 2000',
+        `max_client_conn = ${this.opts.maxClientConn}`,
+        `query_wait_timeout = ${this.opts.queryWaitTimeoutS}`,
         // pg and Prisma send these start-up parameters; PgBouncer refuses unknown ones otherwise.
         'ignore_startup_parameters = extra_float_digits,options,statement_timeout,idle_in_transaction_session_timeout',
         // A server that is down is noticed fast, so a test of that case does not wait 15 s per login.
@@ -87,9 +92,9 @@ export class OwnPgBouncer {
       chownSync(this.dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
       for (const f of [ini, users]) chmodSync(f, 0o644);
       chmodSync(this.dir, 0o755);
-      await this.exec(['su', 'postgres', '-s', '/bin/sh', '-c', `pgbouncer -d -q ${ini}`]);
+      await this.exec('su', ['postgres', '-s', '/bin/sh', '-c', `pgbouncer -d -q ${ini}`]);
     } else {
-      await this.exec(['pgbouncer', '-d', '-q', ini]);
+      await this.exec('pgbouncer', ['-d', '-q', ini]);
     }
     await this.waitUntilListening();
   }
@@ -127,9 +132,9 @@ export class OwnPgBouncer {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   }
 
-  private async exec([cmd, ...args]: string[]): Promise<void> {
+  private async exec(cmd: string, args: string[]): Promise<void> {
     try {
-      await run(cmd!, args);
+      await run(cmd, args);
     } catch (err) {
       const e = err as Error & { stderr?: string };
       const hint = e.message.includes('ENOENT') ? ' (is pgbouncer installed? apt-get install -y pgbouncer)' : '';
