@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { createPool, isDatabaseUnavailable, type Pool } from '@switchyard/db';
-import { OwnPgBouncer } from '@switchyard/testing';
+import { OwnPgBouncer, eventually } from '@switchyard/testing';
 import { startReceiver } from './harness';
 
 // Behind PgBouncer, Postgres being away (or the pooler being full) does not surface as a refused
@@ -39,7 +39,9 @@ beforeAll(async () => {
   cutOff = new OwnPgBouncer({ serverPort: 1, queryWaitTimeoutS: 1 });
   await Promise.all([full.start(), cutOff.start()]);
   holder = createPool({ url: `${full.serverUrl}${database()}`, poolSize: 1 });
-  await holder.query('SELECT 1');
+  // start() saw the port open with a probe connection of its own, which takes the one client slot
+  // until the pooler notices it closed: the holder gets in once it has.
+  await eventually(() => holder.query('SELECT 1').then(() => true, () => false), 10_000, 50, 'the holder to connect to the one-client pooler');
 });
 afterAll(async () => {
   await holder?.end();
