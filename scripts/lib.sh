@@ -217,3 +217,29 @@ install_deps() {
   pnpm db:generate
   echo "$want" >"$stamp"
 }
+
+# ── pooler run (PgBouncer in transaction mode) ─────────────────────────────────────────────────
+# Installs Debian's pgbouncer when missing (the test command runs part of the suite through it).
+ensure_pgbouncer() {
+  command -v pgbouncer >/dev/null 2>&1 && return 0
+  [ -x /usr/sbin/pgbouncer ] && return 0
+  if [ -f /etc/debian_version ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing pgbouncer with apt-get (the pooler run needs it)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null 2>&1 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; }
+    return
+  fi
+  echo "error: the pooler run needs PgBouncer (Debian/Ubuntu: sudo apt-get install pgbouncer)" >&2
+  return 1
+}
+
+# Starts a test-owned PgBouncer in transaction mode in front of 127.0.0.1:5432 on port $1, its files
+# in directory $2 (stop_pgbouncer removes them); prints its URL (no database).
+start_pgbouncer() {
+  node "$(node -p 'require.resolve("tsx/cli")')" packages/testing/scripts/pgbouncer.ts start "$2" "$1" transaction
+}
+
+stop_pgbouncer() {
+  node "$(node -p 'require.resolve("tsx/cli")')" packages/testing/scripts/pgbouncer.ts stop "$1"
+}
+# ── end pooler run ─────────────────────────────────────────────────────────────────────────────

@@ -18,6 +18,23 @@ echo "==> tests"
 results=$(mktemp)
 status=0
 pnpm exec jest --ci --json --outputFile="$results" || status=$?
-# The plain closing line CI reads: "N passed, N failed".
-node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);' "$results" || true
+# ── pooler run: the integration tests of every database path again, through a test-owned PgBouncer
+# in transaction mode (DATABASE_POOL_MODE=transaction). The global setup migrates the test database
+# direct and points DATABASE_URL at the pooler. connection-loss is left out: it cuts the client's own
+# backend and waits for that client's socket to end, which a pooler in between never does (the
+# pooler's errors for a lost server are tested in apps/receiver/test/pooler-unavailable).
+echo "==> tests through PgBouncer (transaction mode)"
+pooler_results=$(mktemp)
+pooler_dir=$(mktemp -d)
+if ensure_pgbouncer && pooler_url=$(start_pgbouncer "${PGBOUNCER_TEST_PORT:-6432}" "$pooler_dir"); then
+  TEST_POOLER_URL="$pooler_url" DATABASE_POOL_MODE=transaction pnpm exec jest --ci --json --outputFile="$pooler_results" \
+    packages/db/test apps/receiver/test packages/e2e/test/workflow- --testPathIgnorePatterns connection-loss || status=$?
+  stop_pgbouncer "$pooler_dir" || true
+else
+  echo "error: PgBouncer did not start; the pooler run counts as one failure" >&2
+  status=1
+fi
+# ── end pooler run
+# The plain closing line CI reads: "N passed, N failed" (both runs summed).
+node -e 'const fs = require("fs"); let p = 0, f = 0; for (const file of process.argv.slice(1)) { try { const r = JSON.parse(fs.readFileSync(file, "utf8")); p += r.numPassedTests; f += r.numFailedTests; } catch { f += 1; } } console.log(`${p} passed, ${f} failed`);' "$results" "$pooler_results" || true
 exit $status

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
+import { databasePoolMode, databaseUrl, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
 
 const NO_OPEN_ACCESS = 'the ops console never runs without authentication';
 
@@ -15,6 +15,8 @@ const schema = z.object({
   TRUST_PROXY: trustProxy,
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(5),
+  /** `transaction` behind a transaction-mode pooler (PgBouncer): statements are sent unnamed. */
+  DATABASE_POOL_MODE: databasePoolMode,
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,

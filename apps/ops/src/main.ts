@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   // Read before any connection: a plain-text password, a bad role or a bad alert rule stops the start with the key named.
   const settings = env.SWITCHYARD_CONFIG ? loadSettings(env.SWITCHYARD_CONFIG, env.variables) : defaultSettings();
   const logger = createLogger({ service: 'ops', level: env.LOG_LEVEL });
-  const db = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  const db = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, poolMode: env.DATABASE_POOL_MODE });
   // Fail fast: a dashboard should show an error, not hang, while Redis is away.
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; /readyz reports it

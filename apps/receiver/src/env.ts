@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { ConfigError, databaseUrl, envValue, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
+import { ConfigError, databasePoolMode, databaseUrl, envValue, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
 
 const schema = z.object({
   RECEIVER_PORT: port(3000),
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /** `transaction` behind a transaction-mode pooler (PgBouncer): statements are sent unnamed. */
+  DATABASE_POOL_MODE: databasePoolMode,
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,

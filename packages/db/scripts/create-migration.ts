@@ -4,13 +4,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diffSchemas } from '../src/migrations/apply-migrations';
 import { migrationsDir, readLatestSnapshot, readSchema, snapshotFile } from '../src/migrations/migration-files';
-import { loadDbEnv } from '../src/env';
+import { loadDbEnv, migrationUrl } from '../src/env';
 
 async function main(): Promise<void> {
   const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]+/gi, '_').toLowerCase();
   if (!name) throw new Error('usage: pnpm db:migration:create <name>');
   const schema = await readSchema();
-  const sql = await diffSchemas(loadDbEnv().DATABASE_URL, await readLatestSnapshot(), schema);
+  const sql = await diffSchemas(migrationUrl(loadDbEnv()), await readLatestSnapshot(), schema);
   if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
     console.log('schema.prisma matches the last migration: nothing to create');
     return;

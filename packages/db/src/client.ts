@@ -10,7 +10,16 @@ export interface DbOptions {
   poolSize?: number;
   /** How long to wait for a connection before failing (so a down database answers 503 fast). */
   connectTimeoutMs?: number;
+  /**
+   * `transaction` when `url` is a transaction-mode pooler (PgBouncer): statements go unnamed, since
+   * a name prepared on one server connection is unknown (or already taken) on the next. Default:
+   * DATABASE_POOL_MODE, so a test or script building a database from a URL follows the run's mode.
+   */
+  poolMode?: PoolMode;
 }
+
+export type PoolMode = 'session' | 'transaction';
+
 
 export function createPool({ url, poolSize = 10, connectTimeoutMs = 2000 }: DbOptions): Pool {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, idleTimeoutMillis: 30_000 });

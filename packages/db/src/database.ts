@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { createPool, type DbOptions } from './client';
+import { defaultPoolMode } from './env';
 import type { DB } from './generated/kysely/types';
 
 /** The one runtime query layer: Kysely over the pg pool, typed from prisma/schema.prisma (generated/kysely). */
@@ -31,11 +32,13 @@ interface NamingClient {
 }
 
 /**
- * The pool as Kysely's dialect sees it, with every statement sent as a named (prepared) one. Kysely
+ * The pool as Kysely's dialect sees it, with every statement sent as a named (prepared) one, or,
+ * behind a transaction-mode pooler (`named` false), as an unnamed one: the pooler may hand the next
+ * statement of this client to another server connection, where the name is unknown or taken. Kysely
  * keeps one connection object per client it is handed, so each pg client gets one wrapper for life.
  * Ending it ends the pool once, however many databases share that pool.
  */
-function namingPool(pool: Pool) {
+function namingPool(pool: Pool, named: boolean) {
   const wrappers = new WeakMap<PoolClient, NamingClient>();
   return {
     async connect(): Promise<NamingClient> {
@@ -43,7 +46,7 @@ function namingPool(pool: Pool) {
       let wrapper = wrappers.get(client);
       if (!wrapper) {
         wrapper = {
-          query: (text, values) => (typeof text === 'string' ? client.query({ text, values, name: statementName(text) }) : client.query(text, values)),
+          query: (text, values) => (typeof text === 'string' && named ? client.query({ text, values, name: statementName(text) }) : client.query(text, values)),
           release: (err) => client.release(err),
         };
         wrappers.set(client, wrapper);
@@ -56,13 +59,13 @@ function namingPool(pool: Pool) {
   };
 }
 
-/** The pg pool under each database made by createDatabase (readiness probes and LISTEN use it). */
+/** The pg pool under each database made by createDatabase (readiness probes use it). */
 const pools = new WeakMap<object, Pool>();
 
 /** A database over `pool` (shared with whoever else uses it), or over a new pool for `url`. */
 export function createDatabase(opts: DbOptions & { pool?: Pool }): Database {
   const pool = opts.pool ?? createPool(opts);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namingPool(pool) as unknown as Pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namingPool(pool, (opts.poolMode ?? defaultPoolMode()) === 'session') as unknown as Pool }) });
   pools.set(db, pool);
   return db;
 }

@@ -1,11 +1,11 @@
 export { createDb, createPool, poolOf, Pool, PrismaClient } from './client';
-export type { DbOptions, Prisma } from './client';
+export type { DbOptions, PoolMode, Prisma } from './client';
 export { isDatabaseUnavailable, isTransientConflict } from './errors';
 export { readiness, type Readiness } from './readiness';
 export * from './repositories/inbound-events';
 export * from './repositories/outbox';
 export * from './repositories/event-search';
-export { loadDbEnv, dbEnvSchema } from './env';
+export { defaultPoolMode, loadDbEnv, dbEnvSchema, migrationUrl } from './env';
 export type { DbEnv } from './env';
 export { applyMigrations, diffSchemas } from './migrations/apply-migrations';
 export { dropDatabase, ensureDatabase } from './migrations/ensure-database';

@@ -4,6 +4,8 @@ export { must } from './must';
 export { listen } from './listen';
 export { createOwnDatabase } from './own-database';
 export { OwnPostgres } from './own-postgres';
+export { OwnPgBouncer } from './own-pgbouncer';
+export type { OwnPgBouncerOptions } from './own-pgbouncer';
 export { OwnRedis } from './own-redis';
 export { TestQueues, testPrefix } from './test-queues';
 export { inboundEventFixture } from './inbound-event';

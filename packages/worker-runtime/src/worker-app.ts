@@ -167,7 +167,7 @@ export async function runWorkerApp<Q extends QueueName>(opts: RunWorkerAppOption
   const { env } = opts;
   const logger = createLogger({ service: opts.service, level: env.LOG_LEVEL });
   // One pg pool under the typed query layer.
-  const db = createDatabase({ url: env.DATABASE_URL, pool: createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }) });
+  const db = createDatabase({ url: env.DATABASE_URL, poolMode: env.DATABASE_POOL_MODE, pool: createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }) });
   // Both reconnect on their own; an `error` event without a listener would end the process.
   const connection = createRedis(env.REDIS_URL, 'worker');
   connection.on('error', () => undefined);

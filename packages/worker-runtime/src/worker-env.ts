@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { databaseUrl, logLevel, queuePrefix, redisUrl } from '@switchyard/config';
+import { databasePoolMode, databaseUrl, logLevel, queuePrefix, redisUrl } from '@switchyard/config';
 
 /** What every worker app reads; each app's env.ts extends it with its own variables. */
 export const workerEnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /** `transaction` behind a transaction-mode pooler (PgBouncer): statements are sent unnamed. */
+  DATABASE_POOL_MODE: databasePoolMode,
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   LOG_LEVEL: logLevel,

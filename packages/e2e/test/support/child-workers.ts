@@ -106,6 +106,8 @@ export class ChildWorker {
         NODE_ENV: 'test',
         DATABASE_URL: this.opts.databaseUrl,
         DATABASE_POOL_SIZE: '5',
+        // The pooler run (scripts/test.sh) reaches the database through PgBouncer in transaction mode.
+        ...(process.env.DATABASE_POOL_MODE ? { DATABASE_POOL_MODE: process.env.DATABASE_POOL_MODE } : {}),
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         QUEUE_PREFIX: this.opts.prefix,
         SWITCHYARD_CONFIG: this.opts.settingsFile,

@@ -40,7 +40,8 @@ export interface SandboxRequest {
  * the wiring cannot drift), and the sandbox, on real ports. Webhooks go in over HTTP, effects come out over HTTP.
  */
 export async function startFleet(opts: FleetOptions = {}) {
-  const database = await createOwnDatabase();
+  // In the pooler run (scripts/test.sh) the fleet reaches its database through PgBouncer.
+  const database = await createOwnDatabase(undefined, process.env.TEST_POOLER_URL);
   const prefix = testPrefix();
   const { stream, lines: logs } = captureLogs();
   const logger = createLogger({ service: 'fleet-test', level: process.env.FLEET_LOG_LEVEL ?? 'info', stream });
