@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { createPool, type DbOptions } from './client';
 import { defaultPoolMode } from './env';
+import { isDatabaseUnavailable } from './errors';
 import type { DB } from './generated/kysely/types';
 
 /** The one runtime query layer: Kysely over the pg pool, typed from prisma/schema.prisma (generated/kysely). */
@@ -45,9 +46,21 @@ function namingPool(pool: Pool, named: boolean) {
       const client = await pool.connect();
       let wrapper = wrappers.get(client);
       if (!wrapper) {
+        // Kysely releases a client without the error its statement failed with. When the server cut
+        // the connection (restart, failover, pg_terminate_backend), the socket's close may not have
+        // been read yet, so pg-pool would take the client back as healthy and fail the next caller
+        // too. A connection-level failure marks the client, and its release destroys it.
+        let broken: Error | undefined;
         wrapper = {
-          query: (text, values) => (typeof text === 'string' && named ? client.query({ text, values, name: statementName(text) }) : client.query(text, values)),
-          release: (err) => client.release(err),
+          query: async (text, values) => {
+            try {
+              return await (typeof text === 'string' && named ? client.query({ text, values, name: statementName(text) }) : client.query(text, values));
+            } catch (err) {
+              if (isDatabaseUnavailable(err)) broken = err as Error;
+              throw err;
+            }
+          },
+          release: (err) => client.release(err || broken),
         };
         wrappers.set(client, wrapper);
       }

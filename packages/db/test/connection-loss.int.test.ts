@@ -56,3 +56,28 @@ it('a transaction() whose backend is terminated mid-transaction rejects, and the
   const again = await transaction(database, (tx) => sql<{ one: number }>`SELECT 1 AS one`.execute(tx));
   expect(again.rows[0]?.one).toBe(1);
 });
+
+it('a statement whose backend is terminated under it leaves no broken client in the pool: the very next statement runs', async () => {
+  // One client, so the next statement can only run on a new connection if the broken one was dropped
+  // when Kysely released it. Kysely releases without the error, and the socket's close may not have
+  // been read yet, so pg-pool alone would hand the dead client back ("Connection terminated unexpectedly").
+  const url = process.env.DATABASE_URL ?? '';
+  const single = createPool({ url, poolSize: 1 });
+  const db = createDatabase({ url, pool: single });
+  try {
+    const tag = `cut-${process.pid}-${Date.now()}`;
+    const sleeping = sql`SELECT pg_sleep(30), ${tag}::text AS tag`.execute(db);
+    let pid: number | undefined;
+    for (let i = 0; i < 200 && pid === undefined; i++) {
+      const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND state = 'active' AND pid <> pg_backend_pid()`);
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((r) => setTimeout(r, 25));
+    }
+    await terminate(pid === undefined ? undefined : { pid });
+    await expect(sleeping).rejects.toThrow(/terminat|connection|ECONNRESET/i);
+    const next = await sql<{ one: number }>`SELECT 1 AS one`.execute(db);
+    expect(next.rows[0]?.one).toBe(1);
+  } finally {
+    await single.end().catch(() => undefined);
+  }
+});
