@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { loadSettings } from '@switchyard/settings';
 
 const deployDir = path.resolve(__dirname, '..');
 const k8sDir = path.join(deployDir, 'k8s');
@@ -44,6 +46,23 @@ describe('deploy/k8s', () => {
 
   it('the dev overlay mounts the example settings file unchanged', () => {
     expect(readFileSync(path.join(k8sDir, 'overlays/dev/switchyard.yaml'), 'utf8')).toBe(readFileSync(path.resolve(deployDir, '../switchyard.example.yaml'), 'utf8'));
+  });
+
+  it("each overlay's settings file loads with the values its manifests give (dev: the generated Secret; production: well-formed stand-ins)", () => {
+    const literals = (file: string, section: 'configMapGenerator' | 'secretGenerator') =>
+      Object.fromEntries(
+        ((parseYaml(readFileSync(path.join(k8sDir, file), 'utf8'))[section] ?? []) as { literals?: string[] }[])
+          .flatMap((g) => g.literals ?? [])
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+    const devSecret = literals('overlays/dev/kustomization.yaml', 'secretGenerator');
+    const productionSecret = { ...devSecret, SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX' };
+    for (const [overlay, secret] of [['dev', devSecret], ['production', productionSecret]] as const) {
+      const env = { ...literals('base/kustomization.yaml', 'configMapGenerator'), ...literals(`overlays/${overlay}/kustomization.yaml`, 'configMapGenerator'), ...secret };
+      // The manifests name secrets as files; their values stand in for the files' content here.
+      for (const key of Object.keys(env)) if (key.endsWith('_FILE')) delete env[key];
+      expect(() => loadSettings(path.join(k8sDir, `overlays/${overlay}/switchyard.yaml`), env)).not.toThrow();
+    }
   });
 
   describe('on a copy with mistakes', () => {
