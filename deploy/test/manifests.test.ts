@@ -58,7 +58,7 @@ describe('deploy/k8s', () => {
     const devSecret = literals('overlays/dev/kustomization.yaml', 'secretGenerator');
     const productionSecret = { ...devSecret, SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX' };
     for (const [overlay, secret] of [['dev', devSecret], ['production', productionSecret]] as const) {
-      const env = { ...literals('base/kustomization.yaml', 'configMapGenerator'), ...literals(`overlays/${overlay}/kustomization.yaml`, 'configMapGenerator'), ...secret };
+      const env: Record<string, string> = { ...literals('base/kustomization.yaml', 'configMapGenerator'), ...literals(`overlays/${overlay}/kustomization.yaml`, 'configMapGenerator'), ...secret };
       // The manifests name secrets as files; their values stand in for the files' content here.
       for (const key of Object.keys(env)) if (key.endsWith('_FILE')) delete env[key];
       expect(() => loadSettings(path.join(k8sDir, `overlays/${overlay}/switchyard.yaml`), env)).not.toThrow();
