@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { createDatabase } from '@switchyard/db';
-import { createLogger } from '@switchyard/logger';
 import { Worker, createRedis } from '@switchyard/queues';
-import { createWorkerApp, type WorkerSetup } from '../src';
 import { openBacklogQueue, queueBacklog } from '../src/queue-backlog';
+import { ownPrefix, redisUrl, workerAppForEndpoints } from './worker-app-fixture';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // A prefix of this test's own: no other test's jobs can show up in its counts.
-const prefix = `{sy-backlog-${randomUUID().slice(0, 8)}}`;
+const prefix = ownPrefix('backlog');
 // A port nothing listens on: Redis is "down" for whatever reads through it.
 const deadRedisUrl = 'redis://127.0.0.1:1';
 
@@ -77,29 +74,23 @@ describe('queue backlog (GET /backlog, switchyard_queue_backlog)', () => {
 
   describe("a worker app's GET /backlog", () => {
     const db = createDatabase({ url: process.env.DATABASE_URL ?? '', poolSize: 2 });
-    const logger = createLogger({ service: 'backlog-test', level: 'error' });
     const producer = createRedis(redisUrl, 'producer');
     producer.on('error', () => undefined);
-    const connections = [producer];
-    // No handlers: this app takes no jobs (concurrency 1 on an empty queue of a prefix of its own).
-    const setup = { events: {}, performers: {} } as unknown as WorkerSetup<'crm'>;
+    const closers: (() => void)[] = [];
     const start = (backlogRedisUrl: string, appPrefix: string) => {
-      const connection = createRedis(redisUrl, 'worker');
-      connection.on('error', () => undefined);
-      connections.push(connection);
-      return createWorkerApp(
-        { db, logger, redis: producer, connection, redisUrl: backlogRedisUrl },
-        { queue: 'crm', setup, prefix: appPrefix, concurrency: 1, parkAfterMs: 60_000, outboxPollIntervalMs: 60_000, metricsHost: '127.0.0.1', metricsPort: 0, shutdownDeadlineMs: 1000 },
-      );
+      const { app, close } = workerAppForEndpoints({ db, redis: producer, prefix: appPrefix, backlogRedisUrl });
+      closers.push(close);
+      return app;
     };
 
     afterAll(async () => {
-      for (const c of connections) c.disconnect();
+      for (const close of closers) close();
+      producer.disconnect();
       await db.destroy();
     });
 
     it('answers the backlog as JSON and serves the gauge on /metrics', async () => {
-      const appPrefix = `{sy-backlog-app-${randomUUID().slice(0, 8)}}`;
+      const appPrefix = ownPrefix('backlog-app');
       const appQueue = openBacklogQueue('crm', redis, appPrefix);
       const app = start(redisUrl, appPrefix);
       const base = await app.start();
@@ -119,7 +110,7 @@ describe('queue backlog (GET /backlog, switchyard_queue_backlog)', () => {
     });
 
     it('answers 503 while Redis is down, so the autoscaler does not read a backlog of zero', async () => {
-      const app = start(deadRedisUrl, `{sy-backlog-down-${randomUUID().slice(0, 8)}}`);
+      const app = start(deadRedisUrl, ownPrefix('backlog-down'));
       const base = await app.start();
       try {
         const res = await fetch(`${base}/backlog`);
