@@ -8,6 +8,13 @@ import { ownPrefix, redisUrl, workerAppForEndpoints } from './worker-app-fixture
  * naming which, and 200 when both answer.
  */
 describe('worker app probes', () => {
+  /** A fail-fast producer connection, once it is connected (before that it refuses commands). */
+  const connectedRedis = async () => {
+    const redis = createRedis(redisUrl, 'producer');
+    redis.on('error', () => undefined);
+    await new Promise((resolve) => redis.once('ready', resolve));
+    return redis;
+  };
   const fetchJson = async (url: string) => {
     const res = await fetch(url);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -15,9 +22,7 @@ describe('worker app probes', () => {
 
   it('healthz and readyz answer 200 when Postgres and Redis do', async () => {
     const db = createDatabase({ url: process.env.DATABASE_URL ?? '', poolSize: 1 });
-    const redis = createRedis(redisUrl, 'producer');
-    redis.on('error', () => undefined);
-    await new Promise((resolve) => redis.once('ready', resolve));
+    const redis = await connectedRedis();
     const { app, close } = workerAppForEndpoints({ db, redis, prefix: ownPrefix('probes-up') });
     const base = await app.start();
     try {
@@ -34,9 +39,7 @@ describe('worker app probes', () => {
   it('readyz is 503 naming Postgres while it is down; healthz stays 200', async () => {
     // A port nothing listens on: connecting is refused at once.
     const db = createDatabase({ url: 'postgresql://root@127.0.0.1:1/none', poolSize: 1, connectTimeoutMs: 500 });
-    const redis = createRedis(redisUrl, 'producer');
-    redis.on('error', () => undefined);
-    await new Promise((resolve) => redis.once('ready', resolve));
+    const redis = await connectedRedis();
     const { app, close } = workerAppForEndpoints({ db, redis, prefix: ownPrefix('probes-pg') });
     const base = await app.start();
     try {
@@ -55,9 +58,7 @@ describe('worker app probes', () => {
   it('readyz is 503 naming Redis while it is down; healthz stays 200', async () => {
     const db = createDatabase({ url: process.env.DATABASE_URL ?? '', poolSize: 1 });
     // A connection that was up and is now gone (as ops' test does: an unreachable port leaves ioredis' connect timer behind).
-    const redis = createRedis(redisUrl, 'producer');
-    redis.on('error', () => undefined);
-    await new Promise((resolve) => redis.once('ready', resolve));
+    const redis = await connectedRedis();
     redis.disconnect();
     const { app, close } = workerAppForEndpoints({ db, redis, prefix: ownPrefix('probes-redis') });
     const base = await app.start();
