@@ -65,6 +65,13 @@ describe('deploy/k8s', () => {
     }
   });
 
+  it('without kubectl, stops with exit 2 and says what is missing', () => {
+    // node itself, so an empty PATH hides kubectl (which sits beside node in /usr/bin) and nothing else.
+    const run = spawnSync(process.execPath, [path.resolve(deployDir, '../node_modules/tsx/dist/cli.mjs'), script, k8sDir], { encoding: 'utf8', env: { ...process.env, PATH: '' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('kubectl not found on PATH');
+  });
+
   describe('on a copy with mistakes', () => {
     const copy = mkdtempSync(path.join(tmpdir(), 'sy-k8s-'));
     afterAll(() => rmSync(copy, { recursive: true, force: true }));
