@@ -3,14 +3,16 @@
 // reads for its HTTP server (workers serve /healthz next to /metrics on METRICS_PORT).
 const http = require('node:http');
 
-const app = process.env.APP ?? '';
+// eslint-disable-next-line no-restricted-properties -- runs beside the app in its image, with no env.ts to read through; it needs only APP and the port variable
+const env = process.env;
+const app = env.APP ?? '';
 const routes = {
-  receiver: { port: process.env.RECEIVER_PORT || 3000, path: '/healthz' },
-  ops: { port: process.env.OPS_PORT || 3001, path: '/healthz' },
-  'worker-payments': { port: process.env.METRICS_PORT || 9101, path: '/healthz' },
-  'worker-crm': { port: process.env.METRICS_PORT || 9102, path: '/healthz' },
-  'worker-whatsapp': { port: process.env.METRICS_PORT || 9103, path: '/healthz' },
-  sandbox: { port: process.env.SANDBOX_PORT || 4010, path: '/__sandbox/health' },
+  receiver: { port: env.RECEIVER_PORT || 3000, path: '/healthz' },
+  ops: { port: env.OPS_PORT || 3001, path: '/healthz' },
+  'worker-payments': { port: env.METRICS_PORT || 9101, path: '/healthz' },
+  'worker-crm': { port: env.METRICS_PORT || 9102, path: '/healthz' },
+  'worker-whatsapp': { port: env.METRICS_PORT || 9103, path: '/healthz' },
+  sandbox: { port: env.SANDBOX_PORT || 4010, path: '/__sandbox/health' },
 };
 const route = routes[app];
 if (!route) {
