@@ -3,7 +3,8 @@ import { databasePoolMode, databaseUrl, logLevel, parseEnv, port, queuePrefix, r
 
 const NO_OPEN_ACCESS = 'the ops console never runs without authentication';
 
-const schema = z.object({
+/** Every variable this app reads (also what deploy/ checks the manifests against). */
+export const envSchema = z.object({
   OPS_PORT: port(3001),
   /** Shared secret for the API (Bearer) and Bull Board (Bearer, or Basic with it as the password). */
   OPS_TOKEN: z
@@ -24,11 +25,11 @@ const schema = z.object({
   SWITCHYARD_CONFIG: z.string().optional(),
 });
 
-export type OpsEnv = z.infer<typeof schema> & {
+export type OpsEnv = z.infer<typeof envSchema> & {
   /** The variables `${NAME}` placeholders in the settings file may name (password hashes from an env file). */
   variables: Record<string, string | undefined>;
 };
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): OpsEnv {
-  return { ...parseEnv(schema, source), variables: source };
+  return { ...parseEnv(envSchema, source), variables: source };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ConfigError, databasePoolMode, databaseUrl, envValue, logLevel, parseEnv, port, queuePrefix, redisUrl, trustProxy } from '@switchyard/config';
 
-const schema = z.object({
+/** Every variable this app reads (also what deploy/ checks the manifests against). */
+export const envSchema = z.object({
   RECEIVER_PORT: port(3000),
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
@@ -49,7 +50,7 @@ const schema = z.object({
   STANDARD_WEBHOOK_SECRET: z.string().optional(),
 });
 
-export type ReceiverEnv = z.infer<typeof schema> & {
+export type ReceiverEnv = z.infer<typeof envSchema> & {
   /** STANDARD_WEBHOOK_SECRET_<SOURCE> variables, by lower-cased source name. */
   standardSourceSecrets: Record<string, string>;
   /** The variables `${NAME}` placeholders in the connections file may name. */
@@ -57,7 +58,7 @@ export type ReceiverEnv = z.infer<typeof schema> & {
 };
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): ReceiverEnv {
-  const env = parseEnv(schema, source);
+  const env = parseEnv(envSchema, source);
   const standardSourceSecrets: Record<string, string> = {};
   for (const key of Object.keys(source)) {
     // STANDARD_WEBHOOK_SECRET_<SOURCE>_FILE is that source's secret from a file, not a source named "<source>-file".

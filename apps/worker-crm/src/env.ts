@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { parseEnv, port } from '@switchyard/config';
 import { workerEnvSchema } from '@switchyard/worker-runtime';
 
-const schema = workerEnvSchema.extend({ METRICS_PORT: port(9102) });
-export type CrmWorkerEnv = z.infer<typeof schema>;
+/** Every variable this app reads (also what deploy/ checks the manifests against). */
+export const envSchema = workerEnvSchema.extend({ METRICS_PORT: port(9102) });
+export type CrmWorkerEnv = z.infer<typeof envSchema>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): CrmWorkerEnv {
-  return parseEnv(schema, source);
+  return parseEnv(envSchema, source);
 }
 
 /** The raw environment, for `${VAR}` placeholders in the configuration file. */

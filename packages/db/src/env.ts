@@ -8,6 +8,12 @@ export const dbEnvSchema = z.object({
   /** Where migrations run when DATABASE_URL is a transaction-mode pooler: the server itself (default DATABASE_URL). */
   DATABASE_DIRECT_URL: z.string().url().optional(),
 });
+/** What scripts/wait-for-migrations.ts (the apps' initContainer) reads. */
+export const waitForMigrationsEnvSchema = dbEnvSchema.pick({ DATABASE_URL: true }).extend({
+  WAIT_FOR_MIGRATIONS_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  /** 0: wait forever. */
+  WAIT_FOR_MIGRATIONS_TIMEOUT_MS: z.coerce.number().int().min(0).default(0),
+});
 export type DbEnv = z.infer<typeof dbEnvSchema>;
 
 /** The pool mode a caller of createDatabase did not choose: DATABASE_POOL_MODE, else `session`. */

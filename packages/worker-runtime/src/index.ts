@@ -12,3 +12,5 @@ export type { RetentionPolicy, RetentionRunnerOptions, RetentionTickResult } fro
 export { recordPlans } from './record-plans';
 export { createWorkerMetrics } from './worker-metrics';
 export type { WorkerMetrics } from './worker-metrics';
+export { openBacklogQueue, queueBacklog } from './queue-backlog';
+export type { Backlog, QueueBacklog, QueueBacklogOptions } from './queue-backlog';

@@ -71,8 +71,8 @@ export interface WorkerApp<Q extends QueueName> {
 
 /**
  * One worker app, without reading process.env and without touching the process: the queue consumer,
- * an outbox relay for the follow-up work its jobs write, retention, and `/healthz`, `/readyz` and
- * `/metrics`. `runWorkerApp` runs it as a process; the e2e fleet runs several in one.
+ * an outbox relay for the follow-up work its jobs write, retention, and `/healthz`, `/readyz`,
+ * `/backlog` and `/metrics`. `runWorkerApp` runs it as a process; the e2e fleet runs several in one.
  */
 export function createWorkerApp<Q extends QueueName>(deps: WorkerAppDeps, opts: WorkerAppOptions & { queue: Q; setup: WorkerSetup<Q> }): WorkerApp<Q> {
   const { setup, queue } = opts;
@@ -108,6 +108,15 @@ export function createWorkerApp<Q extends QueueName>(deps: WorkerAppDeps, opts: 
   app.get('/readyz', async (_req, res) => {
     const { ready, postgres, redis: redisState } = await readiness(poolOfDatabase(deps.db), deps.redis);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', queue, postgres, redis: redisState });
+  });
+  // What KEDA's metrics-api trigger scales this worker on; 503 while Redis is away, so the scaler
+  // falls back to its configured replicas instead of reading a backlog of zero.
+  app.get('/backlog', async (_req, res) => {
+    try {
+      res.json(await workerMetrics.backlog.read());
+    } catch (err) {
+      res.status(503).json({ queue, error: `backlog unknown: ${(err as Error).message}` });
+    }
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());

@@ -1,0 +1,1 @@
+module.exports = { ...require('@switchyard/jest-preset'), displayName: '@switchyard/deploy', rootDir: __dirname };
