@@ -10,6 +10,7 @@ import { requireRoleByMethod } from './auth/roles';
 import { SessionStore } from './auth/session-store';
 import { mountBullBoard } from './bull-board/mount-bull-board';
 import { serveConsole } from './console/serve-console';
+import { RedriveRunner } from './dead-letters/redrive-runner';
 import { OpsQueues } from './queues/ops-queues';
 import { alertRoutes } from './routes/alerts';
 import { attentionRoutes } from './routes/attention';
@@ -45,6 +46,11 @@ export interface OpsDeps {
   console?: ConsoleSettings;
   /** The configuration file's alert rules, listed with their state at /api/alerts; none by default. */
   alertRules?: AlertRule[];
+  /**
+   * Tries bulk re-drives' items (started here, and resumed from stopped replicas once started);
+   * without one, a runner that only runs the re-drives this server starts.
+   */
+  redriveRunner?: RedriveRunner;
   /** The clock sessions and the throttle read; tests move it. */
   now?: () => Date;
 }
@@ -83,7 +89,8 @@ export function createServer(deps: OpsDeps): Express {
   app.use(failureGroupRoutes({ db: deps.db, queues, keys: entityKeys }));
   app.use(erasureRoutes(deps.db));
   app.use(effectActionRoutes({ db: deps.db, queues, logger: deps.logger }));
-  app.use(redriveRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger }));
+  const runner = deps.redriveRunner ?? new RedriveRunner({ db: deps.db, redis: deps.redis, queues, logger: deps.logger });
+  app.use(redriveRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger, runner }));
   app.use(dashboardRoutes({ db: deps.db, queues, logger: deps.logger }));
   app.use(alertRoutes({ db: deps.db, rules: () => deps.alertRules ?? [] }));
   app.use(serveConsole());
