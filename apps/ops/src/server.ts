@@ -24,6 +24,7 @@ import { erasureRoutes } from './routes/erasure';
 import { failureGroupRoutes } from './routes/failure-groups';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { personalDataRoutes } from './routes/personal-data';
 import { redriveRoutes } from './routes/redrives';
 import { searchRoutes } from './routes/search';
 import { EntityKeySeal } from './search/entity-key-seal';
@@ -75,6 +76,9 @@ export function createServer(deps: OpsDeps): Express {
   app.use('/api', express.json({ limit: '100kb' }));
   const queues = new OpsQueues(deps.redis, deps.prefix);
   app.use(sessionRoutes(session));
+  const entityKeys = new EntityKeySeal(deps.token);
+  // Before the floor below: a viewer's refusal must name the permission this needs, not the operator role.
+  app.use(personalDataRoutes({ db: deps.db, keys: entityKeys, logger: deps.logger }));
   // A floor under every route's own requirement (requireRole in routes/*.ts): a route added without
   // one is still read-only for viewers.
   app.use('/api', requireRoleByMethod('viewer', 'operator'));
@@ -83,7 +87,6 @@ export function createServer(deps: OpsDeps): Express {
   app.use(attentionRoutes(deps.db));
   app.use(effectRoutes(deps.db, queues));
   app.use(auditRoutes(deps.db));
-  const entityKeys = new EntityKeySeal(deps.token);
   app.use(entityRoutes(deps.db, entityKeys));
   app.use(searchRoutes(deps.db, entityKeys));
   app.use(failureGroupRoutes({ db: deps.db, queues, keys: entityKeys }));
