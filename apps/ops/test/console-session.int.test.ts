@@ -72,7 +72,7 @@ describe('POST /api/session', () => {
   it('signs a user in: who they are, a CSRF token, and an HttpOnly SameSite cookie whose id is stored only as a hash', async () => {
     const res = await ops.request.post('/api/session').set(freshClient()).send({ name: users.operator, password: PASSWORDS.operator });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user: { name: users.operator, role: 'operator' }, csrfToken: expect.stringMatching(/^[\w-]{43}$/), expiresAt: expect.any(String) });
+    expect(res.body).toEqual({ user: { name: users.operator, role: 'operator' }, permissions: { revealPersonalData: false }, csrfToken: expect.stringMatching(/^[\w-]{43}$/), expiresAt: expect.any(String) });
     expect(new Date(res.body.expiresAt as string).getTime() - Date.now()).toBeGreaterThan(11.9 * 3_600_000);
 
     const cookies = setCookiesOf(res);

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { must } from '@switchyard/testing';
 import { bearer, startOps, type TestOps } from './harness';
-import { sessionHeaders, testConsoleUser } from './viewer-session';
+import { sessionHeaders, TEST_PASSWORD, testConsoleUser } from './viewer-session';
 
 let ops: TestOps;
 const tag = randomBytes(4).toString('hex');
@@ -119,5 +119,11 @@ describe('GET /api/session', () => {
     expect(await permission(as.revealer)).toBe(true);
     expect(await permission(as.operator)).toBe(false);
     expect(await permission(as.viewer)).toBe(false);
+  });
+
+  it('signing in answers with the same permissions', async () => {
+    const signIn = async (name: string) => (await ops.request.post('/api/session').send({ name, password: TEST_PASSWORD })).body as { permissions: { revealPersonalData: boolean } };
+    expect((await signIn(users.revealer)).permissions).toEqual({ revealPersonalData: true });
+    expect((await signIn(users.operator)).permissions).toEqual({ revealPersonalData: false });
   });
 });

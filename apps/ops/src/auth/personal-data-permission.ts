@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { ConsoleRole } from '@switchyard/settings';
 import { sessionOf } from './authenticate';
 import { opsRoleOf } from './roles';
 
@@ -7,10 +8,13 @@ import { opsRoleOf } from './roles';
  * admin), and operators whose console user has `revealPersonalData: true` in the configuration
  * file. Everyone else sees them masked (search/person-masking.ts).
  */
+export function mayReveal(role: ConsoleRole | undefined, revealPersonalData: boolean): boolean {
+  return role === 'admin' || (role === 'operator' && revealPersonalData);
+}
+
+/** Whether the caller `authenticate` verified may reveal personal data. */
 export function mayRevealPersonalData(locals: Record<string, unknown>): boolean {
-  const role = opsRoleOf(locals);
-  if (role === 'admin') return true;
-  return role === 'operator' && sessionOf(locals)?.revealPersonalData === true;
+  return mayReveal(opsRoleOf(locals), sessionOf(locals)?.revealPersonalData === true);
 }
 
 /** 403 naming the permission and how it is granted, for anyone who may not reveal personal data. */

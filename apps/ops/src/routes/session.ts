@@ -6,7 +6,7 @@ import type { AuthThrottle } from '../auth/auth-throttle';
 import { sessionOf } from '../auth/authenticate';
 import { decoyHash, verifyPassword } from '../auth/password-hash';
 import { clientOf, opsUserOf, tooManyAttempts } from '../auth/require-token';
-import { mayRevealPersonalData } from '../auth/personal-data-permission';
+import { mayReveal, mayRevealPersonalData } from '../auth/personal-data-permission';
 import { opsRoleOf } from '../auth/roles';
 import { clearSessionCookies, cookieOf, SESSION_COOKIE, setSessionCookies } from '../auth/session-cookies';
 import type { SessionStore } from '../auth/session-store';
@@ -73,7 +73,7 @@ export function signInRoute(deps: SessionRouteDeps): Router {
     await insertAuditEntry(deps.db, { actor: user.name, action: 'session.sign_in', target: `user:${user.name}`, details: { role: user.role, ip: req.ip ?? null } });
     deps.logger.info('console sign-in', { audit: true, who: user.name, role: user.role, ip: req.ip });
     setSessionCookies(req, res, session, at);
-    res.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    res.json({ user: session.user, permissions: { revealPersonalData: mayReveal(user.role, session.revealPersonalData) }, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
   });
 
   return router;
