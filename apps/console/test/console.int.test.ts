@@ -10,7 +10,7 @@ import { consoleSettingsFor, launchBrowser, screenshot, signIn as signInAs, type
 
 const tag = randomBytes(4).toString('hex');
 const users: Record<'operator' | 'viewer', ConsoleUserLogin> = {
-  operator: { name: `olga-${tag}`, password: 'operator-password-0123', role: 'operator' },
+  operator: { name: `olga-${tag}`, password: 'operator-password-0123', role: 'operator', revealPersonalData: true },
   viewer: { name: `victor-${tag}`, password: 'viewer-password-0123', role: 'viewer' },
 };
 
@@ -113,6 +113,16 @@ describe('the operations console in a browser', () => {
     for (const name of ['Retry', 'Confirm it arrived', 'Resend']) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
     await shot('payment-page');
 
+    // Personal data stays masked until the operator (allowed to) says why they need it; the reveal is audited without the values.
+    await page.getByRole('button', { name: 'Show personal data' }).click();
+    const revealDialog = page.getByRole('dialog');
+    await revealDialog.getByLabel('Reason (kept in the audit trail)').fill('The customer called and asked which email the receipt went to');
+    await revealDialog.getByRole('button', { name: 'Show personal data' }).click();
+    await page.getByRole('definition').filter({ hasText: `jane.${tag}@example.com` }).waitFor();
+    await shot('payment-personal-data');
+    expect(await ops.db.auditEntry.count({ where: { action: 'personal_data.reveal', target: `payment:${paymentKey}`, actor: users.operator.name } })).toBe(1);
+    await page.getByRole('button', { name: 'Hide personal data' }).click();
+
     // Confirm the parked receipt arrived, with a reason; a double click on the dialog's button sends one request.
     await page.getByRole('button', { name: 'Confirm it arrived', exact: true }).click();
     const dialog = page.getByRole('dialog');
@@ -133,7 +143,7 @@ describe('the operations console in a browser', () => {
     const timeline = page.getByRole('list', { name: 'What happened' });
     await timeline.getByText('CRM deal update via HubSpot').waitFor();
     await timeline.getByText(/failed for good/).waitFor();
-    expect(await page.getByRole('button').filter({ hasText: /^(Retry|Skip|Resend|Confirm it arrived|Resolve)$/ }).count()).toBe(0);
+    expect(await page.getByRole('button').filter({ hasText: /^(Retry|Skip|Resend|Confirm it arrived|Resolve|Show personal data)$/ }).count()).toBe(0);
     await shot('payment-page-viewer');
 
     // The browser's own session cookie and CSRF token: everything a page script could send.

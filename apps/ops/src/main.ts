@@ -3,6 +3,7 @@ import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
 import { defaultSettings, loadSettings } from '@switchyard/settings';
 import { AlertEvaluator } from './alerts/alert-evaluator';
+import { RedriveRunner } from './dead-letters/redrive-runner';
 import { loadEnv } from './env';
 import { OpsQueues } from './queues/ops-queues';
 import { createServer } from './server';
@@ -16,15 +17,30 @@ async function main(): Promise<void> {
   // Fail fast: a dashboard should show an error, not hang, while Redis is away.
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', () => undefined); // reconnects on its own; /readyz reports it
-  const app = createServer({ db, redis, prefix: env.QUEUE_PREFIX, token: env.OPS_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: settings.console, alertRules: settings.alerts.rules });
-
-  // Every replica runs the loop; a lease lets one of them evaluate at a time. Its queue handles get a
+  // Every background loop runs in every replica, each with a lease. Their queue handles get a
   // connection with the offline queue on: a BullMQ Queue first used while a fail-fast connection is
   // still opening stays broken for good (see worker-runtime's dead-letter-depth.ts).
-  const alertRedis = createRedis(env.REDIS_URL, 'worker');
-  alertRedis.on('error', () => undefined);
-  const alertQueues = new OpsQueues(alertRedis, env.QUEUE_PREFIX);
-  const alerts = settings.alerts.rules.length ? new AlertEvaluator({ database: db, queues: alertQueues, settings: () => settings, logger }) : undefined;
+  const backgroundRedis = createRedis(env.REDIS_URL, 'worker');
+  backgroundRedis.on('error', () => undefined);
+  const backgroundQueues = new OpsQueues(backgroundRedis, env.QUEUE_PREFIX);
+  // Resumes the bulk re-drives a stopped replica left unfinished (a lease per re-drive lets one replica work on it).
+  const redriveRunner = new RedriveRunner({ db, redis: backgroundRedis, queues: backgroundQueues, logger });
+  const app = createServer({
+    db,
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    token: env.OPS_TOKEN,
+    logger,
+    authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE,
+    trustProxy: env.TRUST_PROXY,
+    console: settings.console,
+    alertRules: settings.alerts.rules,
+    redriveRunner,
+  });
+  redriveRunner.start();
+
+  // A lease lets one replica evaluate the alert rules at a time.
+  const alerts = settings.alerts.rules.length ? new AlertEvaluator({ database: db, queues: backgroundQueues, settings: () => settings, logger }) : undefined;
   alerts?.start();
 
   const server = app.listen(env.OPS_PORT, () => {
@@ -34,9 +50,10 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info('shutting down', { signal });
     server.close();
+    await redriveRunner.stop().catch(() => undefined);
     await alerts?.stop().catch(() => undefined);
-    await alertQueues.close().catch(() => undefined);
-    alertRedis.disconnect();
+    await backgroundQueues.close().catch(() => undefined);
+    backgroundRedis.disconnect();
     redis.disconnect();
     await db.destroy();
     process.exit(0);

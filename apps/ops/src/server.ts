@@ -10,6 +10,7 @@ import { requireRoleByMethod } from './auth/roles';
 import { SessionStore } from './auth/session-store';
 import { mountBullBoard } from './bull-board/mount-bull-board';
 import { serveConsole } from './console/serve-console';
+import { RedriveRunner } from './dead-letters/redrive-runner';
 import { OpsQueues } from './queues/ops-queues';
 import { alertRoutes } from './routes/alerts';
 import { attentionRoutes } from './routes/attention';
@@ -23,6 +24,7 @@ import { erasureRoutes } from './routes/erasure';
 import { failureGroupRoutes } from './routes/failure-groups';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { personalDataRoutes } from './routes/personal-data';
 import { redriveRoutes } from './routes/redrives';
 import { searchRoutes } from './routes/search';
 import { EntityKeySeal } from './search/entity-key-seal';
@@ -45,6 +47,11 @@ export interface OpsDeps {
   console?: ConsoleSettings;
   /** The configuration file's alert rules, listed with their state at /api/alerts; none by default. */
   alertRules?: AlertRule[];
+  /**
+   * Tries bulk re-drives' items (started here, and resumed from stopped replicas once started);
+   * without one, a runner that only runs the re-drives this server starts.
+   */
+  redriveRunner?: RedriveRunner;
   /** The clock sessions and the throttle read; tests move it. */
   now?: () => Date;
 }
@@ -69,6 +76,9 @@ export function createServer(deps: OpsDeps): Express {
   app.use('/api', express.json({ limit: '100kb' }));
   const queues = new OpsQueues(deps.redis, deps.prefix);
   app.use(sessionRoutes(session));
+  const entityKeys = new EntityKeySeal(deps.token);
+  // Before the floor below: a viewer's refusal must name the permission this needs, not the operator role.
+  app.use(personalDataRoutes({ db: deps.db, keys: entityKeys, logger: deps.logger }));
   // A floor under every route's own requirement (requireRole in routes/*.ts): a route added without
   // one is still read-only for viewers.
   app.use('/api', requireRoleByMethod('viewer', 'operator'));
@@ -77,13 +87,13 @@ export function createServer(deps: OpsDeps): Express {
   app.use(attentionRoutes(deps.db));
   app.use(effectRoutes(deps.db, queues));
   app.use(auditRoutes(deps.db));
-  const entityKeys = new EntityKeySeal(deps.token);
   app.use(entityRoutes(deps.db, entityKeys));
   app.use(searchRoutes(deps.db, entityKeys));
   app.use(failureGroupRoutes({ db: deps.db, queues, keys: entityKeys }));
   app.use(erasureRoutes(deps.db));
   app.use(effectActionRoutes({ db: deps.db, queues, logger: deps.logger }));
-  app.use(redriveRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger }));
+  const runner = deps.redriveRunner ?? new RedriveRunner({ db: deps.db, redis: deps.redis, queues, logger: deps.logger });
+  app.use(redriveRoutes({ db: deps.db, redis: deps.redis, queues, logger: deps.logger, runner }));
   app.use(dashboardRoutes({ db: deps.db, queues, logger: deps.logger }));
   app.use(alertRoutes({ db: deps.db, rules: () => deps.alertRules ?? [] }));
   app.use(serveConsole());

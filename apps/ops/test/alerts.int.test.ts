@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseSettings } from '@switchyard/settings';
 import { bearer, startOps, type TestOps } from './harness';
-import { viewerConsole, viewerHeaders } from './viewer-session';
+import { sessionHeaders, viewerConsole } from './viewer-session';
 
 // GET /api/alerts: every configured rule with the state the evaluator recorded, in words a person
 // reads, for any signed-in role; a rule never evaluated is pending, and listing it writes nothing.
@@ -29,7 +29,7 @@ const firingSince = new Date('2026-03-01T10:00:00Z');
 beforeAll(async () => {
   const { settings, name } = await viewerConsole();
   ops = await startOps({}, { console: settings, alertRules: rules });
-  viewer = await viewerHeaders(ops, name);
+  viewer = await sessionHeaders(ops, name);
   await ops.database
     .insertInto('alert_states')
     .values([

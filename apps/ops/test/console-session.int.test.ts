@@ -31,10 +31,10 @@ const freshClient = () => ({ 'X-Forwarded-For': `192.0.2.${(clientSeq += 1)}` })
 beforeAll(async () => {
   consoleSettings = {
     users: [
-      { name: users.admin, role: 'admin', passwordHash: await hashPassword(PASSWORDS.admin, TEST_COST) },
-      { name: users.operator, role: 'operator', passwordHash: await hashPassword(PASSWORDS.operator, TEST_COST) },
-      { name: users.viewer, role: 'viewer', passwordHash: await hashPassword(PASSWORDS.viewer, TEST_COST) },
-      { name: users.locked, role: 'viewer', passwordHash: await hashPassword(PASSWORDS.viewer, TEST_COST) },
+      { name: users.admin, role: 'admin', passwordHash: await hashPassword(PASSWORDS.admin, TEST_COST), revealPersonalData: false },
+      { name: users.operator, role: 'operator', passwordHash: await hashPassword(PASSWORDS.operator, TEST_COST), revealPersonalData: false },
+      { name: users.viewer, role: 'viewer', passwordHash: await hashPassword(PASSWORDS.viewer, TEST_COST), revealPersonalData: false },
+      { name: users.locked, role: 'viewer', passwordHash: await hashPassword(PASSWORDS.viewer, TEST_COST), revealPersonalData: false },
     ],
     sessionHours: 12,
     idleMinutes: 30,
@@ -72,7 +72,7 @@ describe('POST /api/session', () => {
   it('signs a user in: who they are, a CSRF token, and an HttpOnly SameSite cookie whose id is stored only as a hash', async () => {
     const res = await ops.request.post('/api/session').set(freshClient()).send({ name: users.operator, password: PASSWORDS.operator });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user: { name: users.operator, role: 'operator' }, csrfToken: expect.stringMatching(/^[\w-]{43}$/), expiresAt: expect.any(String) });
+    expect(res.body).toEqual({ user: { name: users.operator, role: 'operator' }, permissions: { revealPersonalData: false }, csrfToken: expect.stringMatching(/^[\w-]{43}$/), expiresAt: expect.any(String) });
     expect(new Date(res.body.expiresAt as string).getTime() - Date.now()).toBeGreaterThan(11.9 * 3_600_000);
 
     const cookies = setCookiesOf(res);
@@ -177,7 +177,7 @@ describe('GET /api/session', () => {
     const s = await signIn('viewer');
     const res = await ops.request.get('/api/session').set('Cookie', s.cookie);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user: { name: users.viewer, role: 'viewer' }, csrfToken: s.csrfToken, expiresAt: expect.any(String), via: 'session' });
+    expect(res.body).toEqual({ user: { name: users.viewer, role: 'viewer' }, permissions: { revealPersonalData: false }, csrfToken: s.csrfToken, expiresAt: expect.any(String), via: 'session' });
 
     const none = await ops.request.get('/api/session').set('Sec-Fetch-Mode', 'cors');
     expect(none.status).toBe(401);
@@ -188,7 +188,7 @@ describe('GET /api/session', () => {
 
   it('answers OPS_TOKEN as the admin identity "token", with no session', async () => {
     const res = await ops.request.get('/api/session').set(bearer);
-    expect(res.body).toEqual({ user: { name: 'token', role: 'admin' }, csrfToken: null, expiresAt: null, via: 'token' });
+    expect(res.body).toEqual({ user: { name: 'token', role: 'admin' }, permissions: { revealPersonalData: true }, csrfToken: null, expiresAt: null, via: 'token' });
   });
 });
 

@@ -5,7 +5,9 @@ import { createLogger } from '@switchyard/logger';
 import { createRedis, type Queue, type Redis } from '@switchyard/queues';
 import type { AlertRule, ConsoleSettings } from '@switchyard/settings';
 import { TestQueues, captureLogs, listen, testPrefix } from '@switchyard/testing';
+import { RedriveRunner, type RedriveRunnerOptions } from '../src/dead-letters/redrive-runner';
 import { loadEnv } from '../src/env';
+import { OpsQueues } from '../src/queues/ops-queues';
 import { createServer } from '../src/server';
 
 export const TEST_TOKEN = 'ops-test-token-0123456789abcdef';
@@ -26,14 +28,21 @@ export interface TestOps {
   /** Lines the server logged, to assert on what operators see. */
   logs: string[];
   queue(name: string): Queue;
-  close(): Promise<void>;
+  /** Runs bulk re-drives and resumes unfinished ones of this prefix, as main.ts's does. */
+  redriveRunner: RedriveRunner;
+  /** Stops the server; its prefix's queues are emptied unless `keepQueues` (another server on the prefix carries on). */
+  close(options?: { keepQueues?: boolean }): Promise<void>;
 }
 
 /**
  * The ops server on a real port, over the test database and the machine's Redis, isolated by key
- * prefix; `console` is the configuration file's console section (users and session lengths).
+ * prefix; `console` is the configuration file's console section (users and session lengths);
+ * `redrives` tunes its re-drive runner (how often it looks for unfinished re-drives, a hook per item).
  */
-export async function startOps(overrides: Record<string, string | undefined> = {}, options: { console?: ConsoleSettings; alertRules?: AlertRule[]; prefix?: string } = {}): Promise<TestOps> {
+export async function startOps(
+  overrides: Record<string, string | undefined> = {},
+  options: { console?: ConsoleSettings; alertRules?: AlertRule[]; prefix?: string; redrives?: Pick<RedriveRunnerOptions, 'intervalMs' | 'leaseMs' | 'afterItem'> } = {},
+): Promise<TestOps> {
   const env = loadEnv({ ...process.env, OPS_TOKEN: TEST_TOKEN, ...overrides });
   // A fleet's own prefix when the server must reach that fleet's workers (a retry, a resend).
   const prefix = options.prefix ?? testPrefix();
@@ -47,7 +56,12 @@ export async function startOps(overrides: Record<string, string | undefined> = {
   redis.on('error', () => undefined);
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
   workerRedis.on('error', () => undefined);
-  const server = await listen(createServer({ db: database, redis, prefix, token: TEST_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: options.console, alertRules: options.alertRules }));
+  const runnerQueues = new OpsQueues(workerRedis, prefix);
+  const redriveRunner = new RedriveRunner({ db: database, redis: workerRedis, queues: runnerQueues, logger, ...options.redrives });
+  const server = await listen(
+    createServer({ db: database, redis, prefix, token: TEST_TOKEN, logger, authFailuresPerMinute: env.OPS_AUTH_FAILURES_PER_MINUTE, trustProxy: env.TRUST_PROXY, console: options.console, alertRules: options.alertRules, redriveRunner }),
+  );
+  redriveRunner.start();
   const queues = new TestQueues(workerRedis, prefix);
   return {
     request: supertest(server.url),
@@ -59,9 +73,12 @@ export async function startOps(overrides: Record<string, string | undefined> = {
     prefix,
     logs,
     queue: (name) => queues.get(name),
-    async close() {
+    redriveRunner,
+    async close({ keepQueues = false } = {}) {
+      await redriveRunner.stop();
       await server.close();
-      await queues.cleanup();
+      await runnerQueues.close();
+      await (keepQueues ? queues.close() : queues.cleanup());
       redis.disconnect();
       workerRedis.disconnect();
       await db.$disconnect();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { must } from '@switchyard/testing';
+import { must, testPrefix } from '@switchyard/testing';
 import { TestFleet } from './fleet';
-import { bearer, eventually, type TestOps } from './harness';
+import { bearer, eventually, startOps, type TestOps } from './harness';
 import { startOpsWithViewer } from './viewer-session';
 
 let ops: TestOps;
@@ -90,5 +90,109 @@ describe('bulk re-drive with progress', () => {
 
     expect((await ops.request.get(`/api/redrives/${randomUUID()}`).set(bearer)).status).toBe(404);
     expect((await ops.request.get('/api/redrives/not-a-uuid').set(bearer)).status).toBe(404);
+  });
+});
+
+/**
+ * An ops server on `prefix` whose re-drive run stops as a crash would: after re-driving its
+ * `items`-th dead letter, before recording it. `stopped()` resolves once the server has closed
+ * (its queues kept for the next server on the prefix).
+ */
+async function opsStoppingAfter(prefix: string, items: number): Promise<{ server: TestOps; stopped: () => Promise<void> }> {
+  let closing: Promise<void> | undefined;
+  const server: TestOps = await startOps({}, {
+    prefix,
+    redrives: {
+      afterItem: ({ tried }) => {
+        if (tried < items) return;
+        closing = server.close({ keepQueues: true });
+        throw new Error('the ops server stopped');
+      },
+    },
+  });
+  const stopped = async () => {
+    await eventually(async () => closing !== undefined, 10_000, 20, 'the server stopping mid-way');
+    await closing;
+  };
+  return { server, stopped };
+}
+
+describe('a bulk re-drive outlives the ops server that started it', () => {
+  it('another server on the same database and prefix resumes it where it stopped; no dead letter is re-driven twice', async () => {
+    const prefix = testPrefix();
+    const { server: first, stopped } = await opsStoppingAfter(prefix, 2);
+    const deadFleet = new TestFleet(first);
+    const dead = [
+      await deadFleet.deadEvent('payments', 'UPSTREAM_DOWN'),
+      await deadFleet.deadEffect('payments', 'UPSTREAM_DOWN'),
+      await deadFleet.deadEvent('payments', 'UPSTREAM_DOWN'),
+      await deadFleet.deadEffect('payments', 'UPSTREAM_DOWN'),
+      await deadFleet.deadEvent('payments', 'UPSTREAM_DOWN'),
+    ];
+    await deadFleet.stop();
+
+    const res = await first.request.post('/api/redrives').set(bearer).send({ filter: { provider: deadFleet.provider }, reason: 'upstream is back' });
+    expect(res.body).toEqual({ id: expect.any(String), total: 5 });
+    const id = res.body.id as string;
+    await stopped();
+    // The first server's own client is closed with it: read through the suite's (same database).
+    const items = () => ops.db.redriveItem.findMany({ where: { redriveId: id } });
+    // Stopped mid-way: one item recorded, one re-driven but not recorded, three untouched (still dead letters).
+    expect((await ops.db.redrive.findUniqueOrThrow({ where: { id } })).triedAt).toBeNull();
+    expect((await items()).filter((i) => i.outcome !== null)).toHaveLength(1);
+    expect(await ops.db.auditEntry.count({ where: { action: 'dead_letter.retry', target: { in: dead.map((d) => d.dlqId) } } })).toBe(2);
+
+    const second = await startOps({}, { prefix, redrives: { intervalMs: 100 } });
+    const fleet2 = new TestFleet(second);
+    try {
+      fleet2.start('payments');
+      const progressOf = async () => (await second.request.get(`/api/redrives/${id}`).set(bearer)).body as { total: number; done: number; skipped: number; failed: number; finished: boolean };
+      const end = await eventually(async () => {
+        const p = await progressOf();
+        return p.finished ? p : null;
+      }, 20_000, 100, 're-drive finished by the second server');
+      expect(end).toMatchObject({ total: 5, done: 5, skipped: 0, failed: 0 });
+      const recorded = await items();
+      expect(recorded.map((i) => i.outcome)).toEqual(Array(5).fill('retried'));
+      expect(recorded.filter((i) => /interrupted run/.test(i.detail ?? ''))).toHaveLength(1);
+      // Each dead letter re-driven once: one audit entry each, and each job ran once more (in the second fleet) and no more.
+      await fleet2.drained('payments');
+      for (const d of dead) {
+        expect(await second.db.auditEntry.count({ where: { action: 'dead_letter.retry', target: d.dlqId } })).toBe(1);
+        expect(deadFleet.runsOf(d.jobId)).toBe(1);
+        expect(fleet2.runsOf(d.jobId)).toBe(1);
+      }
+      expect(await second.db.lease.count({ where: { name: `redrive:${id}` } })).toBe(0);
+    } finally {
+      await fleet2.stop();
+      await second.close();
+    }
+  });
+});
+
+describe('one replica at a time works on a re-drive', () => {
+  it('a replica leaves a re-drive alone while another holds its lease, and takes it over once that lease expires (a crashed holder)', async () => {
+    const prefix = testPrefix();
+    const { server: first, stopped } = await opsStoppingAfter(prefix, 1);
+    const deadFleet = new TestFleet(first);
+    const dead = [await deadFleet.deadEffect('crm', 'UPSTREAM_DOWN'), await deadFleet.deadEvent('crm', 'UPSTREAM_DOWN')];
+    await deadFleet.stop();
+    const res = await first.request.post('/api/redrives').set(bearer).send({ filter: { provider: deadFleet.provider }, reason: 'upstream is back' });
+    const id = res.body.id as string;
+    await stopped();
+    // As a crashed replica leaves it: its lease still running (a clean stop hands it back).
+    await ops.db.lease.create({ data: { name: `redrive:${id}`, holder: 'crashed-replica', expiresAt: new Date(Date.now() + 4000) } });
+
+    const second = await startOps({}, { prefix, redrives: { intervalMs: 100 } });
+    try {
+      const started = await second.db.redrive.findUniqueOrThrow({ where: { id } });
+      expect(await second.redriveRunner.run({ id, reason: started.reason, actor: started.startedBy, startedAt: started.createdAt })).toBe('held elsewhere');
+      expect(await second.db.redriveItem.count({ where: { redriveId: id, outcome: { not: null } } })).toBe(0);
+      await eventually(async () => (await second.db.redrive.findUniqueOrThrow({ where: { id } })).triedAt, 15_000, 100, 're-drive tried once the lease expired');
+      expect((await second.db.redriveItem.findMany({ where: { redriveId: id } })).map((i) => i.outcome)).toEqual(['retried', 'retried']);
+      for (const d of dead) expect(await second.db.auditEntry.count({ where: { action: 'dead_letter.retry', target: d.dlqId } })).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 });

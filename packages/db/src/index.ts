@@ -26,6 +26,7 @@ export * from './repositories/erasure';
 export * from './repositories/console-search';
 export * from './repositories/failure-groups';
 export * from './repositories/console-sessions';
+export * from './repositories/personal-data';
 export { createDatabase, poolOfDatabase } from './database';
 export type { Database, Db, Tx } from './database';
 export { transaction } from './transaction';

@@ -17,7 +17,25 @@ function issuesOf(doc: unknown, env: Record<string, string> = {}): string[] {
 describe('console users', () => {
   it('takes named users with a role and a scrypt hash, from the file or an environment variable', () => {
     const s = parseSettings({ version: 1, console: { users: [{ name: 'alice', role: 'admin', passwordHash: hash }, { name: 'bob', role: 'viewer', passwordHash: '${BOB_HASH}' }] } }, { BOB_HASH: hash });
-    expect(s.console).toEqual({ users: [{ name: 'alice', role: 'admin', passwordHash: hash }, { name: 'bob', role: 'viewer', passwordHash: hash }], sessionHours: 12, idleMinutes: 60 });
+    expect(s.console).toEqual({
+      users: [
+        { name: 'alice', role: 'admin', passwordHash: hash, revealPersonalData: false },
+        { name: 'bob', role: 'viewer', passwordHash: hash, revealPersonalData: false },
+      ],
+      sessionHours: 12,
+      idleMinutes: 60,
+    });
+  });
+
+  it('lets an operator reveal personal data only when the file says so, and refuses it on a viewer', () => {
+    const s = parseSettings({ version: 1, console: { users: [{ name: 'olga', role: 'operator', passwordHash: hash, revealPersonalData: true }] } }, {});
+    expect(s.console?.users[0]?.revealPersonalData).toBe(true);
+    expect(issuesOf({ version: 1, console: { users: [{ name: 'vic', role: 'viewer', passwordHash: hash, revealPersonalData: true }] } })).toEqual([
+      'console.users.0.revealPersonalData: a viewer never sees personal data: make the user an operator, or remove it',
+    ]);
+    expect(issuesOf({ version: 1, console: { users: [{ name: 'olga', role: 'operator', passwordHash: hash, revealPersonalData: 'yes' }] } })).toEqual([
+      'console.users.0.revealPersonalData: must be true or false',
+    ]);
   });
 
   it('is absent when the file has no console section (only OPS_TOKEN signs in)', () => {

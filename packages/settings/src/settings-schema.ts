@@ -207,6 +207,15 @@ const consoleUser = z.strictObject({
     const parsed = parsePasswordHash(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
   }),
+  /**
+   * Whether this operator may reveal a customer's unmasked email, phone and name (each reveal is
+   * audited with a reason). Admins always may; viewers never do, so it is refused on one.
+   */
+  revealPersonalData: z.boolean({ error: 'must be true or false' }).default(false),
+}).superRefine((user, ctx) => {
+  if (user.revealPersonalData && user.role === 'viewer') {
+    ctx.addIssue({ code: 'custom', path: ['revealPersonalData'], message: 'a viewer never sees personal data: make the user an operator, or remove it' });
+  }
 });
 const consoleSection = z.strictObject({
   users: z

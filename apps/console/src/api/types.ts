@@ -5,6 +5,8 @@ export type Role = 'viewer' | 'operator' | 'admin';
 
 export interface SessionInfo {
   user: { name: string; role: Role };
+  /** What the user may do beyond their role; absent from a server older than the permission. */
+  permissions?: { revealPersonalData: boolean };
   csrfToken: string | null;
   expiresAt: string | null;
   via?: 'session' | 'token';
@@ -82,6 +84,13 @@ export interface TimelineAttention {
 }
 
 export type TimelineEntry = TimelineEvent | TimelineEffect | TimelineMessage | TimelineAttention;
+
+/** POST /api/entities/:type/:key/reveal: the unmasked fields, for a user allowed to see them. */
+export interface PersonalDataAnswer {
+  type: string;
+  key: string;
+  personalData: { email: string | null; phone: string | null; name: string | null };
+}
 
 export interface EntityAnswer {
   type: string;

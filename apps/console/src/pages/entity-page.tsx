@@ -2,6 +2,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, withQuery } from '../api/client';
 import type { AuditEntry, DeadLetter, EntityAnswer, TimelineAttention, TimelineEffect, TimelineEntry, TimelineEvent, TimelineMessage } from '../api/types';
 import { ActionButton } from '../components/action-button';
+import { PersonalDataReveal } from '../components/personal-data-reveal';
 import { QueryState } from '../components/query-state';
 import { DEAD_EVENT_NEXT_STEP, effectKind, effectNextStep, effectStatus, eventStatus, eventTitle, humanize, providerName, when } from '../words';
 
@@ -10,6 +11,8 @@ type Row = TimelineEntry | AuditRow;
 
 /** Contacts and leads are keyed by a phone or an email, which the API seals: no key is shown for them. */
 const PERSONAL = new Set(['contact', 'lead']);
+/** The pages that offer "Show personal data" (to users allowed to see it). */
+const REVEALABLE = new Set(['contact', 'payment']);
 const ENTITY_NAMES: Record<string, string> = { payment: 'Payment', contact: 'Customer', message: 'Message', lead: 'Lead', deal: 'Deal' };
 
 const post = (path: string, body: unknown) => api('POST', path, body);
@@ -177,6 +180,7 @@ export function EntityPage({ type, entityKey }: { type: string; entityKey: strin
   return (
     <section>
       <h1>{PERSONAL.has(type) ? name : `${name} ${entityKey}`}</h1>
+      {REVEALABLE.has(type) ? <PersonalDataReveal type={type} entityKey={entityKey} /> : null}
       <QueryState query={story} what={`this ${name.toLowerCase()}`}>
         {(s) => {
           const audit: AuditRow[] = audits.flatMap((a) => a.data?.items ?? []).map((a) => ({ ...a, source: 'audit' as const }));

@@ -18,6 +18,8 @@ export interface ConsoleUserLogin {
   name: string;
   password: string;
   role: ConsoleRole;
+  /** `revealPersonalData` in the configuration file (false unless set). */
+  revealPersonalData?: boolean;
 }
 
 /** Refuses to start without a built console or a browser, naming the fix; launches chromium. */
@@ -31,7 +33,7 @@ export async function launchBrowser(): Promise<Browser> {
 /** The configuration file's console section for these users, their passwords hashed as the settings require. */
 export async function consoleSettingsFor(users: ConsoleUserLogin[]): Promise<ConsoleSettings> {
   return {
-    users: await Promise.all(users.map(async (u) => ({ name: u.name, role: u.role, passwordHash: await hashPassword(u.password, TEST_COST) }))),
+    users: await Promise.all(users.map(async (u) => ({ name: u.name, role: u.role, passwordHash: await hashPassword(u.password, TEST_COST), revealPersonalData: u.revealPersonalData ?? false }))),
     sessionHours: 12,
     idleMinutes: 60,
   };

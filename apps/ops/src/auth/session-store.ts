@@ -9,6 +9,8 @@ export interface SessionUser {
 
 export interface LiveSession {
   user: SessionUser;
+  /** The user's `revealPersonalData` in the configuration (read on each request, as the role is). */
+  revealPersonalData: boolean;
   csrfToken: string;
   expiresAt: Date;
 }
@@ -53,7 +55,7 @@ export class SessionStore {
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     await createConsoleSession(this.db, { idHash: sessionIdHash(id), userName: user.name, csrfToken, now, expiresAt });
-    return { id, user, csrfToken, expiresAt };
+    return { id, user, revealPersonalData: this.users.get(user.name)?.revealPersonalData ?? false, csrfToken, expiresAt };
   }
 
   /** The session this cookie names if it is live and its user still configured; marks it as seen. */
@@ -65,7 +67,7 @@ export class SessionStore {
       await deleteConsoleSession(this.db, sessionIdHash(id));
       return null;
     }
-    return { user: { name: user.name, role: user.role }, csrfToken: row.csrfToken, expiresAt: row.expiresAt };
+    return { user: { name: user.name, role: user.role }, revealPersonalData: user.revealPersonalData, csrfToken: row.csrfToken, expiresAt: row.expiresAt };
   }
 
   async destroy(id: string): Promise<void> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createRedrive, insertAuditEntry, markRedriveTried, recordRedriveItem, transaction, untriedRedriveItems, type RedriveOutcome } from '@switchyard/db';
+import { auditedSince, createRedrive, insertAuditEntry, transaction, type RedriveOutcome } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { BulkFilter } from './dead-letter-query';
 import { matchingDeadLetters } from './matching-dead-letters';
-import { redriveDeadLetter, type RedriveDeps, type RedriveResult } from './redrive';
+import { REDRIVE_ACTION, redriveDeadLetter, type RedriveDeps, type RedriveResult } from './redrive';
 
 export const REDRIVE_START_ACTION = 'redrive.start';
 
@@ -11,45 +11,52 @@ export interface BulkRedriveDeps extends RedriveDeps {
   logger: Logger;
 }
 
-/** What trying one dead letter did, as the re-drive's item records it. */
-function outcomeOf(result: RedriveResult): { outcome: RedriveOutcome; detail: string | null } {
-  if (result.ok) return { outcome: 'retried', detail: `${result.mode} as job ${result.jobId}` };
-  // Not found: re-driven or removed by someone else since it was picked; nothing left for this one to do.
-  if (result.status === 'skipped' || result.status === 'not_found') return { outcome: 'skipped', detail: result.reason };
-  return { outcome: 'refused', detail: result.reason };
+/** A stored bulk re-drive, as its runner needs it to try the items. */
+export interface BulkRedrive {
+  id: string;
+  reason: string;
+  actor: string;
+  startedAt: Date;
 }
 
 /**
  * Starts a bulk re-drive: the dead letters the filter picks now become its items (with the start's
- * audit entry, in one transaction), then each is re-driven in the background, one at a time, the
- * way a single re-drive is (lock, reset the row, retry or re-add the job, remove the entry, audit).
- * Returns once the items are stored; `run` settles when every item has been tried.
+ * audit entry, in one transaction). Nothing is tried yet: a RedriveRunner tries the items, on this
+ * replica at once or, if this one stops first, on whichever replica resumes it.
  */
-export async function startBulkRedrive(
-  deps: BulkRedriveDeps,
-  input: { filter: BulkFilter; limit: number; reason: string; actor: string },
-): Promise<{ id: string; total: number; run: Promise<void> }> {
+export async function startBulkRedrive(deps: BulkRedriveDeps, input: { filter: BulkFilter; limit: number; reason: string; actor: string }): Promise<BulkRedrive & { total: number }> {
   const { entries } = await matchingDeadLetters(deps.db, deps.queues, input.filter, input.limit);
   const id = randomUUID();
-  await transaction(deps.db, async (tx) => {
-    await createRedrive(tx, { id, filter: { ...input.filter }, reason: input.reason, startedBy: input.actor, items: entries.map((e) => ({ deadLetterId: e.id, eventId: e.eventId, effectId: e.effectId })) });
+  const startedAt = await transaction(deps.db, async (tx) => {
+    const { createdAt } = await createRedrive(tx, {
+      id,
+      filter: { ...input.filter },
+      reason: input.reason,
+      startedBy: input.actor,
+      queuePrefix: deps.queues.prefix,
+      items: entries.map((e) => ({ deadLetterId: e.id, eventId: e.eventId, effectId: e.effectId })),
+    });
     await insertAuditEntry(tx, { actor: input.actor, action: REDRIVE_START_ACTION, target: id, reason: input.reason, details: { filter: input.filter, total: entries.length } });
+    return createdAt;
   });
-  const run = runBulkRedrive(deps, { id, reason: input.reason, actor: input.actor }).catch((err: Error) => {
-    deps.logger.error('bulk re-drive stopped before trying every dead letter', { redriveId: id, error: err.message });
-  });
-  return { id, total: entries.length, run };
+  return { id, total: entries.length, reason: input.reason, actor: input.actor, startedAt };
 }
 
-/** Tries every item not tried yet; an item is recorded once, so running this twice tries none twice. */
-export async function runBulkRedrive(deps: BulkRedriveDeps, redrive: { id: string; reason: string; actor: string }): Promise<void> {
-  const items = await untriedRedriveItems(deps.db, redrive.id);
-  let retried = 0;
-  for (const item of items) {
-    const result = await redriveDeadLetter(deps, item.deadLetterId, redrive.actor, redrive.reason);
-    if (result.ok) retried += 1;
-    await recordRedriveItem(deps.db, { redriveId: redrive.id, deadLetterId: item.deadLetterId, ...outcomeOf(result) });
+/**
+ * Re-drives one item of a bulk re-drive and says what to record for it. A dead letter no longer in
+ * its DLQ was re-driven by someone since the re-drive started (this re-drive, by a run stopped
+ * before it recorded the item, or a person) or removed: the audit log tells which, so a resumed
+ * run counts the first as retried and never re-drives it again.
+ */
+export async function tryRedriveItem(deps: BulkRedriveDeps, redrive: BulkRedrive, deadLetterId: string): Promise<{ outcome: RedriveOutcome; detail: string | null; result: RedriveResult }> {
+  const result = await redriveDeadLetter(deps, deadLetterId, redrive.actor, redrive.reason);
+  if (result.ok) return { outcome: 'retried', detail: `${result.mode} as job ${result.jobId}`, result };
+  if (result.status === 'not_found') {
+    if (await auditedSince(deps.db, { action: REDRIVE_ACTION, target: deadLetterId, since: redrive.startedAt })) {
+      return { outcome: 'retried', detail: 're-driven since this re-drive started (before an interrupted run recorded it)', result };
+    }
+    return { outcome: 'skipped', detail: result.reason, result };
   }
-  await markRedriveTried(deps.db, redrive.id);
-  deps.logger.info('bulk re-drive tried every dead letter', { audit: true, who: redrive.actor, redriveId: redrive.id, tried: items.length, retried });
+  if (result.status === 'skipped') return { outcome: 'skipped', detail: result.reason, result };
+  return { outcome: 'refused', detail: result.reason, result };
 }

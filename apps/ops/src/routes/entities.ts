@@ -8,7 +8,7 @@ import { requireRole } from '../auth/roles';
 
 export const entityTypes = ['payment', 'contact', 'message', 'lead', 'deal'] as const;
 
-const params = z.object({
+export const entityParams = z.object({
   type: z.enum(entityTypes, { error: (issue) => `"${String(issue.input)}" is not an entity type (one of: ${entityTypes.join(', ')})` }),
   key: z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
 });
@@ -23,7 +23,7 @@ type Entry = { at: Date; source: 'event' | 'effect' | 'message' | 'attention'; i
 export function entityRoutes(db: Database, keys?: EntityKeySeal): Router {
   const router = Router();
   router.get('/api/entities/:type/:key', requireRole('viewer'), async (req, res) => {
-    const p = parseRequest(params, req.params, res, 'query');
+    const p = parseRequest(entityParams, req.params, res, 'query');
     if (!p) return;
     const q = parseRequest(query, req.query, res, 'query');
     if (!q) return;

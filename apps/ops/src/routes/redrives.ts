@@ -4,6 +4,7 @@ import { findRedrive, tallyRedriveItems } from '@switchyard/db';
 import { opsUserOf } from '../auth/require-token';
 import { requireRole } from '../auth/roles';
 import { startBulkRedrive, type BulkRedriveDeps } from '../dead-letters/bulk-redrive';
+import type { RedriveRunner } from '../dead-letters/redrive-runner';
 import { bulkFilterSchema } from '../dead-letters/dead-letter-query';
 import { redriveProgress } from '../dead-letters/redrive-progress';
 import { isUuid } from '../events/event-cursor';
@@ -22,16 +23,18 @@ const startBody = z.strictObject(
 /**
  * `POST /api/redrives {filter, reason, limit?}` starts a bulk re-drive of the dead letters the
  * filter picks (the filter of `POST /api/dead-letters/retry`) and answers at once;
- * `GET /api/redrives/:id` reads its progress, which advances as the re-driven jobs finish.
+ * `GET /api/redrives/:id` reads its progress, which advances as the re-driven jobs finish. This
+ * replica's runner starts trying the items at once; if it stops first, another replica's resumes.
  */
-export function redriveRoutes(deps: BulkRedriveDeps): Router {
+export function redriveRoutes(deps: BulkRedriveDeps & { runner: RedriveRunner }): Router {
   const router = Router();
 
   router.post('/api/redrives', requireRole('operator'), async (req, res) => {
     const body = parseRequest(startBody, req.body, res, 'body');
     if (!body) return;
-    const { id, total } = await startBulkRedrive(deps, { filter: body.filter, limit: body.limit, reason: body.reason, actor: opsUserOf(res.locals) });
-    res.status(202).json({ id, total });
+    const { total, ...redrive } = await startBulkRedrive(deps, { filter: body.filter, limit: body.limit, reason: body.reason, actor: opsUserOf(res.locals) });
+    void deps.runner.run(redrive);
+    res.status(202).json({ id: redrive.id, total });
   });
 
   router.get('/api/redrives/:id', requireRole('viewer'), async (req: Request<{ id: string }>, res) => {

@@ -6,6 +6,7 @@ import type { AuthThrottle } from '../auth/auth-throttle';
 import { sessionOf } from '../auth/authenticate';
 import { decoyHash, verifyPassword } from '../auth/password-hash';
 import { clientOf, opsUserOf, tooManyAttempts } from '../auth/require-token';
+import { mayReveal, mayRevealPersonalData } from '../auth/personal-data-permission';
 import { opsRoleOf } from '../auth/roles';
 import { clearSessionCookies, cookieOf, SESSION_COOKIE, setSessionCookies } from '../auth/session-cookies';
 import type { SessionStore } from '../auth/session-store';
@@ -72,13 +73,16 @@ export function signInRoute(deps: SessionRouteDeps): Router {
     await insertAuditEntry(deps.db, { actor: user.name, action: 'session.sign_in', target: `user:${user.name}`, details: { role: user.role, ip: req.ip ?? null } });
     deps.logger.info('console sign-in', { audit: true, who: user.name, role: user.role, ip: req.ip });
     setSessionCookies(req, res, session, at);
-    res.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    res.json({ user: session.user, permissions: { revealPersonalData: mayReveal(user.role, session.revealPersonalData) }, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
   });
 
   return router;
 }
 
-/** `GET /api/session` (who am I) and `DELETE /api/session` (sign out), behind authentication. */
+/**
+ * `GET /api/session` (who am I, and what I may do beyond my role: `permissions.revealPersonalData`)
+ * and `DELETE /api/session` (sign out), behind authentication.
+ */
 export function sessionRoutes(deps: SessionRouteDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
@@ -86,14 +90,15 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   router.get('/api/session', (req, res) => {
     res.set('Cache-Control', 'no-store');
     const session = sessionOf(res.locals);
+    const permissions = { revealPersonalData: mayRevealPersonalData(res.locals) };
     if (!session) {
       // OPS_TOKEN: a program or a break-glass login, acting as admin; there is no session to show.
-      res.json({ user: { name: opsUserOf(res.locals), role: opsRoleOf(res.locals) }, csrfToken: null, expiresAt: null, via: 'token' });
+      res.json({ user: { name: opsUserOf(res.locals), role: opsRoleOf(res.locals) }, permissions, csrfToken: null, expiresAt: null, via: 'token' });
       return;
     }
     // The CSRF cookie again, in case the browser dropped it: Bull Board's buttons need it.
     setSessionCookies(req, res, session, now());
-    res.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt, via: 'session' });
+    res.json({ user: session.user, permissions, csrfToken: session.csrfToken, expiresAt: session.expiresAt, via: 'session' });
   });
 
   router.delete('/api/session', async (req, res) => {

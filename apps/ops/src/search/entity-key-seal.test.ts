@@ -18,4 +18,13 @@ describe('EntityKeySeal', () => {
     expect(seal.open('447700900123')).toBeNull();
     expect(seal.open('sealed.abc')).toBeNull();
   });
+
+  it('names a key by a stable reference that does not contain it and differs per key and per token', () => {
+    const ref = seal.reference('email:jane@example.com');
+    expect(ref).toMatch(/^ref\.[\w-]{22}$/);
+    expect(ref).not.toContain('jane');
+    expect(seal.reference('email:jane@example.com')).toBe(ref);
+    expect(seal.reference('email:john@example.com')).not.toBe(ref);
+    expect(new EntityKeySeal('another-token-0123456789').reference('email:jane@example.com')).not.toBe(ref);
+  });
 });

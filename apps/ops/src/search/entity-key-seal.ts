@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const PREFIX = 'sealed.';
+const REFERENCE_PREFIX = 'ref.';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -13,9 +14,20 @@ const TAG_BYTES = 16;
  */
 export class EntityKeySeal {
   private readonly key: Buffer;
+  private readonly referenceKey: Buffer;
 
   constructor(secret: string) {
     this.key = Buffer.from(hkdfSync('sha256', secret, 'switchyard-ops', 'entity-key-seal', 32));
+    this.referenceKey = Buffer.from(hkdfSync('sha256', secret, 'switchyard-ops', 'entity-key-reference', 32));
+  }
+
+  /**
+   * The same short text for the same key every time (a keyed hash), from which the key cannot be
+   * read: how the audit trail names a contact or lead without writing their phone or email down,
+   * while two entries about one person still share it.
+   */
+  reference(key: string): string {
+    return REFERENCE_PREFIX + createHmac('sha256', this.referenceKey).update(key, 'utf8').digest('base64url').slice(0, 22);
   }
 
   static isSealed(key: string): boolean {

@@ -145,6 +145,19 @@ export async function listAuditEntries(db: Db, opts: { limit: number; before?: s
   return query.orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
+/** Whether `action` was audited on `target` at or after `since` (a dead letter re-driven since a bulk re-drive started). */
+export async function auditedSince(db: Db, match: { action: string; target: string; since: Date }): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select('id')
+    .where('action', '=', match.action)
+    .where('target', '=', match.target)
+    .where('at', '>=', match.since)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** How many audit entries of `action` carry `details[key] = value` (e.g. earlier re-drives of one job). */
 export async function countAuditEntries(db: Db, match: { action: string; key: string; value: string }): Promise<number> {
   const row = await db

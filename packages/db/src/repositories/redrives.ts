@@ -19,13 +19,20 @@ export interface NewRedriveItem {
   effectId: string | null;
 }
 
-/** The re-drive and all its items, together: a re-drive never exists with half its items. */
-export async function createRedrive(db: Db, input: { id: string; filter: Record<string, unknown>; reason: string; startedBy: string; items: NewRedriveItem[] }): Promise<void> {
-  await transaction(db, async (tx) => {
-    await tx
+/**
+ * The re-drive and all its items, together: a re-drive never exists with half its items. Returns
+ * its start time as the database's clock wrote it, which audit times are compared with.
+ */
+export async function createRedrive(
+  db: Db,
+  input: { id: string; filter: Record<string, unknown>; reason: string; startedBy: string; queuePrefix: string; items: NewRedriveItem[] },
+): Promise<{ createdAt: Date }> {
+  return transaction(db, async (tx) => {
+    const { created_at: createdAt } = await tx
       .insertInto('redrives')
-      .values({ id: input.id, filter: JSON.stringify(input.filter), reason: input.reason, started_by: input.startedBy, total: input.items.length })
-      .execute();
+      .values({ id: input.id, filter: JSON.stringify(input.filter), reason: input.reason, started_by: input.startedBy, queue_prefix: input.queuePrefix, total: input.items.length })
+      .returning('created_at')
+      .executeTakeFirstOrThrow();
     // In chunks: a bulk filter may pick a thousand dead letters, and each row binds four parameters.
     for (let i = 0; i < input.items.length; i += 500) {
       await tx
@@ -33,6 +40,7 @@ export async function createRedrive(db: Db, input: { id: string; filter: Record<
         .values(input.items.slice(i, i + 500).map((item) => ({ redrive_id: input.id, dead_letter_id: item.deadLetterId, event_id: item.eventId, effect_id: item.effectId })))
         .execute();
     }
+    return { createdAt };
   });
 }
 
@@ -60,6 +68,21 @@ export async function recordRedriveItem(db: Db, input: { redriveId: string; dead
 
 export async function markRedriveTried(db: Db, redriveId: string): Promise<void> {
   await db.updateTable('redrives').set({ tried_at: new Date() }).where('id', '=', redriveId).where('tried_at', 'is', null).execute();
+}
+
+/**
+ * Re-drives with items not tried yet, oldest first, for the fleet on `queuePrefix` (and those
+ * started before the prefix was recorded): what a replica's runner resumes after the process that
+ * started them stopped.
+ */
+export async function unfinishedRedrives(db: Db, queuePrefix: string): Promise<Pick<RedriveRecord, 'id' | 'reason' | 'started_by' | 'created_at'>[]> {
+  return db
+    .selectFrom('redrives')
+    .select(['id', 'reason', 'started_by', 'created_at'])
+    .where('tried_at', 'is', null)
+    .where((eb) => eb.or([eb('queue_prefix', '=', queuePrefix), eb('queue_prefix', 'is', null)]))
+    .orderBy('created_at')
+    .execute();
 }
 
 export async function findRedrive(db: Db, id: string): Promise<RedriveRecord | null> {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "redrives" ADD COLUMN     "queue_prefix" TEXT;
