@@ -1,8 +1,9 @@
-export { defineJob, defineQueue } from './define';
+export { DEAD_LETTER_SUFFIX, defineJob, defineQueue } from './define';
 export type { JobDefinition, QueueDefinition, RetryPolicy } from './define';
 export { deadLetterJobId, effectJobData, effectJobId, effectResendJobId, effectRetryJobId, eventJobData, eventJobId, isQueueName, lookupJob, performEffectJob, performEffectJobOf, processEventJob, queueNames, redriveJobId, registry, rootJobId } from './registry';
 export type { JobData, JobName, QueueName, Registry } from './registry';
 export { createRedis } from './connection';
+export { queuePrefix } from './queue-prefix';
 export { jobOptions } from './job-options';
 export { QueueProducer } from './producer';
 export { QueueHandles } from './queue-handles';
