@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RateLimitedError } from '@switchyard/errors';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface AcquireOptions {
   limit: number;
@@ -20,7 +20,7 @@ export interface RateLimiter {
 }
 
 export interface RateLimiterOptions {
-  /** Key prefix; use a hash tag (`{switchyard}:rl`) on Redis Cluster. */
+  /** Key prefix. Each limit is one key and the script touches only it, so it is safe on Redis Cluster. */
   prefix: string;
 }
 
@@ -53,7 +53,7 @@ return {wait, now}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Outbound rate limits that hold across every replica sharing the Redis. */
-export function createRateLimiter(redis: Redis, options: RateLimiterOptions): RateLimiter {
+export function createRateLimiter(redis: Redis | Cluster, options: RateLimiterOptions): RateLimiter {
   let sha: string | undefined;
 
   async function take(key: string, limit: number, windowMs: number): Promise<[number, number]> {

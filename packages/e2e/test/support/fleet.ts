@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createDatabase, createDb, createPool, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { staticSettings, type ConfiguredWorkerDeps, type SettingsHolder } from '@switchyard/outbound';
-import { Queue, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
+import { Queue, createRedis, queueNames, type QueueName, type Redis, deleteKeys, queuePrefix } from '@switchyard/queues';
 import { connectionsFromEnv, createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, sendWebhook, SANDBOX_DEFAULTS, systemClock, type WebhookRequest } from '@switchyard/sandbox';
 import { parseSettings } from '@switchyard/settings';
@@ -134,7 +134,7 @@ export async function startFleet(opts: FleetOptions = {}) {
      * run there unless something enqueues, so a test may then assert that nothing else happened.
      */
     async drained(queue: QueueName, timeoutMs = 10_000) {
-      const q = new Queue(queue, { connection: redis, prefix });
+      const q = new Queue(queue, { connection: redis, prefix: queuePrefix(prefix, queue) });
       try {
         await eventually(async () => Object.values(await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')).every((n) => n === 0), timeoutMs, 50, `${queue} drained`);
       } finally {
@@ -144,10 +144,9 @@ export async function startFleet(opts: FleetOptions = {}) {
     /** Deletes every key of this fleet: Redis restarted without persistence, or someone ran FLUSHALL. */
     async loseRedisData() {
       const r = createRedis(redisUrl, 'worker');
-      const keys = await r.keys(`${prefix}*`);
-      if (keys.length) await r.del(...keys);
+      const deleted = await deleteKeys(r, `${prefix}:*`);
       r.disconnect();
-      return keys.length;
+      return deleted;
     },
     /** Delivers a sandbox-built webhook to the receiver (with the provider's retries, compressed). */
     async deliver(request: WebhookRequest) {
