@@ -5,5 +5,6 @@ export { listen } from './listen';
 export { createOwnDatabase } from './own-database';
 export { OwnPostgres } from './own-postgres';
 export { OwnRedis } from './own-redis';
+export { OwnRedisCluster, type ClusterNodeInfo } from './own-redis-cluster';
 export { TestQueues, testPrefix } from './test-queues';
 export { inboundEventFixture } from './inbound-event';

@@ -1,0 +1,137 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface ClusterNodeInfo {
+  port: number;
+  id: string;
+  role: 'master' | 'replica';
+  /** For a replica, the id of its master. */
+  masterId?: string;
+  /** Slot ranges a master serves, as `from-to`. */
+  slots: string[];
+  /** Whether the node is marked failed (killed) by the others. */
+  failed: boolean;
+}
+
+/**
+ * A Redis Cluster owned by one test (or one test run): `masters` masters, each with `replicas`
+ * replicas, on consecutive loopback ports, so a test can kill a master and watch its replica take
+ * over without touching the shared Redis. `nodeTimeoutMs` is how long the others wait before
+ * they fail a silent master over (production keeps Redis's 15 s; tests want seconds).
+ */
+export class OwnRedisCluster {
+  readonly masters: number;
+  readonly replicas: number;
+  readonly nodeTimeoutMs: number;
+  /** 40000..54990, below OwnRedis's range's top; consecutive ports for all nodes. */
+  readonly basePort = 40000 + 10 * Math.floor(Math.random() * 1500);
+  private readonly dir = mkdtempSync(path.join(tmpdir(), 'sy-redis-cluster-'));
+  private readonly procs = new Map<number, ChildProcess>();
+
+  constructor(opts: { masters?: number; replicas?: number; nodeTimeoutMs?: number } = {}) {
+    this.masters = opts.masters ?? 3;
+    this.replicas = opts.replicas ?? 0;
+    this.nodeTimeoutMs = opts.nodeTimeoutMs ?? 2000;
+  }
+
+  get ports(): number[] {
+    return Array.from({ length: this.masters * (1 + this.replicas) }, (_, i) => this.basePort + i);
+  }
+
+  /** The cluster's REDIS_URL: every node as a seed, so the client finds the cluster with any of them down. */
+  get url(): string {
+    return `redis+cluster://${this.ports.map((p) => `127.0.0.1:${p}`).join(',')}`;
+  }
+
+  async start(): Promise<void> {
+    for (const port of this.ports) this.startNode(port);
+    await Promise.all(this.ports.map((p) => this.waitFor(p, async () => (await this.cli(p, 'ping')) === 'PONG', 'to answer PING')));
+    await run('redis-cli', ['--cluster', 'create', ...this.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(this.replicas), '--cluster-yes']);
+    await this.waitHealthy();
+  }
+
+  /** Every node says the cluster is ok, and every replica's link to its master is up. */
+  async waitHealthy(ports = this.livePorts(), timeoutMs = 30_000): Promise<void> {
+    await Promise.all(
+      ports.map((p) =>
+        this.waitFor(
+          p,
+          async () => {
+            if (!(await this.cli(p, 'cluster', 'info')).includes('cluster_state:ok')) return false;
+            const info = await this.cli(p, 'info', 'replication');
+            return !info.includes('role:slave') || info.includes('master_link_status:up');
+          },
+          'to see the cluster ok',
+          timeoutMs,
+        ),
+      ),
+    );
+  }
+
+  /** The cluster as one live node sees it (CLUSTER NODES). */
+  async nodes(): Promise<ClusterNodeInfo[]> {
+    const from = this.livePorts()[0];
+    if (from === undefined) throw new Error('no node of the cluster is running');
+    const text = await this.cli(from, 'cluster', 'nodes');
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [id = '', addr = '', flags = '', master = '-', , , , , ...slots] = line.split(' ');
+        const role: ClusterNodeInfo['role'] = flags.includes('master') ? 'master' : 'replica';
+        return { id, port: Number(addr.split('@')[0]?.split(':').pop()), role, ...(role === 'replica' ? { masterId: master } : {}), slots: slots.filter((s) => !s.startsWith('[')), failed: flags.includes('fail') && !flags.includes('fail?') };
+      });
+  }
+
+  /** SIGKILL one node: what a crashed machine looks like to the others. */
+  async kill(port: number): Promise<void> {
+    const proc = this.procs.get(port);
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((p) => this.kill(p)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  livePorts(): number[] {
+    return this.ports.filter((p) => {
+      const proc = this.procs.get(p);
+      return proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+    });
+  }
+
+  private startNode(port: number): void {
+    const dir = path.join(this.dir, String(port));
+    mkdirSync(dir, { recursive: true });
+    // Absolute paths: redis-server resolves the config file against --dir otherwise.
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-node-timeout', String(this.nodeTimeoutMs), '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
+    this.procs.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
+  }
+
+  private async cli(port: number, ...args: string[]): Promise<string> {
+    return (await run('redis-cli', ['-p', String(port), ...args])).stdout.trim();
+  }
+
+  private async waitFor(port: number, check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        // Polled without blocking: the test's own requests and timers keep running meanwhile.
+        if (await check()) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error(`redis cluster node ${port} did not come ${what} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
