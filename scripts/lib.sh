@@ -217,3 +217,40 @@ install_deps() {
   pnpm db:generate
   echo "$want" >"$stamp"
 }
+
+# ── Redis Cluster test run (issue 16) ─────────────────────────────────────────────────────────────
+# A test-owned 3-master Redis Cluster on loopback ports $2..$2+2, its files and pidfiles under $1
+# (absolute). Sets REDIS_CLUSTER_URL. Never touches the shared Redis; stop_redis_cluster ends
+# exactly the processes this started (their pidfiles).
+start_redis_cluster() {
+  local dir=$1 base=$2 port nodes=() ok
+  for port in "$base" $((base + 1)) $((base + 2)); do
+    mkdir -p "$dir/$port"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/$port/nodes.conf" \
+      --cluster-node-timeout 2000 --dir "$dir/$port" --save "" --appendonly no --maxmemory-policy noeviction \
+      --daemonize yes --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log"
+    nodes+=("127.0.0.1:$port")
+  done
+  for port in "$base" $((base + 1)) $((base + 2)); do
+    for _ in $(seq 1 100); do [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-yes >"$dir/create.log" 2>&1 || { cat "$dir/create.log" >&2; return 1; }
+  for port in "$base" $((base + 1)) $((base + 2)); do
+    ok=
+    for _ in $(seq 1 100); do redis-cli -p "$port" cluster info | grep -q cluster_state:ok && { ok=1; break; }; sleep 0.1; done
+    [ -n "$ok" ] || { echo "error: Redis Cluster node $port did not reach cluster_state:ok" >&2; return 1; }
+  done
+  REDIS_CLUSTER_URL="redis+cluster://$(IFS=,; echo "${nodes[*]}")"
+}
+
+stop_redis_cluster() {
+  local dir=$1 pidfile
+  for pidfile in "$dir"/*/redis.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+  done
+  rm -rf "$dir"
+}
+
+# The suites the cluster run repeats: everything that opens queues or rate-limiter keys.
+CLUSTER_TEST_PATHS=(packages/queues packages/outbox packages/connectors/test/rate-limiter packages/testing/src/own-redis-cluster packages/e2e)
+# ── end Redis Cluster test run ───────────────────────────────────────────────────────────────────

@@ -5,6 +5,11 @@ import { isCluster, type Redis } from './connection';
  * each master holds its own part of the keyspace, so every master is scanned.
  */
 export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  // A cluster connection knows its masters only once it has read the slot map.
+  if (isCluster(redis) && redis.status !== 'ready') await new Promise((resolve, reject) => {
+    redis.once('ready', resolve);
+    redis.once('end', () => reject(new Error('Redis Cluster connection ended before it was ready')));
+  });
   const servers = isCluster(redis) ? redis.nodes('master') : [redis];
   const found: string[] = [];
   for (const server of servers) {
