@@ -88,6 +88,19 @@ export class OwnRedisCluster {
       });
   }
 
+  /** The master serving `key`'s slot (its hash tag's, when it has one). */
+  async masterOf(key: string): Promise<ClusterNodeInfo> {
+    const from = this.livePorts()[0];
+    if (from === undefined) throw new Error('no node of the cluster is running');
+    const slot = Number(await this.cli(from, 'cluster', 'keyslot', key));
+    const master = (await this.nodes()).find((n) => n.role === 'master' && !n.failed && n.slots.some((range) => {
+      const [lo = NaN, hi = lo] = range.split('-').map(Number);
+      return slot >= lo && slot <= hi;
+    }));
+    if (!master) throw new Error(`no live master serves slot ${slot} (key ${key})`);
+    return master;
+  }
+
   /** SIGKILL one node: what a crashed machine looks like to the others. */
   async kill(port: number): Promise<void> {
     const proc = this.procs.get(port);

@@ -23,6 +23,8 @@ export interface FleetOptions {
   /** WhatsApp status webhooks from the sandbox (default on, fast). */
   statusCallbacks?: boolean;
   parkAfterMs?: number;
+  /** The Redis (or `redis+cluster://` Redis Cluster) to run on; REDIS_URL, or the machine's, by default. */
+  redisUrl?: string;
 }
 
 export interface SandboxRequest {
@@ -48,7 +50,7 @@ export async function startFleet(opts: FleetOptions = {}) {
   const db: PrismaClient = createDb({ url: database.url, pool });
   // What the apps run on (the tests read rows through `db`); one pool for all, as one process has.
   const typed = createDatabase({ url: database.url, pool });
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis: Redis = createRedis(redisUrl, 'producer');
   redis.on('error', () => undefined);
   // Fast relays: a test waits for follow-up work, not for a production poll interval.
