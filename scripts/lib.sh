@@ -251,6 +251,39 @@ stop_redis_cluster() {
   rm -rf "$dir"
 }
 
-# The suites the cluster run repeats: everything that opens queues or rate-limiter keys.
-CLUSTER_TEST_PATHS=(packages/queues packages/outbox packages/connectors/test/rate-limiter packages/testing/src/own-redis-cluster packages/e2e)
+# The suites the cluster run repeats (jest path patterns): the queues, the outbox (the receiver's
+# ingest → outbox → queue tests), the rate limiters (outbound, forms, the dead-letter gauge) and the
+# end-to-end tests on the in-process fleet. Left out: e2e tests that own their Redis or Postgres
+# (redis-restart, redis-loss, connection-killed, postgres-restart: the same run either way), the
+# cluster failover test (it owns a 6-node cluster in every run), and those running each app as a
+# child process (crash, replicas, graceful-shutdown, metrics-bind, monitoring-files, cli-*), to keep
+# this run near 3 minutes.
+CLUSTER_TEST_PATHS=(
+  packages/queues
+  packages/connectors/test/rate-limiter
+  packages/testing/src/own-redis-cluster
+  packages/worker-runtime/test/dead-letter-depth
+  apps/receiver/test/stripe-ingest
+  apps/receiver/test/forms
+  'packages/e2e/test/(workflow-|dead-letters|faults|payment-disorder|outbound-rate-limit|crm-deal-sync|message-values|template-reload|alerts|cluster-spread)'
+)
+
+# Runs CLUSTER_TEST_PATHS with REDIS_URL on a fresh cluster, writing jest's JSON results to $1; the
+# cluster is torn down whatever the outcome.
+run_cluster_tests() {
+  local out=$1 dir base status=0 tries
+  dir=$(mktemp -d /tmp/sy-test-cluster.XXXXXX)
+  for tries in 1 2 3 4 5; do
+    base=$((55000 + (RANDOM % 1600) * 3))
+    port_open 127.0.0.1 "$base" || port_open 127.0.0.1 $((base + 1)) || port_open 127.0.0.1 $((base + 2)) || break
+  done
+  echo "==> tests on a Redis Cluster (3 masters on ports $base-$((base + 2)))"
+  if ! start_redis_cluster "$dir" "$base"; then
+    stop_redis_cluster "$dir"
+    return 1
+  fi
+  REDIS_URL=$REDIS_CLUSTER_URL pnpm exec jest --ci --json --outputFile="$out" "${CLUSTER_TEST_PATHS[@]}" || status=$?
+  stop_redis_cluster "$dir"
+  return $status
+}
 # ── end Redis Cluster test run ───────────────────────────────────────────────────────────────────
