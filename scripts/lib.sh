@@ -234,7 +234,7 @@ start_redis_cluster() {
   for port in "$base" $((base + 1)) $((base + 2)); do
     for _ in $(seq 1 100); do [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
   done
-  redis-cli --cluster create "${nodes[@]}" --cluster-yes >"$dir/create.log" 2>&1 || { cat "$dir/create.log" >&2; return 1; }
+  redis-cli --cluster create "${nodes[@]}" --cluster-yes >"$dir/create.log" 2>&1 || { tail -n 3 "$dir/create.log" "$dir"/*/redis.log >&2; return 1; }
   for port in "$base" $((base + 1)) $((base + 2)); do
     ok=
     for _ in $(seq 1 100); do redis-cli -p "$port" cluster info | grep -q cluster_state:ok && { ok=1; break; }; sleep 0.1; done
@@ -246,7 +246,7 @@ start_redis_cluster() {
 stop_redis_cluster() {
   local dir=$1 pidfile
   for pidfile in "$dir"/*/redis.pid; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
   done
   rm -rf "$dir"
 }
@@ -271,11 +271,13 @@ CLUSTER_TEST_PATHS=(
 # Runs CLUSTER_TEST_PATHS with REDIS_URL on a fresh cluster, writing jest's JSON results to $1; the
 # cluster is torn down whatever the outcome.
 run_cluster_tests() {
-  local out=$1 dir base status=0 tries
+  local out=$1 dir base status=0 _
   dir=$(mktemp -d /tmp/sy-test-cluster.XXXXXX)
-  for tries in 1 2 3 4 5; do
-    base=$((55000 + (RANDOM % 1600) * 3))
-    port_open 127.0.0.1 "$base" || port_open 127.0.0.1 $((base + 1)) || port_open 127.0.0.1 $((base + 2)) || break
+  for _ in 1 2 3 4 5; do
+    # Below 55536: each node's cluster bus listens 10000 higher. Above OwnRedisCluster's 40000-44999
+    # (whose buses use 50000-54999) and OwnRedis's 20000-39999, so the tests' own servers never meet it.
+    base=$((45010 + (RANDOM % 3000) * 3))
+    port_open 127.0.0.1 "$base" || port_open 127.0.0.1 $((base + 2)) || port_open 127.0.0.1 $((base + 10000)) || break
   done
   echo "==> tests on a Redis Cluster (3 masters on ports $base-$((base + 2)))"
   if ! start_redis_cluster "$dir" "$base"; then

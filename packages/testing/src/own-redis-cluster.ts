@@ -28,8 +28,12 @@ export class OwnRedisCluster {
   readonly masters: number;
   readonly replicas: number;
   readonly nodeTimeoutMs: number;
-  /** 40000..54990, below OwnRedis's range's top; consecutive ports for all nodes. */
-  readonly basePort = 40000 + 10 * Math.floor(Math.random() * 1500);
+  /**
+   * Consecutive ports from 40000..44990, above OwnRedis's range; each node's cluster bus listens
+   * 10000 higher (50000..55000: Redis refuses a port above 55535) and scripts/test.sh's cluster
+   * keeps to 45010..54010.
+   */
+  readonly basePort = 40000 + 10 * Math.floor(Math.random() * 500);
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'sy-redis-cluster-'));
   private readonly procs = new Map<number, ChildProcess>();
 
