@@ -32,11 +32,12 @@ export function createRedis(url: string, role: 'producer' | 'worker'): Redis {
     enableOfflineQueue: role === 'worker',
     clusterRetryStrategy: reconnectDelay,
     // A killed master's slots answer CLUSTERDOWN or fail to connect until its replica is promoted
-    // (a few seconds with cluster-node-timeout); retry at this pace and refresh the slot map meanwhile.
+    // (a few seconds with cluster-node-timeout); retry at this pace. The slot map is read again on
+    // those errors and on MOVED. No periodic refresh (slotsRefreshInterval): ioredis 6 re-arms its
+    // timer when a refresh was in flight at disconnect(), which keeps a closed client's process alive.
     retryDelayOnClusterDown: 300,
     retryDelayOnFailover: 300,
     slotsRefreshTimeout: 2000,
-    slotsRefreshInterval: 2000,
     lazyConnect: false,
   });
 }
