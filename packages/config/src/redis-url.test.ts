@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { queuePrefix, redisUrl } from './fragments';
+import { parseEnv } from './parse-env';
 import { parseRedisUrl } from './redis-url';
 
 describe('parseRedisUrl', () => {
@@ -25,5 +28,18 @@ describe('parseRedisUrl', () => {
 
   it('never repeats a password in its errors', () => {
     expect(() => parseRedisUrl('redis+cluster://u:hunter2@127.0.0.1:7000/5')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+});
+
+describe('REDIS_URL and QUEUE_PREFIX in every app\'s env (the shared fragments)', () => {
+  const schema = z.object({ REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix });
+
+  it('accepts a cluster URL and defaults to one Redis and the untagged base prefix', () => {
+    expect(parseEnv(schema, { REDIS_URL: 'redis+cluster://10.0.0.1:6379,10.0.0.2:6379' })).toEqual({ REDIS_URL: 'redis+cluster://10.0.0.1:6379,10.0.0.2:6379', QUEUE_PREFIX: 'switchyard' });
+    expect(parseEnv(schema, {})).toEqual({ REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: 'switchyard' });
+  });
+
+  it('names the variable and the problem at start-up', () => {
+    expect(() => parseEnv(schema, { REDIS_URL: 'redis+cluster://u:pw@10.0.0.1:6379/2' })).toThrow(/REDIS_URL: names database "2"; a Redis Cluster has only database 0/);
   });
 });
