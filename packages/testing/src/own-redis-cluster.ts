@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -31,9 +32,9 @@ export class OwnRedisCluster {
   /**
    * Consecutive ports from 40000..44990, above OwnRedis's range; each node's cluster bus listens
    * 10000 higher (50000..55000: Redis refuses a port above 55535) and scripts/test.sh's cluster
-   * keeps to 45010..54010.
+   * keeps to 45010..54010. Chosen at start() among ports nothing listens on.
    */
-  readonly basePort = 40000 + 10 * Math.floor(Math.random() * 500);
+  private base = 0;
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'sy-redis-cluster-'));
   private readonly procs = new Map<number, ChildProcess>();
 
@@ -44,7 +45,8 @@ export class OwnRedisCluster {
   }
 
   get ports(): number[] {
-    return Array.from({ length: this.masters * (1 + this.replicas) }, (_, i) => this.basePort + i);
+    if (!this.base) throw new Error('OwnRedisCluster: start() it first');
+    return Array.from({ length: this.masters * (1 + this.replicas) }, (_, i) => this.base + i);
   }
 
   /** The cluster's REDIS_URL: every node as a seed, so the client finds the cluster with any of them down. */
@@ -53,6 +55,13 @@ export class OwnRedisCluster {
   }
 
   async start(): Promise<void> {
+    const count = this.masters * (1 + this.replicas);
+    for (let tries = 0; !this.base; tries++) {
+      const base = 40000 + 10 * Math.floor(Math.random() * 500);
+      const all = Array.from({ length: count }, (_, i) => base + i).flatMap((p) => [p, p + 10000]);
+      if ((await Promise.all(all.map(portFree))).every(Boolean)) this.base = base;
+      else if (tries >= 20) throw new Error('OwnRedisCluster: found no free run of ports in 40000..44999 (and their cluster bus ports)');
+    }
     for (const port of this.ports) this.startNode(port);
     await Promise.all(this.ports.map((p) => this.waitFor(p, async () => (await this.cli(p, 'ping')) === 'PONG', 'to answer PING')));
     await run('redis-cli', ['--cluster', 'create', ...this.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(this.replicas), '--cluster-yes']);
@@ -130,8 +139,14 @@ export class OwnRedisCluster {
     const dir = path.join(this.dir, String(port));
     mkdirSync(dir, { recursive: true });
     // Absolute paths: redis-server resolves the config file against --dir otherwise.
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-node-timeout', String(this.nodeTimeoutMs), '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-node-timeout', String(this.nodeTimeoutMs), '--dir', dir, '--logfile', path.join(dir, 'redis.log'), '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
     this.procs.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
+  }
+
+  /** The end of a node's log, for a failure message (a port taken, a bad option). */
+  private logTail(port: number): string {
+    const log = path.join(this.dir, String(port), 'redis.log');
+    return existsSync(log) ? `; its log ends: ${readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ')}` : '';
   }
 
   private async cli(port: number, ...args: string[]): Promise<string> {
@@ -147,8 +162,17 @@ export class OwnRedisCluster {
       } catch {
         // not up yet
       }
-      if (Date.now() > deadline) throw new Error(`redis cluster node ${port} did not come ${what} within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new Error(`redis cluster node ${port} did not come ${what} within ${timeoutMs} ms${this.logTail(port)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** Whether nothing listens on `port` of the loopback address (a listen there succeeds). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
