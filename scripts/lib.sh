@@ -274,9 +274,9 @@ run_cluster_tests() {
   local out=$1 dir base status=0 _
   dir=$(mktemp -d /tmp/sy-test-cluster.XXXXXX)
   for _ in 1 2 3 4 5; do
-    # Below 55536: each node's cluster bus listens 10000 higher. Above OwnRedisCluster's 40000-44999
-    # (whose buses use 50000-54999) and OwnRedis's 20000-39999, so the tests' own servers never meet it.
-    base=$((45010 + (RANDOM % 3000) * 3))
+    # 16000-20499, its cluster buses (10000 higher) below the kernel's ephemeral ports (32768 up),
+    # which a busy machine's client connections hold; OwnRedisCluster keeps to 10000-15999.
+    base=$((16000 + (RANDOM % 1500) * 3))
     port_open 127.0.0.1 "$base" || port_open 127.0.0.1 $((base + 2)) || port_open 127.0.0.1 $((base + 10000)) || break
   done
   echo "==> tests on a Redis Cluster (3 masters on ports $base-$((base + 2)))"

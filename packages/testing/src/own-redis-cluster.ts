@@ -30,9 +30,10 @@ export class OwnRedisCluster {
   readonly replicas: number;
   readonly nodeTimeoutMs: number;
   /**
-   * Consecutive ports from 40000..44990, above OwnRedis's range; each node's cluster bus listens
-   * 10000 higher (50000..55000: Redis refuses a port above 55535) and scripts/test.sh's cluster
-   * keeps to 45010..54010. Chosen at start() among ports nothing listens on.
+   * Consecutive ports from 10000..15999, whose cluster buses (10000 higher) stay below the kernel's
+   * ephemeral range (32768 up), so no client connection of a busy machine holds one when a node
+   * binds it; scripts/test.sh's cluster keeps to 16000..20499. Chosen at start() among ports
+   * nothing listens on, and chosen again if a node still finds its port taken.
    */
   private base = 0;
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'sy-redis-cluster-'));
@@ -55,15 +56,18 @@ export class OwnRedisCluster {
   }
 
   async start(): Promise<void> {
-    const count = this.masters * (1 + this.replicas);
-    for (let tries = 0; !this.base; tries++) {
-      const base = 40000 + 10 * Math.floor(Math.random() * 500);
-      const all = Array.from({ length: count }, (_, i) => base + i).flatMap((p) => [p, p + 10000]);
-      if ((await Promise.all(all.map(portFree))).every(Boolean)) this.base = base;
-      else if (tries >= 20) throw new Error('OwnRedisCluster: found no free run of ports in 40000..44999 (and their cluster bus ports)');
+    for (let attempt = 1; ; attempt++) {
+      await this.pickPorts();
+      for (const port of this.ports) this.startNode(port);
+      try {
+        await Promise.all(this.ports.map((p) => this.waitFor(p, async () => (await this.cli(p, 'ping')) === 'PONG', 'to answer PING')));
+        break;
+      } catch (err) {
+        await Promise.all(this.ports.map((p) => this.kill(p)));
+        if (attempt >= 3 || !/Address already in use/.test((err as Error).message)) throw err;
+        this.base = 0;
+      }
     }
-    for (const port of this.ports) this.startNode(port);
-    await Promise.all(this.ports.map((p) => this.waitFor(p, async () => (await this.cli(p, 'ping')) === 'PONG', 'to answer PING')));
     await run('redis-cli', ['--cluster', 'create', ...this.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(this.replicas), '--cluster-yes']);
     await this.waitHealthy();
   }
@@ -143,6 +147,16 @@ export class OwnRedisCluster {
     this.procs.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
   }
 
+  private async pickPorts(): Promise<void> {
+    const count = this.masters * (1 + this.replicas);
+    for (let tries = 0; !this.base; tries++) {
+      const base = 10000 + 10 * Math.floor(Math.random() * 600);
+      const all = Array.from({ length: count }, (_, i) => base + i).flatMap((p) => [p, p + 10000]);
+      if ((await Promise.all(all.map(portFree))).every(Boolean)) this.base = base;
+      else if (tries >= 20) throw new Error('OwnRedisCluster: found no free run of ports in 10000..15999 (and their cluster bus ports)');
+    }
+  }
+
   /** The end of a node's log, for a failure message (a port taken, a bad option). */
   private logTail(port: number): string {
     const log = path.join(this.dir, String(port), 'redis.log');
@@ -162,7 +176,9 @@ export class OwnRedisCluster {
       } catch {
         // not up yet
       }
-      if (Date.now() > deadline) throw new Error(`redis cluster node ${port} did not come ${what} within ${timeoutMs} ms${this.logTail(port)}`);
+      const proc = this.procs.get(port);
+      const exited = proc !== undefined && (proc.exitCode !== null || proc.signalCode !== null);
+      if (exited || Date.now() > deadline) throw new Error(`redis cluster node ${port} did not come ${what}${exited ? ' (it exited)' : ` within ${timeoutMs} ms`}${this.logTail(port)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
