@@ -67,7 +67,7 @@ describe('load_env: the shell wins over .env, which wins over .env.example', () 
       OPS_URL: 'http://127.0.0.1:3201',
       LOG_LEVEL: 'debug',
       OPS_TOKEN: 'a$HOME`id`-token-0000000',
-      QUEUE_PREFIX: '{switchyard}',
+      QUEUE_PREFIX: 'switchyard',
       STANDARD_WEBHOOK_SECRET: 'whsec_c2FuZGJveC1zdGFuZGFyZC13ZWJob29rcy1zZWNyZXQ=',
     });
   });

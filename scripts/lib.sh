@@ -243,3 +243,75 @@ stop_pgbouncer() {
   node "$(node -p 'require.resolve("tsx/cli")')" packages/testing/scripts/pgbouncer.ts stop "$1"
 }
 # ── end pooler run ─────────────────────────────────────────────────────────────────────────────
+
+# ── Redis Cluster test run (issue 16) ─────────────────────────────────────────────────────────────
+# A test-owned 3-master Redis Cluster on loopback ports $2..$2+2, its files and pidfiles under $1
+# (absolute). Sets REDIS_CLUSTER_URL. Never touches the shared Redis; stop_redis_cluster ends
+# exactly the processes this started (their pidfiles).
+start_redis_cluster() {
+  local dir=$1 base=$2 port nodes=() ok
+  for port in "$base" $((base + 1)) $((base + 2)); do
+    mkdir -p "$dir/$port"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/$port/nodes.conf" \
+      --cluster-node-timeout 2000 --dir "$dir/$port" --save "" --appendonly no --maxmemory-policy noeviction \
+      --daemonize yes --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log"
+    nodes+=("127.0.0.1:$port")
+  done
+  for port in "$base" $((base + 1)) $((base + 2)); do
+    for _ in $(seq 1 100); do [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-yes >"$dir/create.log" 2>&1 || { tail -n 3 "$dir/create.log" "$dir"/*/redis.log >&2; return 1; }
+  for port in "$base" $((base + 1)) $((base + 2)); do
+    ok=
+    for _ in $(seq 1 100); do redis-cli -p "$port" cluster info | grep -q cluster_state:ok && { ok=1; break; }; sleep 0.1; done
+    [ -n "$ok" ] || { echo "error: Redis Cluster node $port did not reach cluster_state:ok" >&2; return 1; }
+  done
+  REDIS_CLUSTER_URL="redis+cluster://$(IFS=,; echo "${nodes[*]}")"
+}
+
+stop_redis_cluster() {
+  local dir=$1 pidfile
+  for pidfile in "$dir"/*/redis.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  rm -rf "$dir"
+}
+
+# The suites the cluster run repeats (jest path patterns): the queues, the outbox (the receiver's
+# ingest → outbox → queue tests), the rate limiters (outbound, forms, the dead-letter gauge) and the
+# end-to-end tests on the in-process fleet. Left out: e2e tests that own their Redis or Postgres
+# (redis-restart, redis-loss, connection-killed, postgres-restart: the same run either way), the
+# cluster failover test (it owns a 6-node cluster in every run), and those running each app as a
+# child process (crash, replicas, graceful-shutdown, metrics-bind, monitoring-files, cli-*), to keep
+# this run near 3 minutes.
+CLUSTER_TEST_PATHS=(
+  packages/queues
+  packages/connectors/test/rate-limiter
+  packages/testing/src/own-redis-cluster
+  packages/worker-runtime/test/dead-letter-depth
+  apps/receiver/test/stripe-ingest
+  apps/receiver/test/forms
+  'packages/e2e/test/(workflow-|dead-letters|faults|payment-disorder|outbound-rate-limit|crm-deal-sync|message-values|template-reload|alerts|cluster-spread)'
+)
+
+# Runs CLUSTER_TEST_PATHS with REDIS_URL on a fresh cluster, writing jest's JSON results to $1; the
+# cluster is torn down whatever the outcome.
+run_cluster_tests() {
+  local out=$1 dir base status=0 _
+  dir=$(mktemp -d /tmp/sy-test-cluster.XXXXXX)
+  for _ in 1 2 3 4 5; do
+    # 16000-20499, its cluster buses (10000 higher) below the kernel's ephemeral ports (32768 up),
+    # which a busy machine's client connections hold; OwnRedisCluster keeps to 10000-15999.
+    base=$((16000 + (RANDOM % 1500) * 3))
+    port_open 127.0.0.1 "$base" || port_open 127.0.0.1 $((base + 2)) || port_open 127.0.0.1 $((base + 10000)) || break
+  done
+  echo "==> tests on a Redis Cluster (3 masters on ports $base-$((base + 2)))"
+  if ! start_redis_cluster "$dir" "$base"; then
+    stop_redis_cluster "$dir"
+    return 1
+  fi
+  REDIS_URL=$REDIS_CLUSTER_URL pnpm exec jest --ci --json --outputFile="$out" "${CLUSTER_TEST_PATHS[@]}" || status=$?
+  stop_redis_cluster "$dir"
+  return $status
+}
+# ── end Redis Cluster test run ───────────────────────────────────────────────────────────────────

@@ -35,6 +35,26 @@ else
   status=1
 fi
 # ── end pooler run
-# The plain closing line CI reads: "N passed, N failed" (both runs summed).
-node -e 'const fs = require("fs"); let p = 0, f = 0; for (const file of process.argv.slice(1)) { try { const r = JSON.parse(fs.readFileSync(file, "utf8")); p += r.numPassedTests; f += r.numFailedTests; } catch { f += 1; } } console.log(`${p} passed, ${f} failed`);' "$results" "$pooler_results" || true
+# Every run's jest results; the closing line sums them.
+result_files=("$results" "$pooler_results")
+# ── Redis Cluster run (issue 16): the queue, outbox, rate-limiter and end-to-end suites again, on a
+# test-owned 3-master Redis Cluster (see run_cluster_tests in scripts/lib.sh).
+cluster_results=$(mktemp)
+run_cluster_tests "$cluster_results" || status=1
+result_files+=("$cluster_results")
+# ── end Redis Cluster run
+# The plain closing line CI reads: "N passed, N failed", summed over every run (a run that wrote
+# no results counts as one failure).
+node -e '
+  let passed = 0, failed = 0;
+  for (const file of process.argv.slice(1)) {
+    try {
+      const r = JSON.parse(require("fs").readFileSync(file, "utf8"));
+      passed += r.numPassedTests;
+      failed += r.numFailedTests;
+    } catch {
+      failed += 1;
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);' "${result_files[@]}" || true
 exit $status

@@ -9,7 +9,7 @@ describe('loadEnv', () => {
   it('has defaults for everything but the token', () => {
     const env = loadEnv({ OPS_TOKEN: token });
     expect(env.OPS_PORT).toBe(3001);
-    expect(env.QUEUE_PREFIX).toBe('{switchyard}');
+    expect(env.QUEUE_PREFIX).toBe('switchyard');
     expect(env.OPS_TOKEN).toBe(token);
   });
 

@@ -1,4 +1,4 @@
-import { queueNames, registry, Worker } from '@switchyard/queues';
+import { queueNames, queuePrefix, registry, Worker } from '@switchyard/queues';
 import { basic, bearer, eventually, startOps, TEST_TOKEN, type TestOps } from './harness';
 
 interface BoardQueue {
@@ -33,7 +33,7 @@ async function failedJob(queue: 'payments' | 'crm', name: string, eventId: strin
     async () => {
       throw new Error('provider down');
     },
-    { connection: ops.workerRedis, prefix: ops.prefix },
+    { connection: ops.workerRedis, prefix: queuePrefix(ops.prefix, queue) },
   );
   worker.on('error', () => undefined);
   const job = await ops.queue(queue).add(name, { eventId }, { jobId });

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RateLimitedError } from '@switchyard/errors';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface AcquireOptions {
   limit: number;
@@ -20,7 +20,7 @@ export interface RateLimiter {
 }
 
 export interface RateLimiterOptions {
-  /** Key prefix; use a hash tag (`{switchyard}:rl`) on Redis Cluster. */
+  /** Key prefix. Each limit is one key and the script touches only it, so it is safe on Redis Cluster. */
   prefix: string;
 }
 
@@ -53,20 +53,19 @@ return {wait, now}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Outbound rate limits that hold across every replica sharing the Redis. */
-export function createRateLimiter(redis: Redis, options: RateLimiterOptions): RateLimiter {
-  let sha: string | undefined;
+const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
+export function createRateLimiter(redis: Redis | Cluster, options: RateLimiterOptions): RateLimiter {
   async function take(key: string, limit: number, windowMs: number): Promise<[number, number]> {
     const args = [1, key, limit, windowMs, randomUUID()] as const;
-    if (sha) {
-      try {
-        return (await redis.evalsha(sha, ...args)) as [number, number];
-      } catch (err) {
-        if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-      }
+    try {
+      return (await redis.evalsha(SCRIPT_SHA, ...args)) as [number, number];
+    } catch (err) {
+      if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
     }
-    sha = (await redis.script('LOAD', SCRIPT)) as string;
-    return (await redis.evalsha(sha, ...args)) as [number, number];
+    // EVAL runs (and caches) the script on the node that holds the key. SCRIPT LOAD would not do:
+    // on a Redis Cluster it reaches one node, and every other node would keep answering NOSCRIPT.
+    return (await redis.eval(SCRIPT, ...args)) as [number, number];
   }
 
   return {

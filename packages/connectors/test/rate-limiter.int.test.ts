@@ -1,24 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { RateLimitedError } from '@switchyard/errors';
-import { Redis } from 'ioredis';
+import { createRedis, deleteKeys, type Redis } from '@switchyard/queues';
 import { createHubspotClient, createRateLimiter, createWhatsappClient } from '../src';
 import { startSandbox } from './sandbox';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+// The machine's Redis, or the Redis Cluster of scripts/test.sh's cluster run.
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let a: Redis;
 let b: Redis;
 let prefix: string;
 
 beforeEach(() => {
-  a = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  b = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  prefix = `{sy-test-rl-${randomBytes(4).toString('hex')}}`;
+  a = createRedis(REDIS_URL, 'worker');
+  b = createRedis(REDIS_URL, 'worker');
+  // No hash tag: on a cluster each limit's key lands wherever it hashes, as in production.
+  prefix = `sy-test-rl-${randomBytes(4).toString('hex')}`;
 });
 
 afterEach(async () => {
-  const keys = await a.keys(`${prefix}*`);
-  if (keys.length > 0) await a.del(...keys);
+  await deleteKeys(a, `${prefix}:*`);
   a.disconnect();
   b.disconnect();
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createDatabase, type Database } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { AlertEvaluator, OpsQueues } from '@switchyard/ops';
-import { Queue, createRedis, registry, type Redis } from '@switchyard/queues';
+import { Queue, createRedis, registry, type Redis, queuePrefix } from '@switchyard/queues';
 import { parseSettings, type Settings } from '@switchyard/settings';
 import { captureLogs, eventually } from '@switchyard/testing';
 import { startFleet, type Fleet } from './support/fleet';
@@ -153,7 +153,7 @@ test('evaluators running at once (one lease, and one past its lease) still notif
   const once = await Promise.all([a.tick(), b.tick()]);
   expect(once.filter((r) => r.evaluated)).toHaveLength(1);
 
-  const dlq = new Queue(registry.crm.deadLetterQueue, { connection: redis, prefix: fleet.prefix });
+  const dlq = new Queue(registry.crm.deadLetterQueue, { connection: redis, prefix: queuePrefix(fleet.prefix, registry.crm.deadLetterQueue) });
   try {
     for (const e of [a, b, stale]) e.start();
     await dlq.add('dead', { n: 1 }, { jobId: `dead-${rule}-1` });

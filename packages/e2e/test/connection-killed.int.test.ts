@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createPool, type Pool } from '@switchyard/db';
-import { createRedis, Queue, registry, type Redis } from '@switchyard/queues';
+import { createRedis, Queue, registry, type Redis, queuePrefix } from '@switchyard/queues';
 import { buildWebhook, type Subject } from '@switchyard/sandbox';
 import { createOwnDatabase, eventually, must, OwnRedis } from '@switchyard/testing';
 import { withChildLogs } from './support/child-workers';
@@ -34,7 +34,7 @@ describe('a connection killed from the server side mid-transaction', () => {
     await fleet.start();
     admin = createPool({ url: database.url, poolSize: 3 });
     queueRedis = createRedis(redis.url, 'worker');
-    whatsappQueue = new Queue(registry.whatsapp.name, { connection: queueRedis, prefix: fleet.prefix });
+    whatsappQueue = new Queue(registry.whatsapp.name, { connection: queueRedis, prefix: queuePrefix(fleet.prefix, registry.whatsapp.name) });
   }, 180_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { Queue, createRedis, registry, type Redis } from '@switchyard/queues';
+import { Queue, createRedis, registry, type Redis, queuePrefix } from '@switchyard/queues';
 import { buildWebhook, mulberry32 } from '@switchyard/sandbox';
 import { createLogger } from '@switchyard/logger';
 import { captureLogs, eventually, listen, must } from '@switchyard/testing';
@@ -43,8 +43,8 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
     await Promise.all([whatsapp.start(), payments.start()]);
     redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
     queues = {
-      whatsapp: new Queue(registry.whatsapp.name, { connection: redis, prefix: fleet.prefix }),
-      payments: new Queue(registry.payments.name, { connection: redis, prefix: fleet.prefix }),
+      whatsapp: new Queue(registry.whatsapp.name, { connection: redis, prefix: queuePrefix(fleet.prefix, registry.whatsapp.name) }),
+      payments: new Queue(registry.payments.name, { connection: redis, prefix: queuePrefix(fleet.prefix, registry.payments.name) }),
     };
   }, 60_000);
 
@@ -98,7 +98,7 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
         }
         // Kill only while this incarnation is inside a job: for WhatsApp, while a send it claimed is in flight;
         // for payments, while it holds a job's lock (its previous incarnation's locks expired long ago).
-        const activeKey = `${fleet.prefix}:${registry.payments.name}:active`;
+        const activeKey = `${queuePrefix(fleet.prefix, registry.payments.name)}:${registry.payments.name}:active`;
         const busy = await eventually(
           async () => {
             if (victim === whatsapp) {
@@ -106,7 +106,7 @@ describe('crash: worker processes SIGKILLed mid-job', () => {
               return rows.length > 0 ? rows.map((r) => r.id) : null;
             }
             const active = await redis.lrange(activeKey, 0, -1);
-            const held = await Promise.all(active.map((id) => redis.exists(`${fleet.prefix}:${registry.payments.name}:${id}:lock`)));
+            const held = await Promise.all(active.map((id) => redis.exists(`${queuePrefix(fleet.prefix, registry.payments.name)}:${registry.payments.name}:${id}:lock`)));
             return held.some(Boolean) ? [] : null;
           },
           15_000,

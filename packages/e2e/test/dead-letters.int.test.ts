@@ -1,5 +1,5 @@
 import { createLogger } from '@switchyard/logger';
-import { createRedis, effectJobId, Queue, type Redis } from '@switchyard/queues';
+import { createRedis, effectJobId, Queue, type Redis, queuePrefix } from '@switchyard/queues';
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '@switchyard/sandbox';
 import { captureLogs, eventually, listen, must } from '@switchyard/testing';
 // The ops console is an app, not a library the e2e package depends on: start it from its source.
@@ -43,8 +43,8 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     redis.on('error', () => undefined);
     const { stream } = captureLogs();
     ops = await listen(createOps({ db: createDatabase({ url: fleet.databaseUrl, pool: poolOf(fleet.db) }), redis, prefix: fleet.prefix, token: OPS_TOKEN, logger: createLogger({ service: 'ops-e2e', level: 'warn', stream }) }));
-    crm = new Queue('crm', { connection: redis, prefix: fleet.prefix });
-    crmDead = new Queue('crm.dead', { connection: redis, prefix: fleet.prefix });
+    crm = new Queue('crm', { connection: redis, prefix: queuePrefix(fleet.prefix, 'crm') });
+    crmDead = new Queue('crm.dead', { connection: redis, prefix: queuePrefix(fleet.prefix, 'crm.dead') });
   });
   afterAll(async () => {
     await ops.close();
@@ -169,7 +169,7 @@ describe('dead letters: permanent errors and the ops re-drive', () => {
     const slack = (await fleet.sandboxRequests({ pathIncludes: '/slack/' })).filter((r) => JSON.stringify(r.body).includes(message.id));
     expect(slack).toHaveLength(1);
     // Undeliverable is the network's verdict, not a queue failure: nothing was dead-lettered for it.
-    const whatsappDead = new Queue('whatsapp.dead', { connection: redis, prefix: fleet.prefix });
+    const whatsappDead = new Queue('whatsapp.dead', { connection: redis, prefix: queuePrefix(fleet.prefix, 'whatsapp.dead') });
     try {
       expect(await whatsappDead.count()).toBe(0);
     } finally {

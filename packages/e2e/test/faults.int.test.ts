@@ -1,4 +1,4 @@
-import { createRedis, effectJobId, lookupJob, performEffectJob, Queue, type QueueName, type Redis } from '@switchyard/queues';
+import { createRedis, effectJobId, lookupJob, performEffectJob, Queue, type QueueName, type Redis, queuePrefix } from '@switchyard/queues';
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES, type Subject } from '@switchyard/sandbox';
 import { startFleet, type Fleet, type SandboxRequest } from './support/fleet';
 import { must } from '@switchyard/testing';
@@ -75,7 +75,7 @@ describe('provider faults: 5xx and 429 bursts under load', () => {
   const queue = (name: string) => {
     let q = queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: redis, prefix: fleet.prefix });
+      q = new Queue(name, { connection: redis, prefix: queuePrefix(fleet.prefix, name) });
       q.on('error', () => undefined);
       queues.set(name, q);
     }

@@ -1,4 +1,4 @@
-import { Queue, createRedis, registry, type Redis } from '@switchyard/queues';
+import { Queue, createRedis, registry, type Redis, queuePrefix } from '@switchyard/queues';
 import { buildWebhook, createSubject, mulberry32, WHATSAPP_MAGIC_SUFFIXES, type Subject } from '@switchyard/sandbox';
 import { eventually } from '@switchyard/testing';
 import { ChildWorker, withChildLogs, writeSettingsFile } from './support/child-workers';
@@ -42,7 +42,7 @@ describe('graceful shutdown: SIGTERM during load', () => {
     first = new ChildWorker({ ...options, label: 'whatsapp-first' });
     second = new ChildWorker({ ...options, label: 'whatsapp-second' });
     redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
-    queue = new Queue(registry.whatsapp.name, { connection: redis, prefix: fleet.prefix });
+    queue = new Queue(registry.whatsapp.name, { connection: redis, prefix: queuePrefix(fleet.prefix, registry.whatsapp.name) });
     await first.start();
   }, 60_000);
 
@@ -91,7 +91,7 @@ describe('graceful shutdown: SIGTERM during load', () => {
       // Nothing left behind: no active job, none flagged stalled, every job active at SIGTERM completed.
       const counts = await queue.getJobCounts();
       expect(counts.active).toBe(0);
-      expect(await redis.scard(`${fleet.prefix}:${registry.whatsapp.name}:stalled`)).toBe(0);
+      expect(await redis.scard(`${queuePrefix(fleet.prefix, registry.whatsapp.name)}:${registry.whatsapp.name}:stalled`)).toBe(0);
       const states = await Promise.all(inFlight.map((id) => queue.getJobState(id)));
       expect(states.every((s) => s === 'completed')).toBe(true);
       const stillSending = await fleet.db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM effects WHERE status = 'sending'`);

@@ -27,6 +27,9 @@ export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefini
   return def;
 }
 
+/** A dead-letter queue is named after its queue: `payments` → `payments.dead`. */
+export const DEAD_LETTER_SUFFIX = '.dead';
+
 export function defineQueue<J extends Record<string, JobDefinition>>(name: string, jobs: J): QueueDefinition<J> {
-  return { name, deadLetterQueue: `${name}.dead`, jobs };
+  return { name, deadLetterQueue: `${name}${DEAD_LETTER_SUFFIX}`, jobs };
 }

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from './connection';
 import { RetryableError } from '@switchyard/errors';
 import { jobOptions } from './job-options';
+import { queuePrefix } from './queue-prefix';
 import { lookupJob, type JobData, type JobName, type QueueName } from './registry';
 
 export interface RawJob {
@@ -26,7 +27,7 @@ export class QueueProducer {
       // A Queue created while Redis is unreachable fails its start-up for good (its INFO is refused
       // without an offline queue), so only create queues on a ready connection.
       if (this.connection.status !== 'ready') throw new RetryableError(`Redis is not reachable (connection ${this.connection.status})`, 'REDIS_UNAVAILABLE');
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true });
+      q = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.prefix, name), skipWaitingForReady: true });
       // Connection errors surface as failed adds, which callers handle; an unheard 'error' would crash.
       q.on('error', () => undefined);
       this.queues.set(name, q);

@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from './connection';
+import { queuePrefix } from './queue-prefix';
 
 /**
- * BullMQ handles opened on first use, one per queue name, on one connection and key prefix: what
+ * BullMQ handles opened on first use, one per queue name, on one connection and base key prefix (each queue under its own hash tag, see queuePrefix): what
  * readers of queues use (the ops console, tests). QueueProducer keeps its own, because it opens
  * queues only on a ready connection and starts over after a failed add.
  */
@@ -17,7 +18,7 @@ export class QueueHandles {
   get(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.prefix, name) });
       // Failures surface on the calls that use the queue; an unheard 'error' would crash the process.
       q.on('error', () => undefined);
       this.queues.set(name, q);

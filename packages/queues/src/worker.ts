@@ -1,6 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis } from './connection';
 import { classify, type AppError, AppError as AppErrorClass } from '@switchyard/errors';
+import { queuePrefix } from './queue-prefix';
 import { deadLetterJobId, lookupJob, performEffectJob, processEventJob, registry, type JobData, type JobName, type QueueName } from './registry';
 
 export interface JobContext {
@@ -85,7 +86,10 @@ function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
  */
 export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<Q>): { worker: Worker; deadLetters: Queue; close(): Promise<void> } {
   const def = registry[opts.queue];
-  const deadLetters = new Queue(def.deadLetterQueue, { connection: opts.connection, prefix: opts.prefix });
+  // The dead-letter queue shares the queue's hash tag: both live on one Redis Cluster node. The move
+  // itself is two commands (the failure, then this add), not one atomic script; the deterministic
+  // dead-letter id makes a repeated copy harmless.
+  const deadLetters = new Queue(def.deadLetterQueue, { connection: opts.connection, prefix: queuePrefix(opts.prefix, def.deadLetterQueue) });
   deadLetters.on('error', (err) => opts.onError?.(err));
   const handlers = opts.handlers as Record<string, (data: unknown, ctx: JobContext) => Promise<void>>;
 
@@ -115,7 +119,7 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
     },
     {
       connection: opts.connection,
-      prefix: opts.prefix,
+      prefix: queuePrefix(opts.prefix, def.name),
       concurrency: opts.concurrency,
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? opts.lockDurationMs ?? 30_000,
@@ -123,7 +127,7 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
     },
   );
 
-  const source = new Queue(def.name, { connection: opts.connection, prefix: opts.prefix });
+  const source = new Queue(def.name, { connection: opts.connection, prefix: queuePrefix(opts.prefix, def.name) });
   source.on('error', (err) => opts.onError?.(err));
   const attemptErrors = async (jobId: string): Promise<AttemptError[]> => {
     const { logs } = await source.getJobLogs(jobId, 0, 99).catch(() => ({ logs: [] as string[] }));

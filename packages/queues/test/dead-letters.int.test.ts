@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentError, RateLimitedError, RetryableError } from '@switchyard/errors';
-import { Queue, createQueueWorker, createRedis, eventJobId, processEventJob, type DeadLetter, type Handlers } from '../src';
+import { Queue, createQueueWorker, createRedis, deleteKeys, eventJobId, processEventJob, queuePrefix, type DeadLetter, type Handlers } from '../src';
 import { QueueProducer } from '../src/producer';
 
 // @switchyard/testing depends on this package, so its two helpers are written out here.
-const testPrefix = () => `{sy-test-${randomUUID().slice(0, 8)}}`;
+const testPrefix = () => `sy-test-${randomUUID().slice(0, 8)}`;
 async function eventually(check: () => Promise<boolean>, timeoutMs: number, everyMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -36,8 +36,7 @@ describe('dead letters', () => {
 
   afterAll(async () => {
     await runtime.close();
-    const keys = await connection.keys(`${prefix}*`);
-    if (keys.length) await connection.del(...keys);
+    await deleteKeys(connection, `${prefix}:*`);
     await producer.close();
     producerRedis.disconnect();
     connection.disconnect();
@@ -59,7 +58,7 @@ describe('dead letters', () => {
     // Four runs, three attempts: the 429 wait used none.
     expect(calls).toBe(4);
     expect(letter.attemptsMade).toBe(3);
-    const dlq = new Queue('payments.dead', { connection, prefix });
+    const dlq = new Queue('payments.dead', { connection, prefix: queuePrefix(prefix, 'payments.dead') });
     const stored = await dlq.getJob(`${letter.jobId}.dead`);
     expect((stored?.data as DeadLetter).errors).toHaveLength(3);
     await dlq.close();

@@ -7,5 +7,6 @@ export { OwnPostgres } from './own-postgres';
 export { OwnPgBouncer } from './own-pgbouncer';
 export type { OwnPgBouncerOptions } from './own-pgbouncer';
 export { OwnRedis } from './own-redis';
+export { OwnRedisCluster, type ClusterNodeInfo } from './own-redis-cluster';
 export { TestQueues, testPrefix } from './test-queues';
 export { inboundEventFixture } from './inbound-event';

@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import { Queue, createRedis, registry, type QueueName } from '@switchyard/queues';
+import { Queue, createRedis, queuePrefix, registry, type QueueName } from '@switchyard/queues';
 
 export interface DeadLetterDepthOptions {
   queue: QueueName;
@@ -20,7 +20,7 @@ export interface DeadLetterDepthOptions {
 export function deadLetterDepthGauge(opts: DeadLetterDepthOptions): { close(): Promise<void> } {
   const connection = createRedis(opts.redisUrl, 'worker');
   connection.on('error', () => undefined);
-  const dlq = new Queue(registry[opts.queue].deadLetterQueue, { connection, prefix: opts.prefix });
+  const dlq = new Queue(registry[opts.queue].deadLetterQueue, { connection, prefix: queuePrefix(opts.prefix, registry[opts.queue].deadLetterQueue) });
   dlq.on('error', () => undefined);
   const timeoutMs = opts.timeoutMs ?? 2000;
   const depth = async (): Promise<number> => {

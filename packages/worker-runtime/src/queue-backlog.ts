@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import { Queue, createRedis, type QueueName, type Redis } from '@switchyard/queues';
+import { Queue, createRedis, queuePrefix, type QueueName, type Redis } from '@switchyard/queues';
 
 /** What `GET /backlog` answers: the jobs waiting for a worker of this queue, by state. */
 export interface Backlog {
@@ -31,7 +31,7 @@ export interface QueueBacklog {
  * change of key layout (a hash tag per queue on Redis Cluster) is made in one place.
  */
 export function openBacklogQueue(name: QueueName, connection: Redis, prefix: string): Queue {
-  const queue = new Queue(name, { connection, prefix });
+  const queue = new Queue(name, { connection, prefix: queuePrefix(prefix, name) });
   // Failures surface on the reads; an unheard 'error' would end the process.
   queue.on('error', () => undefined);
   return queue;

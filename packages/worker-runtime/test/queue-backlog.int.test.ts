@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { createDatabase } from '@switchyard/db';
-import { Worker, createRedis } from '@switchyard/queues';
+import { Worker, createRedis, queuePrefix } from '@switchyard/queues';
 import { openBacklogQueue, queueBacklog } from '../src/queue-backlog';
 import { ownPrefix, redisUrl, workerAppForEndpoints } from './worker-app-fixture';
 
@@ -36,7 +36,7 @@ describe('queue backlog (GET /backlog, switchyard_queue_backlog)', () => {
       let release = () => {};
       const held = new Promise<void>((resolve) => (release = resolve));
       const workerConnection = createRedis(redisUrl, 'worker');
-      const worker = new Worker('crm', () => held, { connection: workerConnection, prefix, concurrency: 1 });
+      const worker = new Worker('crm', () => held, { connection: workerConnection, prefix: queuePrefix(prefix, 'crm'), concurrency: 1 });
       const active = new Promise((resolve) => worker.once('active', resolve));
       await queue.add('crm.process-event.v1', {}, { jobId: 'a1' });
       await active;

@@ -79,7 +79,8 @@ export class AuthThrottle {
   }
 
   private keysOf(attempt: Attempt, window: number): { scope: 'client' | 'user'; key: string }[] {
-    const base = `${this.opts.prefix}:ops:auth-failures`;
+    // One hash tag for both keys: they are counted in one MULTI, which Redis Cluster allows only within one slot.
+    const base = `${this.opts.prefix}:ops:{auth-failures}`;
     const keys: { scope: 'client' | 'user'; key: string }[] = [{ scope: 'client', key: `${base}:client:${attempt.client}:${window}` }];
     if (attempt.user !== undefined) keys.push({ scope: 'user', key: `${base}:user:${createHash('sha256').update(attempt.user).digest('hex').slice(0, 32)}:${window}` });
     return keys;

@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Database } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
-import { Queue, registry, type Redis } from '@switchyard/queues';
+import { Queue, queuePrefix, registry, type Redis } from '@switchyard/queues';
 import { requireRoleByMethod } from '../auth/roles';
 import { auditWrites } from './audit-writes';
 
@@ -28,7 +28,7 @@ function registryQueues(redis: Redis, prefix: string, logger: Logger): { queue: 
       { name: def.name, description: `jobs: ${Object.keys(def.jobs).join(', ')}` },
       { name: def.deadLetterQueue, description: `jobs of ${def.name} that failed for good` },
     ].map(({ name, description }) => {
-      const queue = new Queue(name, { connection: redis, prefix });
+      const queue = new Queue(name, { connection: redis, prefix: queuePrefix(prefix, name) });
       queue.on('error', (err) => logger.warn('bull board queue error', { queue: name, error: err.message }));
       return { queue, description };
     }),

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { createPool, type Pool } from '@switchyard/db';
-import { createRedis } from '@switchyard/queues';
+import { createRedis, deleteKeys } from '@switchyard/queues';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, SANDBOX_DEFAULTS, systemClock, type WebhookRequest, type WebhookSender } from '@switchyard/sandbox';
 import { eventually, listen, must, testPrefix } from '@switchyard/testing';
 import { ChildWorker, freePort, withChildLogs, writeSettingsFile } from './child-workers';
@@ -190,8 +190,7 @@ export async function startChildFleet(opts: ChildFleetOptions) {
       await pool.end().catch(() => undefined);
       settingsFile.remove();
       const redis = createRedis(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteKeys(redis, `${prefix}:*`);
       redis.disconnect();
     },
   };

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createDatabase, createDb, createPool, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { staticSettings, type ConfiguredWorkerDeps, type SettingsHolder } from '@switchyard/outbound';
-import { Queue, createRedis, queueNames, type QueueName, type Redis } from '@switchyard/queues';
+import { Queue, createRedis, queueNames, type QueueName, type Redis, deleteKeys, queuePrefix } from '@switchyard/queues';
 import { connectionsFromEnv, createReceiver, loadEnv as loadReceiverEnv, resolveConnections } from '@switchyard/receiver';
 import { createServer as createSandbox, httpWebhookSender, loadEnv as loadSandboxEnv, mulberry32, sendWebhook, SANDBOX_DEFAULTS, systemClock, type WebhookRequest } from '@switchyard/sandbox';
 import { parseSettings } from '@switchyard/settings';
@@ -23,6 +23,8 @@ export interface FleetOptions {
   /** WhatsApp status webhooks from the sandbox (default on, fast). */
   statusCallbacks?: boolean;
   parkAfterMs?: number;
+  /** The Redis (or `redis+cluster://` Redis Cluster) to run on; REDIS_URL, or the machine's, by default. */
+  redisUrl?: string;
 }
 
 export interface SandboxRequest {
@@ -49,7 +51,7 @@ export async function startFleet(opts: FleetOptions = {}) {
   const db: PrismaClient = createDb({ url: database.url, pool });
   // What the apps run on (the tests read rows through `db`); one pool for all, as one process has.
   const typed = createDatabase({ url: database.url, pool });
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis: Redis = createRedis(redisUrl, 'producer');
   redis.on('error', () => undefined);
   // Fast relays: a test waits for follow-up work, not for a production poll interval.
@@ -135,7 +137,7 @@ export async function startFleet(opts: FleetOptions = {}) {
      * run there unless something enqueues, so a test may then assert that nothing else happened.
      */
     async drained(queue: QueueName, timeoutMs = 10_000) {
-      const q = new Queue(queue, { connection: redis, prefix });
+      const q = new Queue(queue, { connection: redis, prefix: queuePrefix(prefix, queue) });
       try {
         await eventually(async () => Object.values(await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')).every((n) => n === 0), timeoutMs, 50, `${queue} drained`);
       } finally {
@@ -145,10 +147,9 @@ export async function startFleet(opts: FleetOptions = {}) {
     /** Deletes every key of this fleet: Redis restarted without persistence, or someone ran FLUSHALL. */
     async loseRedisData() {
       const r = createRedis(redisUrl, 'worker');
-      const keys = await r.keys(`${prefix}*`);
-      if (keys.length) await r.del(...keys);
+      const deleted = await deleteKeys(r, `${prefix}:*`);
       r.disconnect();
-      return keys.length;
+      return deleted;
     },
     /** Delivers a sandbox-built webhook to the receiver (with the provider's retries, compressed). */
     async deliver(request: WebhookRequest) {
