@@ -1,5 +1,6 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { bullmqTelemetry } from '@switchyard/telemetry';
 import { classify, type AppError, AppError as AppErrorClass } from '@switchyard/errors';
 import { deadLetterJobId, lookupJob, performEffectJob, processEventJob, registry, type JobData, type JobName, type QueueName } from './registry';
 
@@ -120,6 +121,8 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? opts.lockDurationMs ?? 30_000,
       maxStalledCount: opts.maxStalledCount ?? 5,
+      // BullMQ's own hook: a consumer span per job, continuing the trace in the job's telemetry metadata.
+      telemetry: bullmqTelemetry(),
     },
   );
 

@@ -5,3 +5,5 @@ export { scrubAttribute, scrubAttributes } from './scrub-attributes';
 export { isTraceRoot } from './trace-root';
 export { loadTelemetryEnv, telemetryEnvSchema } from './env';
 export type { TelemetryEnv } from './env';
+export { jobTelemetryOptions, startProducerSpan, traceparentOfJobData } from './job-telemetry';
+export type { JobTelemetryOptions, ProducerSpan } from './job-telemetry';
