@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Telemetry } from 'bullmq';
 import { loadTelemetryEnv, type TelemetryEnv } from './env';
 
@@ -17,11 +18,11 @@ const PROBE_PATH = /^\/(readyz|healthz|livez|metrics)(\/|\?|$)/;
  * a collector never loads them. Must run before pg, ioredis, express and http are first required
  * (each app's `src/telemetry.ts`, the first import of its main.ts), or their calls go unseen.
  */
-export function registerTelemetry(service: string, source?: Record<string, string | undefined>): boolean {
+export function registerTelemetry(service: string, source?: Record<string, string | undefined>, options: { exporter?: SpanExporter } = {}): boolean {
   if (started) return true;
   const env = loadTelemetryEnv(source);
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return false;
-  started = start(service, env as TelemetryEnv & { OTEL_EXPORTER_OTLP_ENDPOINT: string });
+  started = start(service, env as TelemetryEnv & { OTEL_EXPORTER_OTLP_ENDPOINT: string }, options.exporter);
   return true;
 }
 
@@ -49,7 +50,11 @@ export async function flushTelemetry(): Promise<void> {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK is required lazily, only when tracing is on */
-function start(defaultService: string, env: TelemetryEnv & { OTEL_EXPORTER_OTLP_ENDPOINT: string }): Started {
+/**
+ * `exporter` replaces the OTLP exporter for tests inside jest, whose VM cannot run the exporter's
+ * dynamic import of `http`; everything else is what an app runs.
+ */
+function start(defaultService: string, env: TelemetryEnv & { OTEL_EXPORTER_OTLP_ENDPOINT: string }, testExporter?: SpanExporter): Started {
   const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
@@ -66,7 +71,7 @@ function start(defaultService: string, env: TelemetryEnv & { OTEL_EXPORTER_OTLP_
 
   const service = env.OTEL_SERVICE_NAME ?? defaultService;
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '');
-  const exporter = new OTLPTraceExporter({ url: `${endpoint}/v1/traces` });
+  const exporter = testExporter ?? new OTLPTraceExporter({ url: `${endpoint}/v1/traces` });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
     sampler: rootSampler(env.OTEL_TRACES_SAMPLER_ARG),
@@ -85,7 +90,8 @@ function start(defaultService: string, env: TelemetryEnv & { OTEL_EXPORTER_OTLP_
       new ExpressInstrumentation(),
       // Database and Redis calls are traced only inside work that is traced (no root spans from pollers).
       new PgInstrumentation({ requireParentSpan: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
+      // The command name only: arguments hold keys and job payloads (error messages among them).
+      new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }),
     ],
   });
   api.diag.setLogger({ error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined });

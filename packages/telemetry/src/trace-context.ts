@@ -64,3 +64,12 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span)
 export function annotateActiveSpan(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
+
+/**
+ * Links the active span to the trace a stored traceparent names: later work about the same thing
+ * (the status webhook confirming a send) points back at the trace that did it.
+ */
+export function linkActiveSpanTo(traceparent: string | null | undefined, attributes?: Attributes): void {
+  const links = linkTo(traceparent, attributes);
+  if (links.length) trace.getActiveSpan()?.addLinks(links);
+}

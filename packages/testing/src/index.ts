@@ -7,3 +7,5 @@ export { OwnPostgres } from './own-postgres';
 export { OwnRedis } from './own-redis';
 export { TestQueues, testPrefix } from './test-queues';
 export { inboundEventFixture } from './inbound-event';
+export { startOtlpReceiver } from './otlp-receiver';
+export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver';
