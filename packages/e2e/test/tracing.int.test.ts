@@ -109,4 +109,44 @@ describe('tracing: one trace per event', () => {
     const leaks = otlp.spans.flatMap((s) => s.strings.filter((v) => forbidden.some((f) => v.toLowerCase().includes(f.toLowerCase()))).map((v) => `${s.service}:${s.name}: ${v}`));
     expect(leaks).toEqual([]);
   }, 150_000);
+
+  it('continues the trace when a job is retried: both attempts of the send are in the payment trace', async () => {
+    const subject = must(receiptSubjects(2)[1]);
+    // The provider refuses the first send (an answer: nothing went out), so the job retries it.
+    await fleet.addFault({ provider: 'whatsapp', method: 'POST', type: 'error', status: 503, count: 1 });
+    const answer = await fleet.post(buildWebhook('stripe', 'payment_intent.succeeded', { subject, to: fleet.receiver.url }));
+    expect(answer.status).toBe(200);
+    const { rows } = await eventually(
+      async () => {
+        const r = await fleet.pool.query<{ id: string; trace_context: string | null }>(
+          `SELECT id, trace_context FROM effects WHERE kind = 'message.send' AND status = 'done' AND request->>'to' = $1`,
+          [subject.phone],
+        );
+        const row = r.rows[0];
+        if (!row) throw new Error('the retried receipt is not sent yet');
+        return r;
+      },
+      60_000,
+      100,
+      'the retried receipt to be sent',
+    );
+    const effect = must(rows[0]);
+    const traceId = must(effect.trace_context?.split('-')[1]);
+
+    const calls = await eventually(
+      async () => {
+        const posts = otlp.spans.filter((s) => s.traceId === traceId && s.service === 'worker-whatsapp' && s.kind === CLIENT && s.attributes['http.request.method'] === 'POST');
+        const statuses = posts.map((s) => s.attributes['http.response.status_code']).sort();
+        if (statuses.length < 2) throw new Error(`provider calls in the trace so far: ${JSON.stringify(statuses)}`);
+        return statuses;
+      },
+      60_000,
+      100,
+      'both attempts of the send to be exported',
+    );
+    expect(calls).toEqual([200, 503]);
+    const attempts = otlp.spans.filter((s) => s.traceId === traceId && s.name === 'perform effect' && s.attributes['switchyard.effect_id'] === effect.id);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+  }, 150_000);
 });
+
