@@ -1,4 +1,4 @@
-import { flushTelemetry, registerTelemetry, type ReadableSpan } from '@switchyard/telemetry';
+import { flushTelemetry, registerTelemetry, shutdownTelemetry, type ReadableSpan } from '@switchyard/telemetry';
 import { TestFleet } from './fleet';
 import { bearer, eventually, startOps, type TestOps } from './harness';
 
@@ -26,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fleet.stop();
   await ops.close();
+  await shutdownTelemetry();
 });
 
 /** A console re-drive is new work about old work: a trace of its own that links to the original. */
