@@ -67,15 +67,19 @@ function start(defaultService: string, env: TelemetryEnv & { OTEL_EXPORTER_OTLP_
   const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
   const { ScrubbingSpanProcessor } = require('./scrubbing-span-processor') as typeof import('./scrubbing-span-processor');
   const { rootSampler } = require('./root-sampler') as typeof import('./root-sampler');
+  const { LocalRootTracker } = require('./local-root-tracker') as typeof import('./local-root-tracker');
+  const { setLocalRootResolver } = require('./trace-context') as typeof import('./trace-context');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   const service = env.OTEL_SERVICE_NAME ?? defaultService;
+  const roots = new LocalRootTracker();
+  setLocalRootResolver(roots.rootOf);
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '');
   const exporter = testExporter ?? new OTLPTraceExporter({ url: `${endpoint}/v1/traces` });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
     sampler: rootSampler(env.OTEL_TRACES_SAMPLER_ARG),
-    spanProcessors: [new ScrubbingSpanProcessor(new BatchSpanProcessor(exporter, { scheduledDelayMillis: env.OTEL_BSP_SCHEDULE_DELAY }))],
+    spanProcessors: [roots, new ScrubbingSpanProcessor(new BatchSpanProcessor(exporter, { scheduledDelayMillis: env.OTEL_BSP_SCHEDULE_DELAY }))],
   });
   // W3C trace context is the default propagator: inbound traceparent headers continue a caller's trace.
   provider.register();

@@ -60,9 +60,23 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span)
   });
 }
 
-/** Adds attributes to the span active now (e.g. the event id on the receiver's request span). */
+/** The first span of this process above a span (the request's SERVER span, the job's CONSUMER span); set by the SDK when tracing is on. */
+let localRootOf: (span: Span) => Span | undefined = () => undefined;
+
+export function setLocalRootResolver(resolve: (span: Span) => Span | undefined): void {
+  localRootOf = resolve;
+}
+
+/**
+ * Adds attributes to the span active now and to its local root (the request's SERVER span, the
+ * job's consumer span), so a trace can be found by event id from its first span in each process.
+ */
 export function annotateActiveSpan(attributes: Attributes): void {
-  trace.getActiveSpan()?.setAttributes(attributes);
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.setAttributes(attributes);
+  const root = localRootOf(span);
+  if (root && root !== span) root.setAttributes(attributes);
 }
 
 /**
