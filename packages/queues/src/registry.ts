@@ -3,17 +3,17 @@ import { queueNames, type QueueName } from '@switchyard/domain';
 import { defineJob, defineQueue, type QueueDefinition } from './define';
 
 /**
- * Every queue and job of the fleet. Queue and job names are permanent once released: a job's
- * payload changes by adding a new versioned name (`.v2`), never by editing a released one,
- * because jobs outlive deploys.
- */
-/**
  * `traceparent`: the W3C trace context of the work that queued the job, so the worker continues
- * its trace (null/absent while tracing is off). Optional and additive, so jobs queued before it
+ * its trace (absent while tracing is off). Optional and additive, so jobs queued before it
  * existed still parse and workers that predate it drop it: no new job version is needed.
  */
 const traceparent = z.string().max(128).optional();
 
+/**
+ * Every queue and job of the fleet. Queue and job names are permanent once released: a job's
+ * payload changes by adding a new versioned name (`.v2`), never by editing a released one,
+ * because jobs outlive deploys.
+ */
 export const eventJobData = z.object({ eventId: z.string().uuid(), traceparent });
 
 export const effectJobData = z.object({ effectId: z.string().uuid(), traceparent });

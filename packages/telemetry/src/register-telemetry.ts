@@ -36,7 +36,7 @@ export function bullmqTelemetry(): Telemetry | undefined {
   if (!started) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
   const { BullMQOtel } = require('bullmq-otel') as typeof import('bullmq-otel');
-  return new BullMQOtel({ tracerName: 'bullmq' }) as unknown as Telemetry;
+  return new BullMQOtel({ tracerName: 'bullmq' });
 }
 
 /** Sends what is buffered and stops exporting (graceful shutdown). */
