@@ -62,7 +62,7 @@ function start(defaultService: string, env: TelemetryEnv & { OTEL_EXPORTER_OTLP_
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+  const { ExpressInstrumentation, ExpressLayerType } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
   const { ScrubbingSpanProcessor } = require('./scrubbing-span-processor') as typeof import('./scrubbing-span-processor');
@@ -91,9 +91,11 @@ function start(defaultService: string, env: TelemetryEnv & { OTEL_EXPORTER_OTLP_
         // Our own exports and the OTLP receiver would trace themselves in a loop.
         ignoreOutgoingRequestHook: (req) => (req.path ?? '').startsWith('/v1/traces'),
       }),
-      new ExpressInstrumentation(),
-      // Database and Redis calls are traced only inside work that is traced (no root spans from pollers).
-      new PgInstrumentation({ requireParentSpan: true }),
+      // The route's handler span only: a span per middleware and router layer cost throughput and told nothing.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+      // Database and Redis calls are traced only inside work that is traced (no root spans from
+      // pollers), and pool check-outs are not spans of their own (the query span holds the time).
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       // The command name only: arguments hold keys and job payloads (error messages among them).
       new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }),
     ],
