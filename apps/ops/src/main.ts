@@ -1,3 +1,5 @@
+import './telemetry';
+import { shutdownTelemetry } from '@switchyard/telemetry';
 import { createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     backgroundRedis.disconnect();
     redis.disconnect();
     await db.destroy();
+    await shutdownTelemetry().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,3 +1,5 @@
+import './telemetry';
+import { shutdownTelemetry } from '@switchyard/telemetry';
 import { createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { createRedis } from '@switchyard/queues';
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     await receiver.stop();
     redis.disconnect();
     await database.destroy().catch(() => undefined);
+    await shutdownTelemetry().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

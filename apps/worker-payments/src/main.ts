@@ -1,3 +1,4 @@
+import './telemetry';
 import { createSettingsHolder } from '@switchyard/outbound';
 import { runWorkerApp } from '@switchyard/worker-runtime';
 import { loadEnv, rawEnv } from './env';

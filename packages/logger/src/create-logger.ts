@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import winston from 'winston';
 import { currentLogContext } from './correlation';
 import { REDACTED, isSensitiveKey, redact } from './redact';
@@ -7,6 +8,13 @@ export type Logger = winston.Logger;
 const addContext = winston.format((info) => {
   const ctx = currentLogContext();
   if (ctx) for (const [k, v] of Object.entries(ctx)) if (info[k] === undefined) info[k] = v;
+  // Next to the correlation id: the trace this line belongs to, to jump from a log line to its
+  // trace. Only while tracing is on and a span is active (the API is a no-op otherwise).
+  const span = trace.getActiveSpan()?.spanContext();
+  if (span && trace.isSpanContextValid(span) && info.trace_id === undefined) {
+    info.trace_id = span.traceId;
+    info.span_id = span.spanId;
+  }
   return info;
 });
 

@@ -1,6 +1,7 @@
-import { claimPendingOutbox, dispatchPendingOutbox, recordOutboxFailure, transaction, type Database } from '@switchyard/db';
+import { claimPendingOutbox, dispatchPendingOutbox, recordOutboxFailure, transaction, type Database, type PendingOutboxEntry } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { QueueProducer } from '@switchyard/queues';
+import { startProducerSpan, traceparentOfJobData } from '@switchyard/telemetry';
 
 export interface OutboxRelayOptions {
   database: Database;
@@ -48,7 +49,7 @@ export class OutboxRelay {
    */
   async drainOnce(): Promise<number> {
     const { database, producer } = this.opts;
-    return dispatchPendingOutbox(database, { limit: this.batchSize, dispatch: (entries) => producer.enqueueRaw(entries) });
+    return dispatchPendingOutbox(database, { limit: this.batchSize, dispatch: (entries) => enqueueTraced(producer, entries) });
   }
 
   /** Asks the relay to look for work now instead of at its next poll. Never blocks the caller. */
@@ -118,4 +119,27 @@ export class OutboxRelay {
       if (!this.running) done();
     });
   }
+}
+
+/**
+ * One addBulk for the batch, and for each entry whose work has a trace (its data's traceparent) a
+ * producer span in that trace: the job's consumer span continues from it, so the trace goes on in
+ * the worker. Entries without a trace (tracing off, older entries) get no span.
+ */
+async function enqueueTraced(producer: QueueProducer, entries: PendingOutboxEntry[]): Promise<void> {
+  const spans = entries.map((e) =>
+    startProducerSpan('outbox.relay enqueue', traceparentOfJobData(e.data), { 'messaging.destination.name': e.queue, 'switchyard.job_name': e.jobName, ...idAttributes(e.data) }),
+  );
+  try {
+    await producer.enqueueRaw(entries.map((e, i) => ({ ...e, traceparent: spans[i]?.traceparent })));
+    for (const span of spans) span.end();
+  } catch (err) {
+    for (const span of spans) span.end(err as Error);
+    throw err;
+  }
+}
+
+function idAttributes(data: unknown): Record<string, string> {
+  const { eventId, effectId } = (data ?? {}) as { eventId?: unknown; effectId?: unknown };
+  return { ...(typeof eventId === 'string' ? { 'switchyard.event_id': eventId } : {}), ...(typeof effectId === 'string' ? { 'switchyard.effect_id': effectId } : {}) };
 }

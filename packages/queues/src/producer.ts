@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from './connection';
 import { RetryableError } from '@switchyard/errors';
+import { bullmqTelemetry, jobTelemetryOptions } from '@switchyard/telemetry';
 import { jobOptions } from './job-options';
 import { queuePrefix } from './queue-prefix';
 import { lookupJob, type JobData, type JobName, type QueueName } from './registry';
@@ -10,6 +11,8 @@ export interface RawJob {
   jobName: string;
   jobId: string;
   data: unknown;
+  /** The trace the job's consumer span continues (BullMQ telemetry metadata); none while tracing is off. */
+  traceparent?: string | null;
 }
 
 /** Enqueues registry jobs; payloads are validated against the registry before they reach Redis. */
@@ -27,7 +30,7 @@ export class QueueProducer {
       // A Queue created while Redis is unreachable fails its start-up for good (its INFO is refused
       // without an offline queue), so only create queues on a ready connection.
       if (this.connection.status !== 'ready') throw new RetryableError(`Redis is not reachable (connection ${this.connection.status})`, 'REDIS_UNAVAILABLE');
-      q = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.prefix, name), skipWaitingForReady: true });
+      q = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.prefix, name), skipWaitingForReady: true, telemetry: bullmqTelemetry() });
       // Connection errors surface as failed adds, which callers handle; an unheard 'error' would crash.
       q.on('error', () => undefined);
       this.queues.set(name, q);
@@ -60,7 +63,7 @@ export class QueueProducer {
         this.queue(queue).addBulk(
           list.map((j) => {
             const def = lookupJob(j.queue, j.jobName);
-            return { name: j.jobName, data: def.schema.parse(j.data), opts: jobOptions(def, j.jobId) };
+            return { name: j.jobName, data: def.schema.parse(j.data), opts: { ...jobOptions(def, j.jobId), ...jobTelemetryOptions(j.traceparent) } };
           }),
         ),
       ),

@@ -3,13 +3,20 @@ import { queueNames, type QueueName } from '@switchyard/domain';
 import { defineJob, defineQueue, type QueueDefinition } from './define';
 
 /**
+ * `traceparent`: the W3C trace context of the work that queued the job, so the worker continues
+ * its trace (absent while tracing is off). Optional and additive, so jobs queued before it
+ * existed still parse and workers that predate it drop it: no new job version is needed.
+ */
+const traceparent = z.string().max(128).optional();
+
+/**
  * Every queue and job of the fleet. Queue and job names are permanent once released: a job's
  * payload changes by adding a new versioned name (`.v2`), never by editing a released one,
  * because jobs outlive deploys.
  */
-export const eventJobData = z.object({ eventId: z.string().uuid() });
+export const eventJobData = z.object({ eventId: z.string().uuid(), traceparent });
 
-export const effectJobData = z.object({ effectId: z.string().uuid() });
+export const effectJobData = z.object({ effectId: z.string().uuid(), traceparent });
 
 const eventRetry = { attempts: 8, backoffMs: 1000, jitter: 0.3 };
 /** Outbound calls: more attempts, since a provider outage is the usual reason they fail. */

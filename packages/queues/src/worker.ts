@@ -1,4 +1,5 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { bullmqTelemetry } from '@switchyard/telemetry';
 import type { Redis } from './connection';
 import { classify, type AppError, AppError as AppErrorClass } from '@switchyard/errors';
 import { queuePrefix } from './queue-prefix';
@@ -124,6 +125,8 @@ export function createQueueWorker<Q extends QueueName>(opts: QueueWorkerOptions<
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? opts.lockDurationMs ?? 30_000,
       maxStalledCount: opts.maxStalledCount ?? 5,
+      // BullMQ's own hook: a consumer span per job, continuing the trace in the job's telemetry metadata.
+      telemetry: bullmqTelemetry(),
     },
   );
 

@@ -10,3 +10,5 @@ export { OwnRedis } from './own-redis';
 export { OwnRedisCluster, type ClusterNodeInfo } from './own-redis-cluster';
 export { TestQueues, testPrefix } from './test-queues';
 export { inboundEventFixture } from './inbound-event';
+export { startOtlpReceiver } from './otlp-receiver';
+export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver';

@@ -12,6 +12,7 @@ import {
 } from '@switchyard/db';
 import { AppError, PermanentError, RetryableError } from '@switchyard/errors';
 import { effectCatalog, isEffectKind, type EffectKind } from '@switchyard/planning';
+import { annotateActiveSpan } from '@switchyard/telemetry';
 import type { EffectContext, EffectOf, EffectOutcome, PerformerTable, RunnablePerformer } from './performer';
 
 export interface EffectRunnerOptions {
@@ -43,6 +44,7 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
   const now = opts.now ?? Date.now;
   const row = await findEffect(db, effectId);
   if (!row) throw new PermanentError(`effect ${effectId} is not in the ledger`, 'EFFECT_NOT_FOUND');
+  annotateActiveSpan({ 'switchyard.effect_kind': row.kind, 'switchyard.provider': row.provider, ...(row.eventId ? { 'switchyard.event_id': row.eventId } : {}) });
   if (row.status === 'done' || row.status === 'skipped' || row.status === 'parked') {
     logger.debug('effect already settled; nothing to do', { effectId, status: row.status });
     return;

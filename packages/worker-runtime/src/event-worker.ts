@@ -2,6 +2,7 @@ import { markEffectFailed, markEventFailed, markEventProcessed, startProcessing,
 import { canonicalEvent, type CanonicalOf, type CanonicalType, type EventTypesOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
+import { annotateActiveSpan, withSpan } from '@switchyard/telemetry';
 import { createQueueWorker, workerJobHandlers, type JobContext, type QueueName, type Redis } from '@switchyard/queues';
 import { runEffect } from './effect-runner';
 import type { Performers } from './performer';
@@ -72,14 +73,20 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
         let processed = false;
         const event = parsed.data;
         const handler = events[event.type];
-        if (handler) await handler(event, { ...ctx, db, logger, eventId, eventProcessed: () => (processed = true) });
-        else logger.warn('event type is not routed to this queue; recorded only', { type: event.type, queue: opts.queue });
-        if (!processed) await markEventProcessed(db, eventId);
+        const attributes = { 'switchyard.event_id': eventId, 'switchyard.event_type': event.type, 'switchyard.provider': event.provider };
+        annotateActiveSpan(attributes);
+        // The domain apply: the effects it plans store this span as their trace (recordPlans).
+        await withSpan(`apply ${event.type}`, { attributes }, async () => {
+          if (handler) await handler(event, { ...ctx, db, logger, eventId, eventProcessed: () => (processed = true) });
+          else logger.warn('event type is not routed to this queue; recorded only', { type: event.type, queue: opts.queue });
+          if (!processed) await markEventProcessed(db, eventId);
+        });
         opts.onCommitted?.();
       }),
     performEffect: async ({ effectId }, ctx) =>
       withLogContext({ correlationId: effectId, queue: opts.queue, jobId: ctx.job.id }, async () => {
-        await runEffect(effectId, { db, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 });
+        annotateActiveSpan({ 'switchyard.effect_id': effectId });
+        await withSpan('perform effect', { attributes: { 'switchyard.effect_id': effectId } }, () => runEffect(effectId, { db, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 }));
       }),
   });
 

@@ -5,6 +5,7 @@ import { createDatabase, createPool, poolOfDatabase, readiness, type Database } 
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
 import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
+import { shutdownTelemetry } from '@switchyard/telemetry';
 import { createEventWorker, type EventHandlers } from './event-worker';
 import type { Performers } from './performer';
 import { RetentionRunner, type RetentionPolicy } from './retention-runner';
@@ -212,6 +213,7 @@ export async function runWorkerApp<Q extends QueueName>(opts: RunWorkerAppOption
     redis.disconnect();
     await db.destroy().catch(() => undefined);
     logger.info('stopped', { outcome });
+    await shutdownTelemetry().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { countAuditEntries, effectSummaries, Enums, eventSummaries, insertAuditEntry, requeueDeadEvent, requeueFailedEffect, type Database } from '@switchyard/db';
 import { jobOptions, lookupJob, redriveJobId, rootJobId, type Redis } from '@switchyard/queues';
+import { currentTraceparent, jobTelemetryOptions, linkTo, traceparentOfJobData, withSpan } from '@switchyard/telemetry';
 import { OpsQueues } from '../queues/ops-queues';
+import type { DeadLetterEntry } from './dead-letter';
 import { findDeadLetter } from './list-dead-letters';
 
 export const REDRIVE_ACTION = 'dead_letter.retry';
@@ -40,16 +42,23 @@ export async function redriveDeadLetter(deps: RedriveDeps, id: string, actor: st
     return { ok: false, id, status: 'conflict', reason: 'another re-drive of this dead letter is in progress' };
   }
   try {
-    return await redriveLocked(deps, id, actor, reason);
+    return await withSpan('redrive dead letter', { attributes: { 'switchyard.dead_letter_id': id } }, (span) =>
+      redriveLocked(deps, id, actor, reason, (entry) => {
+        // A re-drive is new work about old work: its span links to the trace the job came from.
+        span.addLinks(linkTo(traceparentOfJobData(entry.data), { 'switchyard.redrive': true }));
+        span.setAttributes({ 'messaging.destination.name': entry.queue, ...(entry.eventId ? { 'switchyard.event_id': entry.eventId } : {}), ...(entry.effectId ? { 'switchyard.effect_id': entry.effectId } : {}) });
+      }),
+    );
   } finally {
     await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
   }
 }
 
-async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: string, reason: string): Promise<RedriveResult> {
+async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: string, reason: string, found: (entry: DeadLetterEntry) => void): Promise<RedriveResult> {
   const entry = await findDeadLetter(queues, id);
   if (!entry) return { ok: false, id, status: 'not_found', reason: `no dead letter with id "${id}" (already re-driven or removed)` };
   if (entry === 'malformed') return { ok: false, id, status: 'conflict', reason: 'not a dead letter written by a Switchyard worker; inspect it in Bull Board' };
+  found(entry);
   if (!OpsQueues.isQueueName(entry.queue)) return { ok: false, id, status: 'conflict', reason: `queue "${entry.queue}" is not in the registry` };
 
   let def: ReturnType<typeof lookupJob>;
@@ -97,7 +106,8 @@ async function redriveLocked({ db, queues }: RedriveDeps, id: string, actor: str
     let n = await countAuditEntries(db, { action: REDRIVE_ACTION, key: 'rootJobId', value: root });
     while (await queue.getJob(redriveJobId(root, n))) n += 1;
     jobId = redriveJobId(root, n);
-    await queue.add(entry.jobName, data.data, jobOptions(def, jobId));
+    // The new job's consumer span continues the re-drive's trace (which links to the original).
+    await queue.add(entry.jobName, data.data, { ...jobOptions(def, jobId), ...jobTelemetryOptions(currentTraceparent()) });
     mode = 're-added';
   }
 

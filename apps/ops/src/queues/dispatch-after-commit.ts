@@ -1,5 +1,6 @@
 import { markOutboxDispatched, type Database } from '@switchyard/db';
 import { jobOptions, lookupJob, type QueueName } from '@switchyard/queues';
+import { currentTraceparent, jobTelemetryOptions } from '@switchyard/telemetry';
 import type { OpsQueues } from './ops-queues';
 
 /** A job written to the outbox by a committed transaction, to add to its queue now. */
@@ -17,9 +18,11 @@ export interface CommittedJob {
  * never make two jobs. Never called inside the transaction: the job could run before the commit.
  */
 export async function dispatchAfterCommit(db: Database, queues: OpsQueues, job: CommittedJob): Promise<void> {
+  // The person's request is the new job's trace (as its outbox entry records it, addEffectResendToOutbox).
+  const traceparent = currentTraceparent();
   await queues
     .get(job.queueName)
-    .add(job.jobName, job.data, jobOptions(lookupJob(job.queueName, job.jobName), job.jobId))
+    .add(job.jobName, traceparent ? { ...job.data, traceparent } : job.data, { ...jobOptions(lookupJob(job.queueName, job.jobName), job.jobId), ...jobTelemetryOptions(traceparent) })
     .then(() => markOutboxDispatched(db, [job.entryId]))
     .catch(() => undefined);
 }

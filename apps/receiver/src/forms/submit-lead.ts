@@ -3,6 +3,7 @@ import { recordInboundEvents, type Db, type NewInboundEvent, type RecordedEvent 
 import { leadSubmitted, routeEvent } from '@switchyard/domain';
 import { eventJobId, processEventJob } from '@switchyard/queues';
 import type { Settings } from '@switchyard/settings';
+import { currentTraceparent } from '@switchyard/telemetry';
 import type { FieldValue } from './validate-submission';
 
 export const FORM_PROVIDER = 'form';
@@ -46,8 +47,11 @@ function toInboundEvent(s: LeadSubmission): NewInboundEvent {
     fields: s.values,
   });
   const queue = routeEvent(canonical);
+  // The form post's trace is stored with the event: the worker that applies it continues it.
+  const traceContext = currentTraceparent();
   return {
     id,
+    traceContext,
     provider: FORM_PROVIDER,
     connection: s.formId,
     providerEventId,
@@ -59,7 +63,7 @@ function toInboundEvent(s: LeadSubmission): NewInboundEvent {
     canonical,
     headers: s.headers,
     occurredAt: s.receivedAt,
-    outbox: { queue, jobName: processEventJob[queue], jobId: eventJobId(queue, id), data: { eventId: id } },
+    outbox: { queue, jobName: processEventJob[queue], jobId: eventJobId(queue, id), data: traceContext ? { eventId: id, traceparent: traceContext } : { eventId: id } },
   };
 }
 

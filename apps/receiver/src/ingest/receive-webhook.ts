@@ -3,6 +3,7 @@ import { recordInboundEvents, type Database, type NewInboundEvent, type Recorded
 import { routeEvent } from '@switchyard/domain';
 import { safeHeaders } from '@switchyard/logger';
 import { eventJobId, processEventJob } from '@switchyard/queues';
+import { annotateActiveSpan, currentTraceparent } from '@switchyard/telemetry';
 import type { AnyProviderAdapter, ConnectionConfig, InboundRequest } from '../providers/provider-adapter';
 import { readEvents, type ReadEvent } from './read-events';
 
@@ -20,7 +21,7 @@ export interface IngestResult {
 /** Attention items about events that could not be mapped: one per stored event. */
 export const UNMAPPED_ATTENTION_KIND = 'unmapped_event';
 
-function toInboundEvent(e: ReadEvent, provider: string, connection: string, headers: Record<string, string>): NewInboundEvent {
+function toInboundEvent(e: ReadEvent, provider: string, connection: string, headers: Record<string, string>, traceContext: string | null): NewInboundEvent {
   const id = randomUUID();
   const queue = e.canonical ? routeEvent(e.canonical) : null;
   return {
@@ -37,7 +38,8 @@ function toInboundEvent(e: ReadEvent, provider: string, connection: string, head
     headers,
     occurredAt: e.occurredAt,
     lastError: e.unmappedReason,
-    outbox: queue ? { queue, jobName: processEventJob[queue], jobId: eventJobId(queue, id), data: { eventId: id } } : null,
+    traceContext,
+    outbox: queue ? { queue, jobName: processEventJob[queue], jobId: eventJobId(queue, id), data: traceContext ? { eventId: id, traceparent: traceContext } : { eventId: id } } : null,
     attention: e.unmappedReason !== null ? { id: randomUUID(), kind: UNMAPPED_ATTENTION_KIND, entityType: 'inbound_event', entityKey: `${provider}:${connection}:${e.providerEventId}`, summary: e.unmappedReason } : null,
   };
 }
@@ -52,7 +54,10 @@ export async function receiveWebhook(deps: IngestDeps, adapter: AnyProviderAdapt
   await adapter.verify(request, connection, deps.now());
   const headers = safeHeaders(request.headers);
   const read = readEvents(adapter, connection, request);
-  const events = await recordInboundEvents(deps.database, read.map((e) => toInboundEvent(e, adapter.provider, connection.name, headers)));
+  // The request's trace is stored with each event: the worker that applies it continues it.
+  const traceContext = currentTraceparent();
+  const events = await recordInboundEvents(deps.database, read.map((e) => toInboundEvent(e, adapter.provider, connection.name, headers, traceContext)));
+  annotateActiveSpan({ 'switchyard.provider': adapter.provider, 'switchyard.event_type': read.map((e) => e.type), 'switchyard.event_id': events.map((e) => e.id) });
   const inserted = new Set(events.filter((e) => e.inserted).map((e) => e.providerEventId));
   return { events, stored: read.filter((e) => inserted.has(e.providerEventId)) };
 }

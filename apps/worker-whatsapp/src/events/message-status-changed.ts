@@ -3,6 +3,7 @@ import type { CanonicalOf, MessageStatus } from '@switchyard/domain';
 import { recordPlans, type EventHandlerContext } from '@switchyard/worker-runtime';
 import { messageSendRequest, planMessageFailure } from '@switchyard/planning';
 import type { SettingsHolder } from '@switchyard/outbound';
+import { annotateActiveSpan, linkActiveSpanTo } from '@switchyard/telemetry';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,6 +36,11 @@ export async function handleMessageStatusChanged(event: CanonicalOf<'message.sta
     // park's item left open for a person. A settled send (most webhooks) needs no lock.
     const seen = after.effect_id ? await findEffect(tx, after.effect_id) : null;
     const sentBy = seen && (seen.status === 'sending' || seen.status === 'parked') ? await findEffect(tx, seen.id, { lock: true }) : seen;
+    if (seen) {
+      // The status webhook is a trace of its own (the provider sends no trace context): link it to the send's.
+      annotateActiveSpan({ 'switchyard.effect_id': seen.id });
+      linkActiveSpanTo(seen.traceContext, { 'switchyard.effect_id': seen.id });
+    }
     if (sentBy && (sentBy.status === 'sending' || sentBy.status === 'parked')) {
       // `reconciledFrom` is the stored response's key (old rows and the crash test read it); kept as it is.
       await markEffectDone(tx, { effectId: sentBy.id, providerRef: event.messageId, response: { reconciledFrom: 'status webhook', status: mapped } });

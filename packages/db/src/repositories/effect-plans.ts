@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
+import { currentTraceparent } from '@switchyard/telemetry';
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../database';
 import type { Effect, Payment } from '../generated/kysely/types';
@@ -66,18 +67,21 @@ export interface PaymentWrite {
  * private to this file so that every statement that uses it is read whole here.
  */
 function planningCtes(input: { eventId: string | null; plans: NewEffect[]; jobOf: EffectJobOf }, onlyIf: RawBuilder<boolean>) {
+  // The span recording the plans (the worker applying an event) is where each effect's trace
+  // continues: stored with the effect and put in its job's data. Null while tracing is off.
+  const traceContext = currentTraceparent();
   return sql`input AS (
        SELECT * FROM jsonb_to_recordset(${JSON.stringify(effectRows(input.plans, input.jobOf))}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
          entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
        WHERE ${onlyIf}
      ), ins AS (
-       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id)
-       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${input.eventId}::uuid FROM input
+       INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id, trace_context)
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${input.eventId}::uuid, ${traceContext}::text FROM input
        ON CONFLICT (kind, business_key) DO NOTHING
        RETURNING id, kind, business_key
      ), ob AS (
        INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
-       SELECT ${input.eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_build_object('effectId', input.id) FROM input JOIN ins ON ins.id = input.id
+       SELECT ${input.eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_strip_nulls(jsonb_build_object('effectId', input.id, 'traceparent', ${traceContext}::text)) FROM input JOIN ins ON ins.id = input.id
        RETURNING id
      )`;
 }

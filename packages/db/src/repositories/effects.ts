@@ -15,6 +15,8 @@ export type EffectRow = Pick<EffectColumns, 'id' | 'kind' | 'queue' | 'provider'
   providerRef: EffectColumns['provider_ref'];
   sentAt: EffectColumns['sent_at'];
   createdAt: EffectColumns['created_at'];
+  /** The trace that planned it (W3C traceparent), for links from later work about it. */
+  traceContext: EffectColumns['trace_context'];
 };
 
 /**
@@ -42,6 +44,7 @@ export async function findEffect(db: Db, id: string, opts: { lock?: boolean } = 
       'attempts',
       'sent_at as sentAt',
       'created_at as createdAt',
+      'trace_context as traceContext',
     ])
     .where('id', '=', id)
     .$if(opts.lock === true, (q) => q.forUpdate())

@@ -26,6 +26,8 @@ export interface NewInboundEvent {
   occurredAt: Date | null;
   /** Why the event could not be mapped (stored as `last_error`); null for every other event. */
   lastError?: string | null;
+  /** The W3C traceparent of the request that delivered it; null while tracing is off. */
+  traceContext?: string | null;
   /** Written in the same statement as the event, only when the event is new. */
   outbox: OutboxJob | null;
   /** An attention item about this event, written with it only when the event is new. */
@@ -73,6 +75,7 @@ export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Pr
     headers: e.headers,
     occurred_at: e.occurredAt?.toISOString() ?? null,
     last_error: e.lastError ?? null,
+    trace_context: e.traceContext ?? null,
     outbox_queue: e.outbox?.queue ?? null,
     outbox_job_name: e.outbox?.jobName ?? null,
     outbox_job_id: e.outbox?.jobId ?? null,
@@ -87,12 +90,12 @@ export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Pr
 WITH input AS (
   SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS x(
     id uuid, provider text, connection text, provider_event_id text, type text, canonical_type text,
-    queue text, status text, payload jsonb, canonical jsonb, headers jsonb, occurred_at timestamptz, last_error text,
+    queue text, status text, payload jsonb, canonical jsonb, headers jsonb, occurred_at timestamptz, last_error text, trace_context text,
     outbox_queue text, outbox_job_name text, outbox_job_id text, outbox_data jsonb,
     attention_id uuid, attention_kind text, attention_entity_type text, attention_entity_key text, attention_summary text)
 ), ins AS (
-  INSERT INTO inbound_events (id, provider, connection, provider_event_id, type, canonical_type, queue, status, payload, canonical, headers, occurred_at, last_error)
-  SELECT id, provider, connection, provider_event_id, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at, last_error FROM input
+  INSERT INTO inbound_events (id, provider, connection, provider_event_id, type, canonical_type, queue, status, payload, canonical, headers, occurred_at, last_error, trace_context)
+  SELECT id, provider, connection, provider_event_id, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at, last_error, trace_context FROM input
   -- One lock order for every writer of these rows (the relay uses it too): no deadlocks.
   ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C"
   ON CONFLICT (provider, connection, provider_event_id)

@@ -1,3 +1,4 @@
+import { currentTraceparent } from '@switchyard/telemetry';
 import { sql, type Selectable, type SelectExpression, type Selection, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../database';
 import { EffectStatus } from '../generated/kysely/enums';
@@ -110,7 +111,8 @@ export async function requeueFailedEffect(db: Db, effectId: string): Promise<boo
 export async function addEffectResendToOutbox(db: Db, job: { effectId: string; eventId: string | null; queue: string; jobName: string; jobId: string }): Promise<string> {
   const row = await db
     .insertInto('outbox_entries')
-    .values({ event_id: job.eventId, queue: job.queue, job_name: job.jobName, job_id: job.jobId, data: JSON.stringify({ effectId: job.effectId }) })
+    // The person's request (ops console) is the trace the resent effect's job continues.
+    .values({ event_id: job.eventId, queue: job.queue, job_name: job.jobName, job_id: job.jobId, data: JSON.stringify({ effectId: job.effectId, traceparent: currentTraceparent() ?? undefined }) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

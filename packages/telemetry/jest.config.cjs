@@ -1,0 +1,1 @@
+module.exports = { ...require('@switchyard/jest-preset'), displayName: '@switchyard/telemetry', rootDir: __dirname };
