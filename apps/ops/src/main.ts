@@ -2,7 +2,7 @@ import './telemetry';
 import { shutdownTelemetry } from '@switchyard/telemetry';
 import { createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { createRedis } from '@switchyard/queues';
+import { createRedis, surviveRedisConnectionLoss } from '@switchyard/queues';
 import { defaultSettings, loadSettings } from '@switchyard/settings';
 import { AlertEvaluator } from './alerts/alert-evaluator';
 import { RedriveRunner } from './dead-letters/redrive-runner';
@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   // Read before any connection: a plain-text password, a bad role or a bad alert rule stops the start with the key named.
   const settings = env.SWITCHYARD_CONFIG ? loadSettings(env.SWITCHYARD_CONFIG, env.variables) : defaultSettings();
   const logger = createLogger({ service: 'ops', level: env.LOG_LEVEL });
+  // A Redis restart must not end the process (see surviveRedisConnectionLoss).
+  surviveRedisConnectionLoss(logger);
   const db = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, poolMode: env.DATABASE_POOL_MODE });
   // Fail fast: a dashboard should show an error, not hang, while Redis is away.
   const redis = createRedis(env.REDIS_URL, 'producer');

@@ -2,7 +2,7 @@ import './telemetry';
 import { shutdownTelemetry } from '@switchyard/telemetry';
 import { createDatabase } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
-import { createRedis } from '@switchyard/queues';
+import { createRedis, surviveRedisConnectionLoss } from '@switchyard/queues';
 import { defaultSettings, loadSettings } from '@switchyard/settings';
 import { connectionsFromEnv, readConnectionsFile, resolveConnections } from './connections/connections';
 import { loadEnv } from './env';
@@ -11,6 +11,8 @@ import { createReceiver } from './receiver-app';
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger({ service: 'receiver', level: env.LOG_LEVEL });
+  // A Redis restart must not end the process (see surviveRedisConnectionLoss).
+  surviveRedisConnectionLoss(logger);
   const settings = env.SWITCHYARD_CONFIG ? loadSettings(env.SWITCHYARD_CONFIG, env.variables) : defaultSettings();
   const connections = resolveConnections([connectionsFromEnv(env), ...(env.SWITCHYARD_CONFIG ? [readConnectionsFile(env.SWITCHYARD_CONFIG, env.variables)] : [])]);
   const database = createDatabase({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, poolMode: env.DATABASE_POOL_MODE });

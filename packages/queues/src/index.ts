@@ -3,6 +3,7 @@ export type { JobDefinition, QueueDefinition, RetryPolicy } from './define';
 export { deadLetterJobId, effectJobData, effectJobId, effectResendJobId, effectRetryJobId, eventJobData, eventJobId, isQueueName, lookupJob, performEffectJob, performEffectJobOf, processEventJob, queueNames, redriveJobId, registry, rootJobId } from './registry';
 export type { JobData, JobName, QueueName, Registry } from './registry';
 export { createRedis, isCluster } from './connection';
+export { isRedisConnectionLoss, surviveRedisConnectionLoss } from './orphaned-rejections';
 export type { Redis } from './connection';
 export { deleteKeys, scanKeys } from './redis-keys';
 export { queuePrefix } from './queue-prefix';

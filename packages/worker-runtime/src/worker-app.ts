@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createDatabase, createPool, poolOfDatabase, readiness, type Database } from '@switchyard/db';
 import { createLogger, type Logger } from '@switchyard/logger';
 import { OutboxRelay } from '@switchyard/outbox';
-import { QueueProducer, createRedis, type QueueName, type Redis } from '@switchyard/queues';
+import { QueueProducer, createRedis, surviveRedisConnectionLoss, type QueueName, type Redis } from '@switchyard/queues';
 import { shutdownTelemetry } from '@switchyard/telemetry';
 import { createEventWorker, type EventHandlers } from './event-worker';
 import type { Performers } from './performer';
@@ -176,6 +176,8 @@ export interface RunWorkerAppOptions<Q extends QueueName> {
 export async function runWorkerApp<Q extends QueueName>(opts: RunWorkerAppOptions<Q>): Promise<void> {
   const { env } = opts;
   const logger = createLogger({ service: opts.service, level: env.LOG_LEVEL });
+  // A Redis restart must not end the process (see surviveRedisConnectionLoss).
+  surviveRedisConnectionLoss(logger);
   // One pg pool under the typed query layer.
   const db = createDatabase({ url: env.DATABASE_URL, poolMode: env.DATABASE_POOL_MODE, pool: createPool({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }) });
   // Both reconnect on their own; an `error` event without a listener would end the process.
