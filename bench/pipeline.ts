@@ -18,6 +18,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { applyMigrations, createDb, dropDatabase, ensureDatabase, type PrismaClient } from '@switchyard/db';
 import { buildWebhook, mulberry32, WHATSAPP_MAGIC_SUFFIXES } from '../apps/sandbox/src/index';
+import { cpuPerEvent, readCpu, type CpuReading } from './lib/cpu';
 import { freePort } from './lib/processes';
 import { deletePrefix } from './lib/redis-keys';
 import { killAllNow, startChild, stopAll, stopChild, waitForHttp, type Child } from './pipeline/children';
@@ -77,6 +78,10 @@ interface Figures {
   memAfter?: number;
   prefixBytes?: number;
   prefixKeys?: number;
+  /** CPU ms per event of every process, Postgres and Redis between the first send and the last effect. */
+  cpu?: ReturnType<typeof cpuPerEvent>;
+  /** Postgres commits + rollbacks in the bench database, and Redis commands, per event. */
+  perEvent?: { transactions: number; redisCommands: number };
   notes: string[];
 }
 
@@ -88,6 +93,33 @@ const num = (v: unknown) => Number(v ?? 0);
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
+}
+
+/** What one run costs beyond wall time: CPU of every process, Postgres transactions and Redis commands. */
+interface CostReading {
+  cpu: CpuReading;
+  transactions: number;
+  redisCommands: number;
+}
+
+let sandboxChild: Child | undefined;
+
+async function readCost(db: PrismaClient, redis: Redis, children: Child[]): Promise<CostReading> {
+  const [row] = await db.$queryRawUnsafe<{ xacts: bigint }[]>(`SELECT xact_commit + xact_rollback AS xacts FROM pg_stat_database WHERE datname = current_database()`);
+  const stats = await redis.info('stats');
+  const named = [...children, ...(sandboxChild ? [sandboxChild] : [])].map((c) => ({ name: c.name, pid: c.proc.pid }));
+  return { cpu: readCpu(named), transactions: num(row?.xacts), redisCommands: Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? NaN) };
+}
+
+/** pg_stat_database is updated when a backend reports (at most every second or so): wait for it before the second reading. */
+async function costBetween(before: CostReading, db: PrismaClient, redis: Redis, children: Child[]): Promise<Pick<Figures, 'cpu' | 'perEvent'>> {
+  const cpuAfter = await readCost(db, redis, children);
+  await sleep(1100);
+  const late = await readCost(db, redis, children);
+  return {
+    cpu: cpuPerEvent(before.cpu, cpuAfter.cpu, N),
+    perEvent: { transactions: (late.transactions - before.transactions) / N, redisCommands: (cpuAfter.redisCommands - before.redisCommands) / N },
+  };
 }
 
 /** Keys and bytes (MEMORY USAGE) under one prefix: ours only, whatever else shares the Redis. */
@@ -270,11 +302,13 @@ async function runNaive(db: PrismaClient, redis: Redis, events: SignedRequest[],
 
   const memBefore = await usedMemory(redis);
   const sampler = memorySampler(redis);
+  const costBefore = await readCost(db, redis, [server, worker]);
   const sent = await sendAll(`http://127.0.0.1:${port}`, events, C);
   await waitFor('naive', N, async () => {
     const [r] = await db.$queryRawUnsafe<{ done: bigint }[]>(`SELECT count(*) AS done FROM ${table} WHERE done_at IS NOT NULL`);
     return { finished: num(r?.done), detail: 'orders updated' };
   });
+  const cost = await costBetween(costBefore, db, redis, [server, worker]);
   const memPeak = sampler.stop();
   const [s] = await db.$queryRawUnsafe<{ p50: number; p99: number; max: number; last: number }[]>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max, (SELECT extract(epoch FROM max(done_at)) * 1000 FROM ${table})::float8 AS last
@@ -286,7 +320,7 @@ async function runNaive(db: PrismaClient, redis: Redis, events: SignedRequest[],
   const messages = await sandboxMessages(sandboxUrl);
   await Promise.all([stopChild(server), stopChild(worker)]);
   await db.$executeRawUnsafe(`DROP TABLE ${table}`);
-  return figures('naive: express → queue.add → worker (axios + 1 UPDATE)', { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, []);
+  return { ...figures('naive: express → queue.add → worker (axios + 1 UPDATE)', { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, []), ...cost };
 }
 
 function settingsYaml(sandboxUrl: string): string {
@@ -333,6 +367,7 @@ async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedReque
 
   const memBefore = await usedMemory(redis);
   const sampler = memorySampler(redis);
+  const costBefore = await readCost(db, redis, [receiver, ...workers]);
   const sent = await sendAll(`http://127.0.0.1:${receiverPort}`, events, C);
   await waitFor('switchyard', N, async () => {
     const [r] = await db.$queryRawUnsafe<{ finished: bigint; done: bigint; planned: bigint; dead: bigint }[]>(
@@ -341,6 +376,7 @@ async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedReque
     );
     return { finished: num(r?.finished), detail: `effects planned ${num(r?.planned)}, done ${num(r?.done)}; events failed/dead ${num(r?.dead)}` };
   });
+  const cost = await costBetween(costBefore, db, redis, [receiver, ...workers]);
   const memPeak = sampler.stop();
   const [s] = await db.$queryRawUnsafe<{ p50: number; p99: number; max: number; last: number }[]>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max, (SELECT extract(epoch FROM max(done_at)) * 1000 FROM effects)::float8 AS last
@@ -364,9 +400,9 @@ async function runSwitchyard(db: PrismaClient, redis: Redis, events: SignedReque
   const messages = await sandboxMessages(sandboxUrl);
   await Promise.all([stopChild(receiver), ...workers.map((w) => stopChild(w))]);
   const c = Object.fromEntries(Object.entries(check ?? {}).map(([k, v]) => [k, num(v)]));
-  return figures(`switchyard: receiver → payments → whatsapp workers (×${R} replica${R > 1 ? 's' : ''})`, { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, [
+  return { ...cost, ...figures(`switchyard: receiver → payments → whatsapp workers (×${R} replica${R > 1 ? 's' : ''})`, { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, [
     `Postgres: ${c.events} events stored (${c.processed} processed), ${c.effects} effects in the ledger (${c.done} done, ${c.not_done} not done, ${c.with_ref} with a provider message id), ${c.messages} messages recorded, ${c.outbox} outbox entries (${c.undispatched} undispatched)`,
-  ]);
+  ]) };
 }
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────
@@ -415,13 +451,13 @@ async function main(): Promise<void> {
   const sandboxPort = await freePort();
   const receiverPort = await freePort();
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-  const sandbox = startChild('sandbox', path.join(root, 'apps/sandbox/src/main.ts'), {
+  const sandbox = (sandboxChild = startChild('sandbox', path.join(root, 'apps/sandbox/src/main.ts'), {
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_URL: sandboxUrl,
     SANDBOX_RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
     SANDBOX_STATUS_CALLBACKS: 'false',
     SANDBOX_WHATSAPP_TOKEN: whatsappToken,
-  }, { cwd: path.join(root, 'apps/sandbox') });
+  }, { cwd: path.join(root, 'apps/sandbox') }));
   await waitForHttp(sandbox, `${sandboxUrl}/__sandbox/health`);
 
   const results: Figures[] = [];
@@ -477,6 +513,13 @@ async function main(): Promise<void> {
         'bytes left / event': Math.round((f.prefixBytes ?? 0) / N),
       })),
     );
+  }
+  const withCpu = results.filter((f) => f.cpu);
+  if (withCpu.length) {
+    console.log('CPU per event from the first send to the last effect done (/proc/<pid>/stat; Postgres = every backend of the server, Redis = the whole server, both shared with anything else running):');
+    const names = [...new Set(withCpu.flatMap((f) => f.cpu!.map((r) => r.process)))];
+    console.table(names.map((p) => ({ process: p, ...Object.fromEntries(withCpu.map((f) => [`${f.name.split(':')[0]} ms/event`, f.cpu!.find((r) => r.process === p)?.['cpu ms / event'] ?? '–'])) })));
+    for (const f of withCpu) console.log(`${f.name.split(':')[0]}: ${f.perEvent!.transactions.toFixed(2)} Postgres transactions and ${f.perEvent!.redisCommands.toFixed(1)} Redis commands per event`);
   }
   for (const f of results) for (const note of f.notes) console.log(`${f.name.split(':')[0]}: ${note}`);
   const sy = results.find((f) => f.name.startsWith('switchyard'));

@@ -1,13 +1,19 @@
 import { sql, type Selectable } from 'kysely';
+import { compiledStatement } from '../compiled-statement';
 import type { Db } from '../database';
 import type { Contact } from '../generated/kysely/types';
 
 export type ContactRecord = Pick<Selectable<Contact>, 'phone' | 'email' | 'name' | 'consent' | 'opted_out_at' | 'last_inbound_at'>;
 
 export async function findContact(db: Db, phone: string): Promise<ContactRecord | null> {
-  const row = await db.selectFrom('contacts').select(['phone', 'email', 'name', 'consent', 'opted_out_at', 'last_inbound_at']).where('phone', '=', phone).executeTakeFirst();
-  return row ?? null;
+  const { rows } = await selectContact(db, { phone });
+  return rows[0] ?? null;
 }
+
+// Every send checks its recipient's consent: compiled once (see compiledStatement).
+const selectContact = compiledStatement<{ phone: string }>()((db, param) =>
+  db.selectFrom('contacts').select(['phone', 'email', 'name', 'consent', 'opted_out_at', 'last_inbound_at']).where('phone', '=', param('phone')),
+);
 
 /** Adds what we learned about a person; consent only ever turns on here (opt-outs are explicit). */
 export async function upsertContact(db: Db, c: { phone: string; email?: string; name?: string; consent?: boolean }): Promise<void> {

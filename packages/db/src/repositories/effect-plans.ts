@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PaymentFact, PaymentState } from '@switchyard/domain';
 import { currentTraceparent } from '@switchyard/telemetry';
 import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { compiledStatement, type Param } from '../compiled-statement';
 import type { Db } from '../database';
 import type { Effect, Payment } from '../generated/kysely/types';
 import type { PaymentIds } from './payments';
@@ -66,25 +67,56 @@ export interface PaymentWrite {
  * alone) and `ob` (an outbox job for each new effect). Each statement selects from them. It is
  * private to this file so that every statement that uses it is read whole here.
  */
-function planningCtes(input: { eventId: string | null; plans: NewEffect[]; jobOf: EffectJobOf }, onlyIf: RawBuilder<boolean>) {
-  // The span recording the plans (the worker applying an event) is where each effect's trace
-  // continues: stored with the effect and put in its job's data. Null while tracing is off.
-  const traceContext = currentTraceparent();
+function planningCtes(param: Param<PlanningParams>, onlyIf: RawBuilder<boolean>) {
   return sql`input AS (
-       SELECT * FROM jsonb_to_recordset(${JSON.stringify(effectRows(input.plans, input.jobOf))}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
+       SELECT * FROM jsonb_to_recordset(${param('effects')}::jsonb) AS x(id uuid, kind text, business_key text, queue text, provider text, connection text,
          entity_type text, entity_key text, request jsonb, idempotency_key text, job_name text, job_id text)
        WHERE ${onlyIf}
      ), ins AS (
        INSERT INTO effects (id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, event_id, trace_context)
-       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${input.eventId}::uuid, ${traceContext}::text FROM input
+       SELECT id, kind, business_key, queue, provider, connection, entity_type, entity_key, request, idempotency_key, ${param('eventId')}::uuid, ${param('traceContext')}::text FROM input
        ON CONFLICT (kind, business_key) DO NOTHING
        RETURNING id, kind, business_key
      ), ob AS (
        INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
-       SELECT ${input.eventId}::uuid, input.queue, input.job_name, input.job_id, jsonb_strip_nulls(jsonb_build_object('effectId', input.id, 'traceparent', ${traceContext}::text)) FROM input JOIN ins ON ins.id = input.id
+       SELECT ${param('eventId')}::uuid, input.queue, input.job_name, input.job_id, jsonb_strip_nulls(jsonb_build_object('effectId', input.id, 'traceparent', ${param('traceContext')}::text)) FROM input JOIN ins ON ins.id = input.id
        RETURNING id
      )`;
 }
+
+/**
+ * What planningCtes reads: the planned effects as jsonb rows (effectRows), the event they follow
+ * from, and the trace they continue. The span recording the plans (the worker applying an event)
+ * is where each effect's trace continues: stored with the effect and put in its job's data. Null
+ * while tracing is off.
+ */
+interface PlanningParams {
+  effects: string;
+  eventId: string | null;
+  traceContext: string | null;
+}
+
+function planningParams(input: { eventId: string | null; plans: NewEffect[]; jobOf: EffectJobOf }): PlanningParams {
+  return { effects: JSON.stringify(effectRows(input.plans, input.jobOf)), eventId: input.eventId, traceContext: currentTraceparent() ?? null };
+}
+
+/** A payment's columns as its write statements take them (jsonb as text). */
+function paymentParams(input: PaymentWrite) {
+  const { key, state } = input;
+  return {
+    key,
+    facts: JSON.stringify(input.facts),
+    status: state.status,
+    amount: state.amount,
+    currency: state.currency,
+    orderId: state.orderId,
+    refundedAmount: state.refundedAmount,
+    disputed: state.disputed,
+    customer: JSON.stringify(state.customer),
+    lastOccurredAt: state.lastOccurredAt,
+  };
+}
+type PaymentParams = ReturnType<typeof paymentParams>;
 
 /**
  * One statement for a payment event's whole write, under the lock the caller's transaction holds
@@ -94,27 +126,31 @@ function planningCtes(input: { eventId: string | null; plans: NewEffect[]; jobOf
  * this save gives the row (the locked row's version + 1); a different outcome throws.
  */
 export async function savePaymentWithEffects(db: Db, input: PaymentWrite & { version: number }): Promise<PlannedEffect[]> {
-  const { key, state, eventId } = input;
-  const { rows } = await sql<PlannedRow & { version: Selectable<Payment>['version'] | null }>`WITH ev AS (
-       UPDATE inbound_events SET entity_type = 'payment', entity_key = ${key},
-         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
-         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
-       WHERE id = ${eventId}::uuid
-       RETURNING id
-     ), pay AS (
-       UPDATE payments SET facts = ${JSON.stringify(input.facts)}::jsonb, status = ${state.status}, amount = ${state.amount}, currency = ${state.currency}, order_id = ${state.orderId},
-         refunded_amount = ${state.refundedAmount}, disputed = ${state.disputed}, customer = ${JSON.stringify(state.customer)}::jsonb,
-         last_occurred_at = ${state.lastOccurredAt}::timestamptz, version = version + 1, updated_at = now()
-       WHERE key = ${key}
-       RETURNING version
-     ), ${planningCtes(input, sql`true`)}
-     SELECT (SELECT version FROM pay) AS version, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
-     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`.execute(db);
+  const { rows } = await updatePaymentWithEffects(db, { ...paymentParams(input), ...planningParams(input), eventId: input.eventId });
   const saved = Number(rows[0]?.version ?? 0);
   // Cannot happen under the row lock; if it does, the effects were planned for the wrong version: undo.
-  if (saved !== input.version) throw new Error(`payment ${key} saved as version ${saved}, expected ${input.version}: is the row locked?`);
+  if (saved !== input.version) throw new Error(`payment ${input.key} saved as version ${saved}, expected ${input.version}: is the row locked?`);
   return plannedOf(rows);
 }
+
+// Every payment event takes one of these two: compiled once (see compiledStatement).
+const updatePaymentWithEffects = compiledStatement<PaymentParams & PlanningParams & { eventId: string }>()(
+  (_, param) => sql<PlannedRow & { version: Selectable<Payment>['version'] | null }>`WITH ev AS (
+       UPDATE inbound_events SET entity_type = 'payment', entity_key = ${param('key')},
+         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+       WHERE id = ${param('eventId')}::uuid
+       RETURNING id
+     ), pay AS (
+       UPDATE payments SET facts = ${param('facts')}::jsonb, status = ${param('status')}, amount = ${param('amount')}, currency = ${param('currency')}, order_id = ${param('orderId')},
+         refunded_amount = ${param('refundedAmount')}, disputed = ${param('disputed')}, customer = ${param('customer')}::jsonb,
+         last_occurred_at = ${param('lastOccurredAt')}::timestamptz, version = version + 1, updated_at = now()
+       WHERE key = ${param('key')}
+       RETURNING version
+     ), ${planningCtes(param, sql`true`)}
+     SELECT (SELECT version FROM pay) AS version, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
+     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
+);
 
 /**
  * The first event of a payment, in ONE autocommit statement: creates the payment at version 1 with
@@ -124,34 +160,48 @@ export async function savePaymentWithEffects(db: Db, input: PaymentWrite & { ver
  * creator makes this wait for its commit and then return null, so the two never both win.
  */
 export async function createPaymentWithEffects(db: Db, input: PaymentWrite & PaymentIds): Promise<PlannedEffect[] | null> {
-  const { key, state, eventId } = input;
-  const { rows } = await sql<PlannedRow & { created: boolean }>`WITH pay AS (
-       INSERT INTO payments (key, facts, status, amount, currency, order_id, refunded_amount, disputed, customer, last_occurred_at, provider, connection, payment_id, version)
-       VALUES (${key}, ${JSON.stringify(input.facts)}::jsonb, ${state.status}, ${state.amount}, ${state.currency}, ${state.orderId}, ${state.refundedAmount}, ${state.disputed},
-         ${JSON.stringify(state.customer)}::jsonb, ${state.lastOccurredAt}::timestamptz, ${input.provider}, ${input.connection}, ${input.payment_id}, 1)
-       ON CONFLICT (key) DO NOTHING
-       RETURNING version
-     ), ev AS (
-       UPDATE inbound_events SET entity_type = 'payment', entity_key = ${key},
-         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
-         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
-       WHERE id = ${eventId}::uuid AND EXISTS (SELECT 1 FROM pay)
-       RETURNING id
-     ), ${planningCtes(input, sql`EXISTS (SELECT 1 FROM pay)`)}
-     SELECT EXISTS (SELECT 1 FROM pay) AS created, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n, (SELECT count(*) FROM ev) AS e
-     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`.execute(db);
+  const { rows } = await insertPaymentWithEffects(db, {
+    ...paymentParams(input),
+    ...planningParams(input),
+    eventId: input.eventId,
+    provider: input.provider,
+    connection: input.connection,
+    paymentId: input.payment_id,
+  });
   if (!rows[0]?.created) return null;
   return plannedOf(rows);
 }
 
+const insertPaymentWithEffects = compiledStatement<PaymentParams & PlanningParams & { eventId: string; provider: string; connection: string; paymentId: string }>()(
+  (_, param) => sql<PlannedRow & { created: boolean }>`WITH pay AS (
+       INSERT INTO payments (key, facts, status, amount, currency, order_id, refunded_amount, disputed, customer, last_occurred_at, provider, connection, payment_id, version)
+       VALUES (${param('key')}, ${param('facts')}::jsonb, ${param('status')}, ${param('amount')}, ${param('currency')}, ${param('orderId')}, ${param('refundedAmount')}, ${param('disputed')},
+         ${param('customer')}::jsonb, ${param('lastOccurredAt')}::timestamptz, ${param('provider')}, ${param('connection')}, ${param('paymentId')}, 1)
+       ON CONFLICT (key) DO NOTHING
+       RETURNING version
+     ), ev AS (
+       UPDATE inbound_events SET entity_type = 'payment', entity_key = ${param('key')},
+         status = 'processed', processed_at = CASE WHEN status = 'processed' THEN processed_at ELSE now() END,
+         last_error = CASE WHEN status = 'processed' THEN last_error ELSE NULL END
+       WHERE id = ${param('eventId')}::uuid AND EXISTS (SELECT 1 FROM pay)
+       RETURNING id
+     ), ${planningCtes(param, sql`EXISTS (SELECT 1 FROM pay)`)}
+     SELECT EXISTS (SELECT 1 FROM pay) AS created, input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n, (SELECT count(*) FROM ev) AS e
+     FROM (SELECT 1) one LEFT JOIN input ON true LEFT JOIN ins ON ins.id = input.id`,
+);
+
 /** Records effects with their perform-effect jobs on their own (in the caller's transaction, if any). */
 export async function recordEffects(db: Db, input: { eventId: string | null; plans: NewEffect[]; jobOf: EffectJobOf }): Promise<PlannedEffect[]> {
   if (input.plans.length === 0) return [];
-  const { rows } = await sql<PlannedRow>`WITH ${planningCtes(input, sql`true`)}
-     SELECT input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
-     FROM input LEFT JOIN ins ON ins.id = input.id`.execute(db);
+  const { rows } = await insertEffects(db, planningParams(input));
   return plannedOf(rows);
 }
+
+const insertEffects = compiledStatement<PlanningParams>()(
+  (_, param) => sql<PlannedRow>`WITH ${planningCtes(param, sql`true`)}
+     SELECT input.id, input.kind, input.business_key, (ins.id IS NOT NULL) AS inserted, (SELECT count(*) FROM ob) AS n
+     FROM input LEFT JOIN ins ON ins.id = input.id`,
+);
 
 /** The ledger rows (with their job) for plans: the jsonb input of this file's statements. */
 function effectRows(plans: NewEffect[], jobOf: EffectJobOf) {

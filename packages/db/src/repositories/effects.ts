@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { compiledStatement } from '../compiled-statement';
 import type { Db } from '../database';
 import type { EffectStatus } from '../generated/kysely/enums';
 import type { Effect } from '../generated/kysely/types';
@@ -25,32 +26,34 @@ export type EffectRow = Pick<EffectColumns, 'id' | 'kind' | 'queue' | 'provider'
  * caller's commit (e.g. a park committed a moment earlier is seen, not missed).
  */
 export async function findEffect(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<EffectRow | null> {
-  const row = await db
-    .selectFrom('effects')
-    .select([
-      'id',
-      'kind',
-      'business_key as businessKey',
-      'queue',
-      'provider',
-      'connection',
-      'entity_type as entityType',
-      'entity_key as entityKey',
-      'request',
-      'status',
-      'idempotency_key as idempotencyKey',
-      'event_id as eventId',
-      'provider_ref as providerRef',
-      'attempts',
-      'sent_at as sentAt',
-      'created_at as createdAt',
-      'trace_context as traceContext',
-    ])
-    .where('id', '=', id)
-    .$if(opts.lock === true, (q) => q.forUpdate())
-    .executeTakeFirst();
-  return row ?? null;
+  const { rows } = await (opts.lock === true ? selectEffectForUpdate : selectEffect)(db, { id });
+  return rows[0] ?? null;
 }
+
+/** The columns of EffectRow, camelCased (the one list both of findEffect's statements select). */
+const EFFECT_ROW_COLUMNS = [
+  'id',
+  'kind',
+  'business_key as businessKey',
+  'queue',
+  'provider',
+  'connection',
+  'entity_type as entityType',
+  'entity_key as entityKey',
+  'request',
+  'status',
+  'idempotency_key as idempotencyKey',
+  'event_id as eventId',
+  'provider_ref as providerRef',
+  'attempts',
+  'sent_at as sentAt',
+  'created_at as createdAt',
+  'trace_context as traceContext',
+] as const;
+
+// Every send reads its effect first: compiled once (see compiledStatement).
+const selectEffect = compiledStatement<{ id: string }>()((db, param) => db.selectFrom('effects').select(EFFECT_ROW_COLUMNS).where('id', '=', param('id')));
+const selectEffectForUpdate = compiledStatement<{ id: string }>()((db, param) => db.selectFrom('effects').select(EFFECT_ROW_COLUMNS).where('id', '=', param('id')).forUpdate());
 
 const UNSETTLED: EffectStatus[] = ['pending', 'sending', 'parked', 'failed'];
 
@@ -59,14 +62,17 @@ const UNSETTLED: EffectStatus[] = ['pending', 'sending', 'parked', 'failed'];
  * False when another run already holds the intent (its outcome is then unknown to this run).
  */
 export async function markEffectSending(db: Db, effectId: string): Promise<boolean> {
-  const result = await db
+  const result = await updateEffectSending(db, { effectId });
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
+const updateEffectSending = compiledStatement<{ effectId: string }>()((db, param) =>
+  db
     .updateTable('effects')
     .set({ status: 'sending', sent_at: sql`now()`, attempts: (eb) => eb('attempts', '+', 1), updated_at: sql`now()` })
-    .where('id', '=', effectId)
-    .where('status', 'in', ['pending', 'failed'])
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
+    .where('id', '=', param('effectId'))
+    .where('status', 'in', ['pending', 'failed']),
+);
 
 /** The call was refused (an answer came back), so nothing was sent: the effect may be tried again. */
 export async function markEffectNotSent(db: Db, input: { effectId: string; error: string }): Promise<void> {

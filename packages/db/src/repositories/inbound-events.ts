@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { compiledStatement } from '../compiled-statement';
 import type { Db } from '../database';
 import { EventStatus } from '../generated/kysely/enums';
 import type { InboundEvent } from '../generated/kysely/types';
@@ -86,9 +87,14 @@ export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Pr
     attention_entity_key: e.attention?.entityKey ?? null,
     attention_summary: e.attention?.summary ?? null,
   }));
-  const { rows } = await sql<{ id: string; provider_event_id: string; inserted: boolean; deliveries: number; status: EventStatus }>`
+  const { rows } = await insertInboundEvents(db, { input: JSON.stringify(input) });
+  return rows.map((r) => ({ id: r.id, providerEventId: r.provider_event_id, inserted: r.inserted, deliveries: Number(r.deliveries), status: r.status }));
+}
+
+// What every webhook waits for: compiled once (see compiledStatement).
+const insertInboundEvents = compiledStatement<{ input: string }>()((_, param) => sql<{ id: string; provider_event_id: string; inserted: boolean; deliveries: number; status: EventStatus }>`
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS x(
+  SELECT * FROM jsonb_to_recordset(${param('input')}::jsonb) AS x(
     id uuid, provider text, connection text, provider_event_id text, type text, canonical_type text,
     queue text, status text, payload jsonb, canonical jsonb, headers jsonb, occurred_at timestamptz, last_error text, trace_context text,
     outbox_queue text, outbox_job_name text, outbox_job_id text, outbox_data jsonb,
@@ -114,9 +120,7 @@ WITH input AS (
   WHERE ins.inserted AND input.attention_id IS NOT NULL
   ON CONFLICT (kind, entity_type, entity_key) DO NOTHING
 )
-SELECT ins.id, ins.provider_event_id, ins.inserted, ins.deliveries, ins.status, (SELECT count(*) FROM ob)::int AS outboxed FROM ins`.execute(db);
-  return rows.map((r) => ({ id: r.id, providerEventId: r.provider_event_id, inserted: r.inserted, deliveries: Number(r.deliveries), status: r.status }));
-}
+SELECT ins.id, ins.provider_event_id, ins.inserted, ins.deliveries, ins.status, (SELECT count(*) FROM ob)::int AS outboxed FROM ins`);
 
 /** received → queued, once the job is in Redis. Never moves an event backwards. */
 export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void> {
@@ -138,19 +142,26 @@ const UNFINISHED: EventStatus[] = [EventStatus.received, EventStatus.queued, Eve
  * person re-drove it (Bull Board retry or the ops API).
  */
 export async function startProcessing(db: Db, eventId: string): Promise<Pick<EventColumns, 'id' | 'canonical' | 'status' | 'attempts'> | null> {
-  const row = await db
-    .updateTable('inbound_events')
-    .set({ status: 'processing', attempts: (eb) => eb('attempts', '+', 1) })
-    .where('id', '=', eventId)
-    .where('status', 'not in', FINISHED)
-    .returning(['id', 'canonical', 'status', 'attempts'])
-    .executeTakeFirst();
-  return row ?? null;
+  const { rows } = await claimEvent(db, { eventId });
+  return rows[0] ?? null;
 }
 
 export async function markEventProcessed(db: Db, eventId: string): Promise<void> {
-  await db.updateTable('inbound_events').set({ status: 'processed', processed_at: sql`now()`, last_error: null }).where('id', '=', eventId).where('status', '<>', 'processed').execute();
+  await updateEventProcessed(db, { eventId });
 }
+
+// Every job of an event takes these: compiled once (see compiledStatement).
+const claimEvent = compiledStatement<{ eventId: string }>()((db, param) =>
+  db
+    .updateTable('inbound_events')
+    .set({ status: 'processing', attempts: (eb) => eb('attempts', '+', 1) })
+    .where('id', '=', param('eventId'))
+    .where('status', 'not in', FINISHED)
+    .returning(['id', 'canonical', 'status', 'attempts']),
+);
+const updateEventProcessed = compiledStatement<{ eventId: string }>()((db, param) =>
+  db.updateTable('inbound_events').set({ status: 'processed', processed_at: sql`now()`, last_error: null }).where('id', '=', param('eventId')).where('status', '<>', 'processed'),
+);
 
 /**
  * markEventProcessed, also tagging the event with the entity it is about (tagEventEntity): one

@@ -1,5 +1,6 @@
 import { mergeMessageStatus, type MessageStatus } from '@switchyard/domain';
 import { sql, type Selectable } from 'kysely';
+import { compiledStatement } from '../compiled-statement';
 import type { Db } from '../database';
 import type { Message } from '../generated/kysely/types';
 
@@ -14,14 +15,19 @@ const MESSAGE_COLUMNS = ['id', 'channel', 'recipient', 'status', 'error_code', '
  */
 export async function markEffectDoneWithMessage(db: Db, input: { effectId: string; response: unknown; message: { id: string; channel: string; recipient: string } }): Promise<void> {
   const { effectId, message: m } = input;
-  await sql`WITH done AS (
-       UPDATE effects SET status = 'done', provider_ref = coalesce(${m.id}, provider_ref), response = ${JSON.stringify(input.response ?? null)}::jsonb, done_at = now(), last_error = NULL, updated_at = now()
-       WHERE id = ${effectId}::uuid AND status IN ('pending', 'sending', 'parked', 'failed')
+  await upsertSentMessage(db, { effectId, messageId: m.id, channel: m.channel, recipient: m.recipient, response: JSON.stringify(input.response ?? null) });
+}
+
+// Every send's outcome: compiled once (see compiledStatement).
+const upsertSentMessage = compiledStatement<{ effectId: string; messageId: string; channel: string; recipient: string; response: string }>()(
+  (_, param) => sql`WITH done AS (
+       UPDATE effects SET status = 'done', provider_ref = coalesce(${param('messageId')}, provider_ref), response = ${param('response')}::jsonb, done_at = now(), last_error = NULL, updated_at = now()
+       WHERE id = ${param('effectId')}::uuid AND status IN ('pending', 'sending', 'parked', 'failed')
        RETURNING id
      )
-     INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES (${m.id}, ${m.channel}, ${m.recipient}, 'queued', ${effectId}::uuid)
-     ON CONFLICT (id) DO UPDATE SET effect_id = coalesce(messages.effect_id, excluded.effect_id), recipient = coalesce(messages.recipient, excluded.recipient)`.execute(db);
-}
+     INSERT INTO messages (id, channel, recipient, status, effect_id) VALUES (${param('messageId')}, ${param('channel')}, ${param('recipient')}, 'queued', ${param('effectId')}::uuid)
+     ON CONFLICT (id) DO UPDATE SET effect_id = coalesce(messages.effect_id, excluded.effect_id), recipient = coalesce(messages.recipient, excluded.recipient)`,
+);
 
 /** The message a send produced, found by the effect id its status webhooks carried back. */
 export async function findMessageIdOfEffect(db: Db, effectId: string): Promise<string | null> {
