@@ -514,12 +514,12 @@ async function main(): Promise<void> {
       })),
     );
   }
-  const withCpu = results.filter((f) => f.cpu);
+  const withCpu = results.flatMap((f) => (f.cpu && f.perEvent ? [{ run: f.name.split(':')[0], cpu: f.cpu, perEvent: f.perEvent }] : []));
   if (withCpu.length) {
     console.log('CPU per event from the first send to the last effect done (/proc/<pid>/stat; Postgres = every backend of the server, Redis = the whole server, both shared with anything else running):');
-    const names = [...new Set(withCpu.flatMap((f) => f.cpu!.map((r) => r.process)))];
-    console.table(names.map((p) => ({ process: p, ...Object.fromEntries(withCpu.map((f) => [`${f.name.split(':')[0]} ms/event`, f.cpu!.find((r) => r.process === p)?.['cpu ms / event'] ?? '–'])) })));
-    for (const f of withCpu) console.log(`${f.name.split(':')[0]}: ${f.perEvent!.transactions.toFixed(2)} Postgres transactions and ${f.perEvent!.redisCommands.toFixed(1)} Redis commands per event`);
+    const names = [...new Set(withCpu.flatMap((f) => f.cpu.map((r) => r.process)))];
+    console.table(names.map((p) => ({ process: p, ...Object.fromEntries(withCpu.map((f) => [`${f.run} ms/event`, f.cpu.find((r) => r.process === p)?.['cpu ms / event'] ?? '–'])) })));
+    for (const f of withCpu) console.log(`${f.run}: ${f.perEvent.transactions.toFixed(2)} Postgres transactions and ${f.perEvent.redisCommands.toFixed(1)} Redis commands per event`);
   }
   for (const f of results) for (const note of f.notes) console.log(`${f.name.split(':')[0]}: ${note}`);
   const sy = results.find((f) => f.name.startsWith('switchyard'));
