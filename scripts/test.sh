@@ -8,6 +8,11 @@ ensure_services
 ensure_pnpm
 install_deps
 ensure_chromium
+# Before the first jest run: its pooler tests (apps/receiver/test/pooler-unavailable) start a
+# PgBouncer of their own, so on a fresh machine it must be installed before them, not only before
+# the pooler run below. A failure here is reported again by that run and fails those tests by name.
+pgbouncer_ready=0
+ensure_pgbouncer && pgbouncer_ready=1
 echo "==> console build"
 pnpm --filter @switchyard/console build
 echo "==> typecheck"
@@ -26,7 +31,7 @@ pnpm exec jest --ci --json --outputFile="$results" || status=$?
 echo "==> tests through PgBouncer (transaction mode)"
 pooler_results=$(mktemp)
 pooler_dir=$(mktemp -d)
-if ensure_pgbouncer && pooler_url=$(start_pgbouncer "${PGBOUNCER_TEST_PORT:-6432}" "$pooler_dir"); then
+if [ "$pgbouncer_ready" = 1 ] && pooler_url=$(start_pgbouncer "${PGBOUNCER_TEST_PORT:-6432}" "$pooler_dir"); then
   TEST_POOLER_URL="$pooler_url" DATABASE_POOL_MODE=transaction pnpm exec jest --ci --json --outputFile="$pooler_results" \
     packages/db/test apps/receiver/test packages/e2e/test/workflow- --testPathIgnorePatterns connection-loss || status=$?
   stop_pgbouncer "$pooler_dir" || true
