@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ownServerPort } from './own-server-port';
 
 const run = promisify(execFile);
 
@@ -40,7 +41,7 @@ export class OwnPgBouncer {
   private readonly opts: Required<Omit<OwnPgBouncerOptions, 'dir' | 'port'>>;
 
   constructor(opts: OwnPgBouncerOptions = {}) {
-    this.port = opts.port ?? 30000 + Math.floor(Math.random() * 20000);
+    this.port = opts.port ?? ownServerPort();
     this.dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'sy-pgbouncer-'));
     this.opts = { serverHost: opts.serverHost ?? '127.0.0.1', serverPort: opts.serverPort ?? 5432, poolMode: opts.poolMode ?? 'transaction', poolSize: opts.poolSize ?? 20, maxClientConn: opts.maxClientConn ?? 2000, queryWaitTimeoutS: opts.queryWaitTimeoutS ?? 120 };
   }

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ownServerPort } from './own-server-port';
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ function quote(arg: string): string {
  * trust auth on 127.0.0.1, as on the shared server.
  */
 export class OwnPostgres {
-  readonly port = 30000 + Math.floor(Math.random() * 20000);
+  readonly port = ownServerPort();
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'sy-pg-'));
   private readonly data = path.join(this.dir, 'data');
   private readonly bin = postgresBin();

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ownServerPort } from './own-server-port';
 
 const run = promisify(execFile);
 
@@ -12,7 +13,7 @@ const run = promisify(execFile);
  */
 export class OwnRedis {
   private proc: ChildProcess | undefined;
-  readonly port = 20000 + Math.floor(Math.random() * 20000);
+  readonly port = ownServerPort();
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'sy-redis-'));
 
   get url(): string {
