@@ -30,7 +30,7 @@ export async function findEffect(db: Db, id: string, opts: { lock?: boolean } = 
   return rows[0] ?? null;
 }
 
-/** The columns of EffectRow, camelCased (the one list both of findEffect's statements select). */
+/** The columns of EffectRow, camelCased, for both of findEffect's statements. */
 const EFFECT_ROW_COLUMNS = [
   'id',
   'kind',
@@ -51,9 +51,10 @@ const EFFECT_ROW_COLUMNS = [
   'trace_context as traceContext',
 ] as const;
 
+const effectById = (db: Db, id: string) => db.selectFrom('effects').select(EFFECT_ROW_COLUMNS).where('id', '=', id);
 // Every send reads its effect first: compiled once (see compiledStatement).
-const selectEffect = compiledStatement<{ id: string }>()((db, param) => db.selectFrom('effects').select(EFFECT_ROW_COLUMNS).where('id', '=', param('id')));
-const selectEffectForUpdate = compiledStatement<{ id: string }>()((db, param) => db.selectFrom('effects').select(EFFECT_ROW_COLUMNS).where('id', '=', param('id')).forUpdate());
+const selectEffect = compiledStatement<{ id: string }>()((db, param) => effectById(db, param('id')));
+const selectEffectForUpdate = compiledStatement<{ id: string }>()((db, param) => effectById(db, param('id')).forUpdate());
 
 const UNSETTLED: EffectStatus[] = ['pending', 'sending', 'parked', 'failed'];
 
