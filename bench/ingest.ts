@@ -1,4 +1,4 @@
-// pnpm bench:ingest — durable ingest (verify → one Postgres statement → 200, relay to BullMQ)
+// pnpm bench:ingest — durable ingest (verify → one group-committed Postgres statement → 200, relay to BullMQ)
 // against the naive baseline (express → queue.add), same machine, same run.
 // BENCH_DURATION (s, default 20) and BENCH_CONNECTIONS (default 50) tune the run.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import Stripe from 'stripe';
 import { Client } from 'pg';
 import { applyMigrations, dropDatabase, ensureDatabase } from '@switchyard/db';
+import { cpuPerEvent, readCpu } from './lib/cpu';
 import { freePort, startProcess, stopProcess } from './lib/processes';
 
 const duration = Number(process.env.BENCH_DURATION ?? 20);
@@ -23,6 +24,8 @@ interface Figures {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU ms per request of each process while the load ran (the sender is autocannon, in this process). */
+  cpu: ReturnType<typeof cpuPerEvent>;
 }
 
 /** Unique, validly signed Stripe events, made before the clock starts so signing load is not measured. */
@@ -35,8 +38,9 @@ function makeEvents(n: number): { body: string; signature: string }[] {
   });
 }
 
-async function load(name: string, url: string, events: { body: string; signature: string }[]): Promise<Figures> {
+async function load(name: string, url: string, events: { body: string; signature: string }[], server: { name: string; pid: number | undefined }): Promise<Figures> {
   let i = 0;
+  const before = readCpu([server]);
   const result = await autocannon({
     url,
     connections,
@@ -53,7 +57,8 @@ async function load(name: string, url: string, events: { body: string; signature
       },
     ],
   });
-  return { name, requests: result.requests.total, throughput: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const cpu = cpuPerEvent(before, readCpu([server]), result.requests.total);
+  return { cpu, name, requests: result.requests.total, throughput: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
 async function main(): Promise<void> {
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
 
   const baselinePort = await freePort();
   const baseline = await startProcess(path.join(__dirname, 'baseline-server.ts'), { PORT: String(baselinePort), QUEUE_PREFIX: `${prefix}-naive` }, `http://127.0.0.1:${baselinePort}/`);
-  const naive = await load('naive baseline (express → queue.add)', `http://127.0.0.1:${baselinePort}/webhooks/stripe`, events);
+  const naive = await load('naive baseline (express → queue.add)', `http://127.0.0.1:${baselinePort}/webhooks/stripe`, events, { name: 'server', pid: baseline.pid });
   await stopProcess(baseline);
 
   const receiverPort = await freePort();
@@ -75,7 +80,7 @@ async function main(): Promise<void> {
     { RECEIVER_PORT: String(receiverPort), DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '20', STRIPE_WEBHOOK_SECRET: secret, QUEUE_PREFIX: prefix, LOG_LEVEL: 'error', OUTBOX_POLL_INTERVAL_MS: '200' },
     `http://127.0.0.1:${receiverPort}/healthz`,
   );
-  const durable = await load('switchyard durable ingest', `http://127.0.0.1:${receiverPort}/webhooks/stripe`, events);
+  const durable = await load('switchyard durable ingest', `http://127.0.0.1:${receiverPort}/webhooks/stripe`, events, { name: 'server', pid: receiver.pid });
   // Let the relay finish so the backlog figure is about catching up, not about the cut-off.
   const c = new Client({ connectionString: dbUrl });
   await c.connect();
@@ -99,7 +104,10 @@ async function main(): Promise<void> {
   const rows = [naive, durable].map((f) => ({ run: f.name, 'req/s': Math.round(f.throughput), 'p50 ms': f.p50, 'p99 ms': f.p99, requests: f.requests, 'non-2xx': f.non2xx, errors: f.errors }));
   console.log(`\ningest bench: ${duration} s, ${connections} connections, unique signed Stripe events, 2-core machine\n`);
   console.table(rows);
-  console.log(`throughput ratio (switchyard / naive): ${(durable.throughput / naive.throughput).toFixed(2)}x  (target >= 0.60x)`);
+  console.log('CPU ms per request while the load ran (/proc/<pid>/stat; server = the naive server or the receiver; Postgres and Redis are the whole servers, the sender is autocannon in the bench process):');
+  const names = [...new Set([naive, durable].flatMap((f) => f.cpu.map((r) => r.process)))];
+  console.table(names.map((p) => ({ process: p, naive: naive.cpu.find((r) => r.process === p)?.['cpu ms / event'] ?? '–', switchyard: durable.cpu.find((r) => r.process === p)?.['cpu ms / event'] ?? '–' })));
+  console.log(`throughput ratio (switchyard / naive): ${(durable.throughput / naive.throughput).toFixed(2)}x  (target >= 0.90x)`);
   console.log(`switchyard p99 ack latency: ${durable.p99} ms  (target <= 50 ms)`);
   console.log(`events stored durably: ${stored} of ${durable.requests} requests; outbox drained to Redis ${backlog === 0 ? `within ${drainMs} ms after the load` : `NOT drained (${backlog} left)`}`);
 }

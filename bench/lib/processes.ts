@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { pathToFileURL } from 'node:url';
+
+const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -12,9 +15,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a TypeScript entry point under tsx and resolves once `url` answers. */
+/**
+ * Starts a TypeScript entry point under Node with the tsx loader (no tsx wrapper process: the child's
+ * pid is the app's, so its CPU can be read) and resolves once `url` answers.
+ */
 export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', tsxLoader, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 200; i++) {
     try {
       const res = await fetch(readyUrl, { method: 'GET' });

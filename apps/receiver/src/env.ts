@@ -29,6 +29,10 @@ export const envSchema = z.object({
   RECONCILE_AFTER_MS: z.undefined({ error: 'RECONCILE_AFTER_MS was renamed REDRIVE_STALE_AFTER_MS' }).optional(),
   RECONCILE_INTERVAL_MS: z.undefined({ error: 'RECONCILE_INTERVAL_MS was renamed REDRIVE_INTERVAL_MS' }).optional(),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** Group commit: most concurrent deliveries stored by one statement and one commit. */
+  INGEST_BATCH_MAX_DELIVERIES: z.coerce.number().int().positive().default(64),
+  /** Group commit: most ingest statements running at once (each holds a pool connection). */
+  INGEST_STATEMENTS_IN_FLIGHT: z.coerce.number().int().positive().default(2),
   // Default connection of each provider, from the environment (secrets are comma-separated lists).
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   RAZORPAY_WEBHOOK_SECRET: z.string().optional(),

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       publicBaseUrl: env.PUBLIC_BASE_URL,
       trustProxy: env.TRUST_PROXY,
       outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      ingestBatch: { maxDeliveries: env.INGEST_BATCH_MAX_DELIVERIES, maxInFlight: env.INGEST_STATEMENTS_IN_FLIGHT },
       redriveStaleAfterMs: env.REDRIVE_STALE_AFTER_MS,
       redriveIntervalMs: env.REDRIVE_INTERVAL_MS,
     },

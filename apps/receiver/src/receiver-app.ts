@@ -35,6 +35,8 @@ export interface ReceiverAppOptions {
   outboxMaxBackoffMs?: number;
   redriveStaleAfterMs: number;
   redriveIntervalMs: number;
+  /** Group commit at ingest (createServer's defaults when omitted). */
+  ingestBatch?: { maxDeliveries: number; maxInFlight: number };
   /** False: the relay runs only when `relay.drainOnce()` is called (a test that races it). */
   startRelay?: boolean;
   /** False: the redriver runs only when `redriver.tick()` is called (a test that makes Redis lose its data). */
@@ -64,6 +66,7 @@ export function createReceiver(deps: ReceiverAppDeps, opts: ReceiverAppOptions) 
     formBodyLimitBytes: opts.formBodyLimitBytes,
     publicBaseUrl: opts.publicBaseUrl,
     trustProxy: opts.trustProxy,
+    ingestBatch: opts.ingestBatch,
     now: deps.now,
     onStored: () => relay.wake(),
   });

@@ -30,6 +30,7 @@ export * from './repositories/personal-data';
 export { createDatabase, poolOfDatabase } from './database';
 export type { Database, Db, Tx } from './database';
 export { transaction } from './transaction';
+export { createCoalescer, type CoalescerOptions } from './coalescer';
 export type { TransactionOptions } from './transaction';
 export type { DB } from './generated/kysely/types';
 export * as Enums from './generated/kysely/enums';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordInboundEvents, type Database, type NewInboundEvent, type RecordedEvent } from '@switchyard/db';
+import type { NewInboundEvent, RecordedEvent } from '@switchyard/db';
 import { routeEvent } from '@switchyard/domain';
 import { safeHeaders } from '@switchyard/logger';
 import { eventJobId, processEventJob } from '@switchyard/queues';
@@ -8,7 +8,8 @@ import type { AnyProviderAdapter, ConnectionConfig, InboundRequest } from '../pr
 import { readEvents, type ReadEvent } from './read-events';
 
 export interface IngestDeps {
-  database: Database;
+  /** Stores a delivery's events and answers once they are committed (group-committed: createInboundEventRecorder). */
+  recordEvents: (events: NewInboundEvent[]) => Promise<RecordedEvent[]>;
   now: () => Date;
 }
 
@@ -46,7 +47,8 @@ function toInboundEvent(e: ReadEvent, provider: string, connection: string, head
 
 /**
  * The fixed order: verify → parse → store every event and its outbox entry in ONE statement →
- * answer. Enqueueing is the relay's job after the commit, so Redis can never fail or slow this.
+ * answer. Concurrent deliveries share that statement and its commit (group commit); each is answered
+ * only after the commit that holds its rows. Enqueueing is the relay's job after the commit, so Redis can never fail or slow this.
  * An event that does not map cleanly is stored too (as `unmapped`, with an attention item in the
  * same statement): the provider's copy is all there is, and a 4xx would only make it retry and give up.
  */
@@ -56,7 +58,7 @@ export async function receiveWebhook(deps: IngestDeps, adapter: AnyProviderAdapt
   const read = readEvents(adapter, connection, request);
   // The request's trace is stored with each event: the worker that applies it continues it.
   const traceContext = currentTraceparent();
-  const events = await recordInboundEvents(deps.database, read.map((e) => toInboundEvent(e, adapter.provider, connection.name, headers, traceContext)));
+  const events = await deps.recordEvents(read.map((e) => toInboundEvent(e, adapter.provider, connection.name, headers, traceContext)));
   annotateActiveSpan({ 'switchyard.provider': adapter.provider, 'switchyard.event_type': read.map((e) => e.type), 'switchyard.event_id': events.map((e) => e.id) });
   const inserted = new Set(events.filter((e) => e.inserted).map((e) => e.providerEventId));
   return { events, stored: read.filter((e) => inserted.has(e.providerEventId)) };

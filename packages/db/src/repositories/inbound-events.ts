@@ -1,5 +1,7 @@
 import { sql, type Selectable } from 'kysely';
+import { createCoalescer } from '../coalescer';
 import { compiledStatement } from '../compiled-statement';
+import { isDatabaseUnavailable } from '../errors';
 import type { Db } from '../database';
 import { EventStatus } from '../generated/kysely/enums';
 import type { InboundEvent } from '../generated/kysely/types';
@@ -57,16 +59,30 @@ export interface RecordedEvent {
 /**
  * Stores a delivery's events, their outbox entries and attention items atomically, in one statement
  * (so one round trip and one commit). A duplicate (same provider, connection, provider event id) only bumps
- * `deliveries`; concurrent duplicates serialize on the unique index and yield exactly one row.
+ * `deliveries`; concurrent duplicates serialize on the unique index and yield exactly one row. The same
+ * event twice in one call (two deliveries grouped into one commit) is one row with both deliveries counted:
+ * its first copy is answered as stored, the others as duplicates.
+ * Answers one result per input event, in input order.
  * This statement is what a provider waits for: it runs on the pool as one named statement.
  */
 export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Promise<RecordedEvent[]> {
   if (events.length === 0) return [];
-  const input = events.map((e) => ({
+  const keyOf = (e: { provider: string; connection: string; providerEventId: string }) => JSON.stringify([e.provider, e.connection, e.providerEventId]);
+  // One input row per event; its copies in this call are counted as deliveries (ON CONFLICT may touch a row only once per statement).
+  const copies = new Map<string, number>();
+  const unique: NewInboundEvent[] = [];
+  for (const e of events) {
+    const key = keyOf(e);
+    const n = copies.get(key);
+    if (n === undefined) unique.push(e);
+    copies.set(key, (n ?? 0) + 1);
+  }
+  const input = unique.map((e) => ({
     id: e.id,
     provider: e.provider,
     connection: e.connection,
     provider_event_id: e.providerEventId,
+    copies: copies.get(keyOf(e)),
     type: e.type,
     canonical_type: e.canonicalType,
     queue: e.queue,
@@ -88,25 +104,53 @@ export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Pr
     attention_summary: e.attention?.summary ?? null,
   }));
   const { rows } = await insertInboundEvents(db, { input: JSON.stringify(input) });
-  return rows.map((r) => ({ id: r.id, providerEventId: r.provider_event_id, inserted: r.inserted, deliveries: Number(r.deliveries), status: r.status }));
+  const byKey = new Map(rows.map((r) => [keyOf({ provider: r.provider, connection: r.connection, providerEventId: r.provider_event_id }), r]));
+  const answered = new Set<string>();
+  return events.map((e) => {
+    const key = keyOf(e);
+    const r = byKey.get(key);
+    if (!r) throw new Error(`recordInboundEvents: no row came back for event ${e.providerEventId}`);
+    const first = !answered.has(key);
+    answered.add(key);
+    return { id: r.id, providerEventId: r.provider_event_id, inserted: first && r.inserted, deliveries: Number(r.deliveries), status: r.status };
+  });
+}
+
+/**
+ * recordInboundEvents for concurrent deliveries, group-committed: deliveries that arrive while earlier
+ * statements run are stored together by one statement and one commit (see createCoalescer), and each
+ * is answered once that commit holds its rows. A delivery whose rows make the statement fail (a poison
+ * payload) is retried alone, so it fails only itself; the database being down fails each at once.
+ */
+export function createInboundEventRecorder(db: Db, options: { maxDeliveries: number; maxInFlight: number }): (events: NewInboundEvent[]) => Promise<RecordedEvent[]> {
+  return createCoalescer<NewInboundEvent[], RecordedEvent[]>({
+    maxBatch: options.maxDeliveries,
+    maxInFlight: options.maxInFlight,
+    failsWholeBatch: isDatabaseUnavailable,
+    runBatch: async (deliveries) => {
+      const results = await recordInboundEvents(db, deliveries.flat());
+      let at = 0;
+      return deliveries.map((d) => results.slice(at, (at += d.length)));
+    },
+  });
 }
 
 // What every webhook waits for: compiled once (see compiledStatement).
-const insertInboundEvents = compiledStatement<{ input: string }>()((_, param) => sql<{ id: string; provider_event_id: string; inserted: boolean; deliveries: number; status: EventStatus }>`
+const insertInboundEvents = compiledStatement<{ input: string }>()((_, param) => sql<{ id: string; provider: string; connection: string; provider_event_id: string; inserted: boolean; deliveries: number; status: EventStatus }>`
 WITH input AS (
   SELECT * FROM jsonb_to_recordset(${param('input')}::jsonb) AS x(
-    id uuid, provider text, connection text, provider_event_id text, type text, canonical_type text,
+    id uuid, provider text, connection text, provider_event_id text, copies int, type text, canonical_type text,
     queue text, status text, payload jsonb, canonical jsonb, headers jsonb, occurred_at timestamptz, last_error text, trace_context text,
     outbox_queue text, outbox_job_name text, outbox_job_id text, outbox_data jsonb,
     attention_id uuid, attention_kind text, attention_entity_type text, attention_entity_key text, attention_summary text)
 ), ins AS (
-  INSERT INTO inbound_events (id, provider, connection, provider_event_id, type, canonical_type, queue, status, payload, canonical, headers, occurred_at, last_error, trace_context)
-  SELECT id, provider, connection, provider_event_id, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at, last_error, trace_context FROM input
+  INSERT INTO inbound_events (id, provider, connection, provider_event_id, deliveries, type, canonical_type, queue, status, payload, canonical, headers, occurred_at, last_error, trace_context)
+  SELECT id, provider, connection, provider_event_id, copies, type, canonical_type, queue, status::"EventStatus", payload, canonical, headers, occurred_at, last_error, trace_context FROM input
   -- One lock order for every writer of these rows (the relay uses it too): no deadlocks.
   ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C"
   ON CONFLICT (provider, connection, provider_event_id)
-  DO UPDATE SET deliveries = inbound_events.deliveries + 1, last_delivered_at = now()
-  RETURNING id, provider_event_id, (xmax = 0) AS inserted, deliveries, status::text AS status
+  DO UPDATE SET deliveries = inbound_events.deliveries + EXCLUDED.deliveries, last_delivered_at = now()
+  RETURNING id, provider, connection, provider_event_id, (xmax = 0) AS inserted, deliveries, status::text AS status
 ), ob AS (
   INSERT INTO outbox_entries (event_id, queue, job_name, job_id, data)
   SELECT ins.id, input.outbox_queue, input.outbox_job_name, input.outbox_job_id, input.outbox_data
@@ -120,7 +164,7 @@ WITH input AS (
   WHERE ins.inserted AND input.attention_id IS NOT NULL
   ON CONFLICT (kind, entity_type, entity_key) DO NOTHING
 )
-SELECT ins.id, ins.provider_event_id, ins.inserted, ins.deliveries, ins.status, (SELECT count(*) FROM ob)::int AS outboxed FROM ins`);
+SELECT ins.id, ins.provider, ins.connection, ins.provider_event_id, ins.inserted, ins.deliveries, ins.status, (SELECT count(*) FROM ob)::int AS outboxed FROM ins`);
 
 /** received → queued, once the job is in Redis. Never moves an event backwards. */
 export async function markEventsQueued(db: Db, eventIds: string[]): Promise<void> {
