@@ -2,6 +2,8 @@
 // with every guarantee on (signature check, durable-before-ack, outbox, effect ledger), against
 // two references measured in the same run on the same machine:
 //   naive:   express → queue.add → BullMQ worker → one axios call + one UPDATE (no guarantees)
+//   durable: express → INSERT + pg-boss send in one transaction → pg-boss worker → the same axios
+//            call + one UPDATE (durable before ack; no verification, ledger or dedup)
 //   ceiling: addBulk N jobs → bare BullMQ no-op worker, concurrency 50
 // Options: --events N (default 20000), --concurrency C (webhook sender, default 50),
 //          --worker-concurrency W (per worker, Switchyard and naive alike; default 8, Switchyard's default),
@@ -9,7 +11,7 @@
 //                     a list runs Switchyard once per value and prints the throughput ratios),
 //          --provider-latency MS (the sandbox answers every WhatsApp send MS later, in every run;
 //                     default 0: a real provider's latency is what makes replicas pay off),
-//          --only switchyard|naive|ceiling (repeatable; default all three).
+//          --only switchyard|naive|durable|ceiling (repeatable; default all four).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -55,7 +57,6 @@ const tag = randomBytes(4).toString('hex');
 const dbUrl = `${pgBase}/switchyard_bench_${tag}`;
 const prefix = `{sybench-${tag}}`;
 const secret = `bench-razorpay-secret-${tag}`;
-const table = `bench_naive_orders`;
 const phoneNumberId = '100000000000001';
 const whatsappToken = 'sandbox-token';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
@@ -277,18 +278,64 @@ async function runCeiling(redis: Redis): Promise<Figures> {
   return { name: 'ceiling: bare BullMQ no-op (addBulk, concurrency 50)', throughput: (N * 1000) / wallMs, wallMs, notes: [] };
 }
 
-async function runNaive(db: PrismaClient, redis: Redis, events: SignedRequest[], sandboxUrl: string): Promise<Figures> {
+/** A reference pipeline: its two processes, and the order table its worker updates. */
+interface Reference {
+  /** The figures' row name ("naive: …"). */
+  name: string;
+  /** What its worker UPDATEs: one order row per payment, inserted before the clock. */
+  table: string;
+  /** Starts its worker and server (the server on `port`) and resolves once both are ready. */
+  start(port: number, common: Record<string, string>): Promise<Child[]>;
+  /** Drops what it made besides the order table. */
+  cleanup(): Promise<void>;
+}
+
+function naiveReference(): Reference {
   const qPrefix = `${prefix}-naive`;
-  // The small table the naive worker updates: one order row per payment, inserted before the clock.
+  return {
+    name: 'naive: express → queue.add → worker (axios + 1 UPDATE)',
+    table: 'bench_naive_orders',
+    async start(port, common) {
+      const worker = startChild('naive worker', path.join(__dirname, 'pipeline/naive-worker.ts'), { ...common, QUEUE_PREFIX: qPrefix });
+      const server = startChild('naive server', path.join(__dirname, 'pipeline/naive-server.ts'), { REDIS_URL: redisUrl, QUEUE_PREFIX: qPrefix, PORT: String(port) });
+      await Promise.all([worker.message('ready'), server.message('ready')]);
+      return [server, worker];
+    },
+    cleanup: async () => undefined,
+  };
+}
+
+function durableReference(db: PrismaClient): Reference {
+  return {
+    name: 'durable peer: express → INSERT + pg-boss send in one transaction → pg-boss worker (axios + 1 UPDATE)',
+    table: 'bench_durable_orders',
+    async start(port, common) {
+      await db.$executeRawUnsafe(`CREATE TABLE bench_durable_webhooks (id bigserial PRIMARY KEY, payload jsonb NOT NULL, received_at timestamptz(3) NOT NULL DEFAULT now())`);
+      // The worker creates pg-boss's schema and queue; the server starts once they exist.
+      const worker = startChild('durable worker', path.join(__dirname, 'pipeline/durable-worker.ts'), common);
+      await worker.message('ready');
+      const server = startChild('durable server', path.join(__dirname, 'pipeline/durable-server.ts'), { DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '10', PORT: String(port) });
+      await server.message('ready');
+      return [server, worker];
+    },
+    async cleanup() {
+      await db.$executeRawUnsafe(`DROP TABLE bench_durable_webhooks`);
+      await db.$executeRawUnsafe(`DROP SCHEMA IF EXISTS pgboss CASCADE`);
+    },
+  };
+}
+
+async function runReference(db: PrismaClient, redis: Redis, events: SignedRequest[], sandboxUrl: string, ref: Reference): Promise<Figures> {
+  const { table } = ref;
   await db.$executeRawUnsafe(`CREATE TABLE ${table} (payment_id text PRIMARY KEY, status text NOT NULL DEFAULT 'pending', message_id text, received_at timestamptz(3), done_at timestamptz(3))`);
   const ids = events.map(paymentIdOf);
   for (let i = 0; i < ids.length; i += 1000) await db.$executeRawUnsafe(`INSERT INTO ${table} (payment_id) VALUES ${ids.slice(i, i + 1000).map((id) => `('${id.replace(/'/g, "''")}')`).join(',')}`);
   await db.$executeRawUnsafe(`VACUUM ANALYZE ${table}`);
 
   const port = await freePort();
-  const common = { REDIS_URL: redisUrl, QUEUE_PREFIX: qPrefix };
-  const worker = startChild('naive worker', path.join(__dirname, 'pipeline/naive-worker.ts'), {
-    ...common,
+  const label = ref.name.split(':')[0] ?? ref.name;
+  const children = await ref.start(port, {
+    REDIS_URL: redisUrl,
     DATABASE_URL: dbUrl,
     DATABASE_POOL_SIZE: '10',
     WORKER_CONCURRENCY: String(W),
@@ -297,18 +344,16 @@ async function runNaive(db: PrismaClient, redis: Redis, events: SignedRequest[],
     WHATSAPP_TOKEN: whatsappToken,
     BENCH_TABLE: table,
   });
-  const server = startChild('naive server', path.join(__dirname, 'pipeline/naive-server.ts'), { ...common, PORT: String(port) });
-  await Promise.all([worker.message('ready'), server.message('ready')]);
 
   const memBefore = await usedMemory(redis);
   const sampler = memorySampler(redis);
-  const costBefore = await readCost(db, redis, [server, worker]);
+  const costBefore = await readCost(db, redis, children);
   const sent = await sendAll(`http://127.0.0.1:${port}`, events, C);
-  await waitFor('naive', N, async () => {
+  await waitFor(label, N, async () => {
     const [r] = await db.$queryRawUnsafe<{ done: bigint }[]>(`SELECT count(*) AS done FROM ${table} WHERE done_at IS NOT NULL`);
     return { finished: num(r?.done), detail: 'orders updated' };
   });
-  const cost = await costBetween(costBefore, db, redis, [server, worker]);
+  const cost = await costBetween(costBefore, db, redis, children);
   const memPeak = sampler.stop();
   const [s] = await db.$queryRawUnsafe<{ p50: number; p99: number; max: number; last: number }[]>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max, (SELECT extract(epoch FROM max(done_at)) * 1000 FROM ${table})::float8 AS last
@@ -316,11 +361,12 @@ async function runNaive(db: PrismaClient, redis: Redis, events: SignedRequest[],
   );
   await sleep(1000);
   const memAfter = await usedMemory(redis);
-  const usage = await prefixUsage(redis, qPrefix);
+  const usage = await prefixUsage(redis, `${prefix}-${label}`);
   const messages = await sandboxMessages(sandboxUrl);
-  await Promise.all([stopChild(server), stopChild(worker)]);
+  await Promise.all(children.map(stopChild));
   await db.$executeRawUnsafe(`DROP TABLE ${table}`);
-  return { ...figures('naive: express → queue.add → worker (axios + 1 UPDATE)', { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, []), ...cost };
+  await ref.cleanup();
+  return { ...figures(ref.name, { latency: s, sent, memBefore, memPeak, memAfter, usage, messages }, []), ...cost };
 }
 
 function settingsYaml(sandboxUrl: string): string {
@@ -468,7 +514,13 @@ async function main(): Promise<void> {
   if (runs('naive')) {
     console.log('running the naive pipeline…');
     await sandboxLatency(sandboxUrl);
-    results.push(await runNaive(db, redis, events, sandboxUrl));
+    results.push(await runReference(db, redis, events, sandboxUrl, naiveReference()));
+    await sandboxReset(sandboxUrl);
+  }
+  if (runs('durable')) {
+    console.log('running the durable peer (pg-boss)…');
+    await sandboxLatency(sandboxUrl);
+    results.push(await runReference(db, redis, events, sandboxUrl, durableReference(db)));
     await sandboxReset(sandboxUrl);
   }
   if (runs('switchyard')) {
@@ -524,10 +576,15 @@ async function main(): Promise<void> {
   for (const f of results) for (const note of f.notes) console.log(`${f.name.split(':')[0]}: ${note}`);
   const sy = results.find((f) => f.name.startsWith('switchyard'));
   const naive = results.find((f) => f.name.startsWith('naive'));
+  const durable = results.find((f) => f.name.startsWith('durable'));
   const ceiling = results.find((f) => f.name.startsWith('ceiling'));
   if (sy && naive) {
     const ratio = sy.throughput / naive.throughput;
     console.log(`\nthroughput ratio switchyard / naive:   ${ratio.toFixed(2)}x  (target >= 0.70x: ${ratio >= 0.7 ? 'met' : 'NOT met'})`);
+  }
+  if (sy && durable) {
+    const ratio = sy.throughput / durable.throughput;
+    console.log(`throughput ratio switchyard / durable peer: ${ratio.toFixed(2)}x  (target >= 1.00x: ${ratio >= 1 ? 'met' : 'NOT met'})`);
   }
   if (sy && ceiling) console.log(`throughput ratio switchyard / ceiling: ${(sy.throughput / ceiling.throughput).toFixed(2)}x`);
   if (naive && ceiling) console.log(`throughput ratio naive / ceiling:      ${(naive.throughput / ceiling.throughput).toFixed(2)}x`);
