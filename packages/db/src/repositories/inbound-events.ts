@@ -69,20 +69,21 @@ export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Pr
   if (events.length === 0) return [];
   const keyOf = (e: { provider: string; connection: string; providerEventId: string }) => JSON.stringify([e.provider, e.connection, e.providerEventId]);
   // One input row per event; its copies in this call are counted as deliveries (ON CONFLICT may touch a row only once per statement).
+  const keys = events.map(keyOf);
   const copies = new Map<string, number>();
-  const unique: NewInboundEvent[] = [];
-  for (const e of events) {
-    const key = keyOf(e);
+  const unique: { e: NewInboundEvent; key: string }[] = [];
+  events.forEach((e, i) => {
+    const key = keys[i] as string;
     const n = copies.get(key);
-    if (n === undefined) unique.push(e);
+    if (n === undefined) unique.push({ e, key });
     copies.set(key, (n ?? 0) + 1);
-  }
-  const input = unique.map((e) => ({
+  });
+  const input = unique.map(({ e, key }) => ({
     id: e.id,
     provider: e.provider,
     connection: e.connection,
     provider_event_id: e.providerEventId,
-    copies: copies.get(keyOf(e)),
+    copies: copies.get(key),
     type: e.type,
     canonical_type: e.canonicalType,
     queue: e.queue,
@@ -106,8 +107,8 @@ export async function recordInboundEvents(db: Db, events: NewInboundEvent[]): Pr
   const { rows } = await insertInboundEvents(db, { input: JSON.stringify(input) });
   const byKey = new Map(rows.map((r) => [keyOf({ provider: r.provider, connection: r.connection, providerEventId: r.provider_event_id }), r]));
   const answered = new Set<string>();
-  return events.map((e) => {
-    const key = keyOf(e);
+  return events.map((e, i) => {
+    const key = keys[i] as string;
     const r = byKey.get(key);
     if (!r) throw new Error(`recordInboundEvents: no row came back for event ${e.providerEventId}`);
     const first = !answered.has(key);
