@@ -6,7 +6,7 @@
 //            call + one UPDATE (durable before ack; no verification, ledger or dedup)
 //   ceiling: addBulk N jobs → bare BullMQ no-op worker, concurrency 50
 // Options: --events N (default 20000), --concurrency C (webhook sender, default 50),
-//          --worker-concurrency W (per worker, Switchyard and naive alike; default 8, Switchyard's default),
+//          --worker-concurrency W (per worker, Switchyard and naive alike; default 32, Switchyard's default),
 //          --replicas R[,R2...] (processes per Switchyard payments and whatsapp worker; default 1;
 //                     a list runs Switchyard once per value and prints the throughput ratios),
 //          --provider-latency MS (the sandbox answers every WhatsApp send MS later, in every run;
@@ -46,7 +46,7 @@ function listOption(name: string, fallback: number[]): number[] {
 }
 const N = option('events', 20_000);
 const C = option('concurrency', 50);
-const W = option('worker-concurrency', 8);
+const W = option('worker-concurrency', 32);
 /** Processes per Switchyard worker app (payments and whatsapp; crm stays at one, it has no work here), one run per value. */
 const REPLICAS = listOption('replicas', [1]);
 const PROVIDER_LATENCY_MS = option('provider-latency', 0, true);

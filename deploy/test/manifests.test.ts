@@ -84,7 +84,7 @@ describe('deploy/k8s', () => {
 
     it('names each misspelt env variable (ConfigMap key, NAME_FILE, container env), the schema violation and the short grace period', () => {
       cpSync(k8sDir, copy, { recursive: true });
-      edit('base/kustomization.yaml', '- WORKER_CONCURRENCY=8', '- WORKER_CONCURENCY=8');
+      edit('base/kustomization.yaml', '- WORKER_CONCURRENCY=32', '- WORKER_CONCURENCY=32');
       edit('base/kustomization.yaml', '- OPS_TOKEN_FILE=', '- OPS_TOKN_FILE=');
       edit('base/migrate-job.yaml', 'name: DATABASE_URL_FILE', 'name: DATABASE_ULR_FILE');
       edit('base/receiver.yaml', 'periodSeconds: 5', 'periodSeconds: five');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createDatabase, markEffectParked, poolOfDatabase, raiseAttention, transaction, type Database } from '@switchyard/db';
+import { createDatabase, createEffectLedger, markEffectParked, poolOfDatabase, raiseAttention, transaction, type Database } from '@switchyard/db';
 import type { CanonicalOf } from '@switchyard/domain';
 import { createLogger } from '@switchyard/logger';
 import { staticSettings } from '@switchyard/outbound';
@@ -114,7 +114,7 @@ it('the status webhook settling the send while the re-run job looks for it: the 
       return null;
     },
   };
-  await runEffect(effectId, { db, logger }, { performers: { 'message.send': performer }, parkAfterMs: 1000 });
+  await runEffect(effectId, { db, logger, ledger: createEffectLedger(db) }, { performers: { 'message.send': performer }, parkAfterMs: 1000 });
 
   expect(await effectStatus(effectId)).toBe('done');
   expect(await openItems(effectId)).toBe(0);
@@ -124,7 +124,7 @@ it('a send parked twice (two re-run jobs) raises one item', async () => {
   const effectId = await sendingEffect(60_000);
   const performer: IntentPerformer<'message.send'> = { mode: 'intent', perform: () => Promise.reject(new Error('a re-run job must never send again')), findOutcome: async () => null };
   const opts = { performers: { 'message.send': performer }, parkAfterMs: 1000 };
-  await Promise.all([runEffect(effectId, { db, logger }, opts), runEffect(effectId, { db, logger }, opts)]);
+  await Promise.all([runEffect(effectId, { db, logger, ledger: createEffectLedger(db) }, opts), runEffect(effectId, { db, logger, ledger: createEffectLedger(db) }, opts)]);
 
   expect(await effectStatus(effectId)).toBe('parked');
   expect(await openItems(effectId)).toBe(1);

@@ -12,6 +12,7 @@ export { dropDatabase, ensureDatabase } from './migrations/ensure-database';
 export { pendingMigrations } from './migrations/pending-migrations';
 export * from './repositories/ops-records';
 export * from './repositories/effects';
+export * from './repositories/effect-ledger';
 export * from './repositories/effect-plans';
 export * from './repositories/payments';
 export * from './repositories/messages';

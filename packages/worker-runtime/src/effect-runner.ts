@@ -1,10 +1,7 @@
 import {
-  findEffect,
   markEffectAttempt,
-  markEffectDone,
   markEffectNotSent,
   markEffectParked,
-  markEffectSending,
   markEffectSkipped,
   raiseAttention,
   transaction,
@@ -40,9 +37,9 @@ function knownNotSent(err: unknown): boolean {
 
 /** Performs one effect of the ledger at most once, whatever happens to the job that carries it. */
 export async function runEffect(effectId: string, ctx: EffectContext, opts: EffectRunnerOptions): Promise<void> {
-  const { db, logger } = ctx;
+  const { db, logger, ledger } = ctx;
   const now = opts.now ?? Date.now;
-  const row = await findEffect(db, effectId);
+  const row = await ledger.find(effectId);
   if (!row) throw new PermanentError(`effect ${effectId} is not in the ledger`, 'EFFECT_NOT_FOUND');
   annotateActiveSpan({ 'switchyard.effect_kind': row.kind, 'switchyard.provider': row.provider, ...(row.eventId ? { 'switchyard.event_id': row.eventId } : {}) });
   if (row.status === 'done' || row.status === 'skipped' || row.status === 'parked') {
@@ -73,14 +70,14 @@ export async function runEffect(effectId: string, ctx: EffectContext, opts: Effe
   }
 
   const prepared = effect.status === 'sending' ? undefined : await performer.prepare?.(effect, ctx);
-  if (effect.status === 'sending' || !(await markEffectSending(db, effectId))) {
+  if (effect.status === 'sending' || !(await ledger.markSending(effectId))) {
     const found = await performer.findOutcome?.(effect, ctx);
     if (found) {
       await settle(effect, found, ctx, performer);
       logger.info('effect settled with the outcome of an earlier send', { effectId, providerRef: found.providerRef });
       return;
     }
-    const current = (await findEffect(db, effectId)) ?? effect;
+    const current = (await ledger.find(effectId)) ?? effect;
     const since = current.sentAt ? now() - current.sentAt.getTime() : 0;
     if (since >= opts.parkAfterMs) {
       // Parked and flagged for a person atomically: a crash between the two would leave a parked effect nobody is told about.
@@ -126,5 +123,5 @@ function parseRequest(row: EffectRow, kind: EffectKind): EffectOf<EffectKind> {
 
 async function settle(effect: EffectOf<EffectKind>, outcome: EffectOutcome, ctx: EffectContext, performer: RunnablePerformer): Promise<void> {
   if (performer.settle) await performer.settle(effect, outcome, ctx);
-  else await markEffectDone(ctx.db, { effectId: effect.id, providerRef: outcome.providerRef, response: outcome.response ?? null });
+  else await ctx.ledger.markDone({ effectId: effect.id, providerRef: outcome.providerRef, response: outcome.response ?? null });
 }

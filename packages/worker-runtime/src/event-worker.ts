@@ -1,4 +1,4 @@
-import { markEffectFailed, markEventFailed, markEventProcessed, startProcessing, type Database } from '@switchyard/db';
+import { createEffectLedger, createEventClaimer, markEffectFailed, markEventFailed, markEventProcessed, type Database } from '@switchyard/db';
 import { canonicalEvent, type CanonicalOf, type CanonicalType, type EventTypesOf } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { withLogContext, type Logger } from '@switchyard/logger';
@@ -60,10 +60,13 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
   const { logger, db } = opts;
   const { performers } = opts;
   const events: EventHandlerTable = opts.events;
+  // One per worker: its concurrent jobs' reads and writes of the ledger share statements.
+  const ledger = createEffectLedger(db);
+  const claimEvent = createEventClaimer(db);
   const handlers = workerJobHandlers(opts.queue, {
     processEvent: async ({ eventId }, ctx) =>
       withLogContext({ correlationId: eventId, queue: opts.queue, jobId: ctx.job.id }, async () => {
-        const claimed = await startProcessing(db, eventId);
+        const claimed = await claimEvent(eventId);
         if (!claimed) {
           logger.debug('event already finished; nothing to do', { eventId });
           return;
@@ -86,7 +89,7 @@ export function createEventWorker<Q extends QueueName>(opts: EventWorkerOptions<
     performEffect: async ({ effectId }, ctx) =>
       withLogContext({ correlationId: effectId, queue: opts.queue, jobId: ctx.job.id }, async () => {
         annotateActiveSpan({ 'switchyard.effect_id': effectId });
-        await withSpan('perform effect', { attributes: { 'switchyard.effect_id': effectId } }, () => runEffect(effectId, { db, logger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 }));
+        await withSpan('perform effect', { attributes: { 'switchyard.effect_id': effectId } }, () => runEffect(effectId, { db, logger, ledger }, { performers, parkAfterMs: opts.parkAfterMs ?? 120_000 }));
       }),
   });
 

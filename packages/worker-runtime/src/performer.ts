@@ -1,4 +1,4 @@
-import type { Database, EffectRow } from '@switchyard/db';
+import type { Database, EffectLedger, EffectRow } from '@switchyard/db';
 import type { Logger } from '@switchyard/logger';
 import type { EffectKind, EffectKindsOf, EffectMode, EffectModeOf, EffectRequest } from '@switchyard/planning';
 import type { QueueName } from '@switchyard/queues';
@@ -6,6 +6,11 @@ import type { QueueName } from '@switchyard/queues';
 export interface EffectContext {
   db: Database;
   logger: Logger;
+  /**
+   * The ledger reads and writes every send makes (its row, its intent, its outcome, the
+   * recipient's contact), group-committed with the worker's other jobs (createEffectLedger).
+   */
+  ledger: EffectLedger;
 }
 
 export interface EffectOutcome {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, createDb, createPool, type Database, type PrismaClient } from '@switchyard/db';
+import { createDatabase, createEffectLedger, createDb, createPool, type Database, type PrismaClient } from '@switchyard/db';
 import { createLogger } from '@switchyard/logger';
 import { Writable } from 'node:stream';
 import { runEffect } from '../src/effect-runner';
@@ -62,7 +62,7 @@ describe('runEffect, intent mode', () => {
         return { providerRef: 'wamid.1' };
       },
     };
-    await runEffect(id, { db: database, logger }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
+    await runEffect(id, { db: database, logger, ledger: createEffectLedger(database) }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
     expect(seen).toEqual(['prepare while pending', 'perform while sending with {"asText":true}']);
     expect(await status(id)).toBe('done');
   });
@@ -74,14 +74,14 @@ describe('runEffect, intent mode', () => {
       prepare: () => Promise.reject(new Error('outbound limit: no permit within 5000 ms')),
       perform: () => Promise.reject(new Error('must not be called')),
     };
-    await expect(runEffect(id, { db: database, logger }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 })).rejects.toThrow('no permit');
+    await expect(runEffect(id, { db: database, logger, ledger: createEffectLedger(database) }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 })).rejects.toThrow('no permit');
     expect(await status(id)).toBe('pending');
   });
 
   it('parks an old unknown outcome and raises one attention item', async () => {
     const id = await storeEffect({ status: 'sending', sentAt: new Date(Date.now() - 120_000) });
     const performer: IntentPerformer<'team.notify'> = { mode: 'intent', perform: () => Promise.reject(new Error('must not resend')), findOutcome: async () => null };
-    await runEffect(id, { db: database, logger }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
+    await runEffect(id, { db: database, logger, ledger: createEffectLedger(database) }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
     expect(await status(id)).toBe('parked');
     expect(await openAttention(id)).toBe(1);
   });
@@ -97,7 +97,7 @@ describe('runEffect, intent mode', () => {
         return null;
       },
     };
-    await runEffect(id, { db: database, logger }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
+    await runEffect(id, { db: database, logger, ledger: createEffectLedger(database) }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
     expect(await status(id)).toBe('done');
     expect(await openAttention(id)).toBe(0);
   });
@@ -114,7 +114,7 @@ describe('runEffect, stored requests', () => {
         return { providerRef: null };
       },
     };
-    await runEffect(id, { db: database, logger }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
+    await runEffect(id, { db: database, logger, ledger: createEffectLedger(database) }, { performers: { 'team.notify': performer }, parkAfterMs: 60_000 });
     expect(seen).toEqual([teamPost]);
     expect(await status(id)).toBe('done');
   });
@@ -122,14 +122,14 @@ describe('runEffect, stored requests', () => {
   it('a request that no longer parses is a permanent failure naming the kind and the field, and nothing is performed', async () => {
     const id = await storeEffect({ status: 'pending', kind: 'payment.refund', request: { provider: 'stripe', connection: 'default', amount: 100 } });
     const performer: IdempotentPerformer<'payment.refund'> = { mode: 'idempotent', perform: () => Promise.reject(new Error('must not be called')) };
-    const err = await runEffect(id, { db: database, logger }, { performers: { 'payment.refund': performer }, parkAfterMs: 60_000 }).catch((e: unknown) => e);
+    const err = await runEffect(id, { db: database, logger, ledger: createEffectLedger(database) }, { performers: { 'payment.refund': performer }, parkAfterMs: 60_000 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'permanent', code: 'EFFECT_REQUEST_INVALID', message: expect.stringMatching(/payment\.refund.*paymentId/) });
     expect(await status(id)).toBe('pending');
   });
 
   it('an effect kind without a performer on this worker is a permanent failure', async () => {
     const id = await storeEffect({ status: 'pending', kind: 'test.unknown' });
-    const err = await runEffect(id, { db: database, logger }, { performers: {}, parkAfterMs: 60_000 }).catch((e: unknown) => e);
+    const err = await runEffect(id, { db: database, logger, ledger: createEffectLedger(database) }, { performers: {}, parkAfterMs: 60_000 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'permanent', code: 'EFFECT_KIND_UNKNOWN' });
   });
 });

@@ -1,4 +1,4 @@
-import { findContact, findMessageIdOfEffect, findPayment, markEffectDone, markEffectDoneWithMessage, type Db, type EffectRow } from '@switchyard/db';
+import { findMessageIdOfEffect, findPayment, type EffectLedger, type EffectRow } from '@switchyard/db';
 import { isPaidStatus } from '@switchyard/domain';
 import { PermanentError } from '@switchyard/errors';
 import { missingTemplateValues, renderTemplateParameters, renderText } from '@switchyard/settings';
@@ -45,9 +45,9 @@ export function renderAtSend(r: MessageSendRequest, settings: SettingsHolder | u
 export function messageSendPerformer(clients: OutboundClients, settings?: SettingsHolder, now: () => number = Date.now): IntentPerformer<'message.send', Prepared> {
   return {
     mode: 'intent',
-    async precondition(effect, { db }) {
+    async precondition(effect, { db, ledger }) {
       const r = effect.request;
-      const contact = await findContact(db, r.to);
+      const contact = await ledger.contact(r.to);
       if (contact?.opted_out_at) return `recipient opted out at ${contact.opted_out_at.toISOString()}`;
       if (r.consent === 'opted_in' && !contact?.consent) return 'recipient has not opted in';
       if (r.unlessPaid) {
@@ -57,13 +57,13 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       return null;
     },
     // Before the intent is committed: the number's outbound permit and the choice of text or template.
-    async prepare(effect, { db }): Promise<Prepared> {
+    async prepare(effect, { ledger }): Promise<Prepared> {
       const r = { ...effect.request, ...renderAtSend(effect.request, settings) };
       if (r.channel === 'twilio') {
         await clients.twilio(r.connection).takePermit();
         return { asText: false };
       }
-      const asText = await withinWindow(db, r, now);
+      const asText = await withinWindow(ledger, r, now);
       await clients.whatsapp(r.connection).takePermit();
       return { asText };
     },
@@ -92,19 +92,19 @@ export function messageSendPerformer(clients: OutboundClients, settings?: Settin
       // `reconciled` is the stored response's key (old rows and the crash test read it); kept as it is.
       return messageId ? { providerRef: messageId, response: { reconciled: true } } : null;
     },
-    async settle(effect, outcome, { db }) {
+    async settle(effect, outcome, { ledger }) {
       const r = effect.request;
       // The message is an upsert that keeps what a status webhook may already have written.
-      if (outcome.providerRef) await markEffectDoneWithMessage(db, { effectId: effect.id, response: outcome.response ?? null, message: { id: outcome.providerRef, channel: r.channel, recipient: r.to } });
-      else await markEffectDone(db, { effectId: effect.id, providerRef: null, response: outcome.response ?? null });
+      if (outcome.providerRef) await ledger.markDoneWithMessage({ effectId: effect.id, response: outcome.response ?? null, message: { id: outcome.providerRef, channel: r.channel, recipient: r.to } });
+      else await ledger.markDone({ effectId: effect.id, providerRef: null, response: outcome.response ?? null });
     },
   };
 }
 
 /** Free-form text only inside the 24-hour customer-service window; templates everywhere else. */
-async function withinWindow(db: Db, r: MessageSendRequest, now: () => number): Promise<boolean> {
+async function withinWindow(ledger: EffectLedger, r: MessageSendRequest, now: () => number): Promise<boolean> {
   if (!r.text) return false;
-  const contact = await findContact(db, r.to);
+  const contact = await ledger.contact(r.to);
   return !!contact?.last_inbound_at && now() - contact.last_inbound_at.getTime() < WINDOW_MS;
 }
 

@@ -60,8 +60,13 @@ export function createEffectLedger(db: Db, options: EffectLedgerOptions = {}): E
 /** Each id's effect row (null when it is not in the ledger), in the order asked; an id may be asked twice. */
 export async function findEffects(db: Db, ids: string[]): Promise<(EffectRow | null)[]> {
   const { rows } = await selectEffects(db, { ids });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id) ?? null);
+  return inOrderAsked(ids, rows, (r) => r.id);
+}
+
+/** One answer per key asked, in the order asked: the row with that key, or null. */
+function inOrderAsked<R>(keys: string[], rows: R[], keyOf: (row: R) => string): (R | null)[] {
+  const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+  return keys.map((k) => byKey.get(k) ?? null);
 }
 
 const selectEffects = compiledStatement<{ ids: string[] }>()((db, param) =>
@@ -145,8 +150,7 @@ const upsertSentMessages = compiledStatement<{ input: string }>()(
 /** Each phone's contact (null when unknown), in the order asked. */
 export async function findContacts(db: Db, phones: string[]): Promise<(ContactRecord | null)[]> {
   const { rows } = await selectContacts(db, { phones });
-  const byPhone = new Map(rows.map((r) => [r.phone, r]));
-  return phones.map((p) => byPhone.get(p) ?? null);
+  return inOrderAsked(phones, rows, (r) => r.phone);
 }
 
 const selectContacts = compiledStatement<{ phones: string[] }>()((db, param) =>

@@ -30,8 +30,8 @@ export async function findEffect(db: Db, id: string, opts: { lock?: boolean } = 
   return rows[0] ?? null;
 }
 
-/** The columns of EffectRow, camelCased, for both of findEffect's statements. */
-const EFFECT_ROW_COLUMNS = [
+/** The columns of EffectRow, camelCased, for every statement that reads effect rows. */
+export const EFFECT_ROW_COLUMN_LIST = [
   'id',
   'kind',
   'business_key as businessKey',
@@ -51,7 +51,7 @@ const EFFECT_ROW_COLUMNS = [
   'trace_context as traceContext',
 ] as const;
 
-const effectById = (db: Db, id: string) => db.selectFrom('effects').select(EFFECT_ROW_COLUMNS).where('id', '=', id);
+const effectById = (db: Db, id: string) => db.selectFrom('effects').select(EFFECT_ROW_COLUMN_LIST).where('id', '=', id);
 // Every send reads its effect first: compiled once (see compiledStatement).
 const selectEffect = compiledStatement<{ id: string }>()((db, param) => effectById(db, param('id')));
 const selectEffectForUpdate = compiledStatement<{ id: string }>()((db, param) => effectById(db, param('id')).forUpdate());

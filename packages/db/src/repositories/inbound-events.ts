@@ -186,10 +186,54 @@ const UNFINISHED: EventStatus[] = [EventStatus.received, EventStatus.queued, Eve
  * so a re-delivered job does nothing. A dead event is claimed: its job only runs again when a
  * person re-drove it (Bull Board retry or the ops API).
  */
-export async function startProcessing(db: Db, eventId: string): Promise<Pick<EventColumns, 'id' | 'canonical' | 'status' | 'attempts'> | null> {
+export async function startProcessing(db: Db, eventId: string): Promise<ClaimedEvent | null> {
   const { rows } = await claimEvent(db, { eventId });
   return rows[0] ?? null;
 }
+
+export type ClaimedEvent = Pick<EventColumns, 'id' | 'canonical' | 'status' | 'attempts'>;
+
+/**
+ * startProcessing for several events in one statement, one answer per id asked, in order. An id
+ * asked twice in one call is claimed for its first copy only (the other gets null, as for a
+ * finished event), so two jobs of one event never both run it from one batch. The events are
+ * locked in the order ingest and the relay lock them, so the three never deadlock.
+ */
+export async function startProcessingMany(db: Db, eventIds: string[]): Promise<(ClaimedEvent | null)[]> {
+  const { rows } = await claimEvents(db, { eventIds });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return eventIds.map((id) => {
+    const row = byId.get(id) ?? null;
+    byId.delete(id);
+    return row;
+  });
+}
+
+/**
+ * The workers' event claims, group-committed like the effect ledger (createEffectLedger): the
+ * process-event jobs in flight at once claim their events with one statement; a claim that leaves
+ * alone takes startProcessing's one-row statement.
+ */
+export function createEventClaimer(db: Db, options: { maxBatch?: number; maxInFlight?: number } = {}): (eventId: string) => Promise<ClaimedEvent | null> {
+  return createCoalescer<string, ClaimedEvent | null>({
+    maxBatch: options.maxBatch ?? 64,
+    maxInFlight: options.maxInFlight ?? 1,
+    failsWholeBatch: isDatabaseUnavailable,
+    runBatch: async (ids) => (ids.length === 1 ? [await startProcessing(db, ids[0] as string)] : startProcessingMany(db, ids)),
+  });
+}
+
+// The status is read from the locked row, not a WHERE condition on inbound_events, so the planner
+// fetches the few rows by id instead of walking the status index (see effect-ledger.ts).
+const claimEvents = compiledStatement<{ eventIds: string[] }>()(
+  (_, param) => sql<ClaimedEvent>`WITH locked AS (
+       SELECT id, status NOT IN (${sql.join(FINISHED.map((f) => sql.lit(f)))}) AS open FROM inbound_events WHERE id = ANY(${param('eventIds')}::uuid[])
+       ORDER BY provider COLLATE "C", connection COLLATE "C", provider_event_id COLLATE "C" FOR UPDATE
+     )
+     UPDATE inbound_events SET status = 'processing', attempts = attempts + 1
+     FROM locked WHERE inbound_events.id = locked.id AND locked.open
+     RETURNING inbound_events.id, inbound_events.canonical, inbound_events.status, inbound_events.attempts`,
+);
 
 export async function markEventProcessed(db: Db, eventId: string): Promise<void> {
   await updateEventProcessed(db, { eventId });
