@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { createDatabase } from '@switchyard/db';
+import { applyMigrations, createDatabase, dropDatabase, ensureDatabase, type Database } from '@switchyard/db';
 import { Worker, createRedis, queuePrefix } from '@switchyard/queues';
 import { openBacklogQueue, queueBacklog } from '../src/queue-backlog';
 import { ownPrefix, redisUrl, workerAppForEndpoints } from './worker-app-fixture';
@@ -73,7 +74,16 @@ describe('queue backlog (GET /backlog, switchyard_queue_backlog)', () => {
   });
 
   describe("a worker app's GET /backlog", () => {
-    const db = createDatabase({ url: process.env.DATABASE_URL ?? '', poolSize: 2 });
+    // A database of its own: the app's outbox relay dispatches every pending outbox entry it finds,
+    // and in the shared test database another test file's pending crm entry would land in this
+    // app's queue and in the backlog counted here.
+    const url = `${(process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432').replace(/\/$/, '')}/switchyard_own_${randomBytes(4).toString('hex')}`;
+    let db: Database;
+    beforeAll(async () => {
+      await ensureDatabase(url);
+      await applyMigrations(url);
+      db = createDatabase({ url, poolSize: 2 });
+    });
     const producer = createRedis(redisUrl, 'producer');
     producer.on('error', () => undefined);
     const closers: (() => void)[] = [];
@@ -87,6 +97,7 @@ describe('queue backlog (GET /backlog, switchyard_queue_backlog)', () => {
       for (const close of closers) close();
       producer.disconnect();
       await db.destroy();
+      await dropDatabase(url);
     });
 
     it('answers the backlog as JSON and serves the gauge on /metrics', async () => {
