@@ -38,7 +38,7 @@ describe('outbound rate limit on WhatsApp sends', () => {
     let watching = true;
     const watching$ = (async () => {
       while (watching) {
-        for (const member of await watcher.zrange(window, 0, -1)) grants.add(member);
+        for (const member of await watcher.zrange(window, '0', '-1')) grants.add(member);
         await sleep(25);
       }
     })();
