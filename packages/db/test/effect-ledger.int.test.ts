@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createDatabase, createDb, createEffectLedger, poolOf, type Database, type PrismaClient } from '../src';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { applyMigrations, createDatabase, createDb, createEffectLedger, createPool, dropDatabase, ensureDatabase, isDatabaseUnavailable, poolOf, type Database, type Pool, type PrismaClient } from '../src';
 
 // The effect ledger (createEffectLedger, what the workers' effect runner reads and writes with)
 // against the real database: concurrent jobs' reads, intents and outcomes share statements, each
@@ -133,5 +133,83 @@ describe('createEffectLedger', () => {
     const used = statements;
     expect(contacts.map((c) => c && [c.phone, c.consent])).toEqual([[phones[0], true], [phones[1], false], [phones[2], true], null]);
     expect(used).toBe(2);
+  });
+});
+
+// A database of its own, reached directly: the test ends a backend with pg_terminate_backend, which
+// through a transaction pooler would cut the pooler's connection instead of the statement's.
+describe('createEffectLedger, a batch cut off mid-statement', () => {
+  const url = `${(process.env.TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432').replace(/\/$/, '')}/switchyard_own_${randomBytes(4).toString('hex')}`;
+  let own: Database;
+  let admin: Pool;
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    await applyMigrations(url);
+    own = createDatabase({ url, poolSize: 4 });
+    admin = createPool({ url, poolSize: 4 });
+  });
+  afterAll(async () => {
+    await own.destroy();
+    await admin.end();
+    await dropDatabase(url);
+  });
+
+  const store = async (n: number) => {
+    const ids = Array.from({ length: n }, () => randomUUID());
+    for (const id of ids) {
+      await admin.query(
+        `INSERT INTO effects (id, kind, business_key, queue, provider, connection, idempotency_key, entity_type, entity_key, request, updated_at)
+         VALUES ($1::uuid, 'message.send', 'receipt:' || $1::text, 'whatsapp', 'whatsapp', 'default', 'sy-' || $1::text, 'payment', 'k', '{}', now())`,
+        [id],
+      );
+    }
+    return ids;
+  };
+  /** Holds an effect's row lock, as a concurrent writer would: a statement locking it waits. */
+  const holdRow = async (id: string) => {
+    const client = await admin.connect();
+    await client.query('BEGIN');
+    await client.query('SELECT 1 FROM effects WHERE id = $1 FOR UPDATE', [id]);
+    return {
+      release: async () => {
+        await client.query('ROLLBACK');
+        client.release();
+      },
+    };
+  };
+  const backendWaitingOnLock = async (): Promise<number> => {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%update%effects%'`);
+      if (rows[0]) return rows[0].pid as number;
+    }
+    throw new Error('no intent statement came to wait on the held row');
+  };
+  const statuses = async (ids: string[]) => (await admin.query(`SELECT id, status::text, attempts FROM effects WHERE id = ANY($1::uuid[])`, [ids])).rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id)).map((r) => [r.status, r.attempts]);
+
+  it('commits no intent of the batch, answers every caller with the outage, and the retried runs each commit one', async () => {
+    const ledger = createEffectLedger(own, { maxInFlight: 1 });
+    const [opener, a, b, c] = await store(4);
+    const holdOpener = await holdRow(opener as string);
+    const holdB = await holdRow(b as string);
+    try {
+      // The opener's statement waits on its held row, so the next three calls queue and form one batch.
+      const first = ledger.markSending(opener as string);
+      await backendWaitingOnLock();
+      const batch = Promise.allSettled([a, b, c].map((id) => ledger.markSending(id as string)));
+      await holdOpener.release();
+      expect(await first).toBe(true);
+      // The batch's statement now waits on b, having locked a (ids in order, so perhaps c too): end its connection there, as a crash or a Postgres restart would.
+      await admin.query('SELECT pg_terminate_backend($1)', [await backendWaitingOnLock()]);
+      const results = await batch;
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      for (const r of results) expect(isDatabaseUnavailable((r as PromiseRejectedResult).reason)).toBe(true);
+    } finally {
+      await holdB.release();
+    }
+    // Nothing of the batch half-committed: no request may leave for a, b or c on this attempt.
+    expect(await statuses([opener, a, b, c] as string[])).toEqual([['sending', 1], ['pending', 0], ['pending', 0], ['pending', 0]]);
+    // Their jobs run again: each intent is committed once.
+    expect(await Promise.all([a, b, c].map((id) => ledger.markSending(id as string)))).toEqual([true, true, true]);
+    expect(await statuses([a, b, c] as string[])).toEqual([['sending', 1], ['sending', 1], ['sending', 1]]);
   });
 });
