@@ -93,3 +93,19 @@ test('a runBatch that answers the wrong number of outputs fails every caller ins
 test.each([{ maxBatch: 0, maxInFlight: 1 }, { maxBatch: 1, maxInFlight: 0 }])('refuses maxBatch $maxBatch / maxInFlight $maxInFlight', ({ maxBatch, maxInFlight }) => {
   expect(() => createCoalescer({ runBatch: async () => [], maxBatch, maxInFlight })).toThrow('maxBatch and maxInFlight must be at least 1');
 });
+
+test('runOne does the work of every batch of one: a call that left alone and a call tried alone after its batch failed', async () => {
+  const { batches, runBatch } = controlledBatches((inputs) => (inputs.includes(13) ? new Error('input 13 is poison') : null));
+  const alone: number[] = [];
+  const call = createCoalescer({ runBatch, runOne: async (i: number) => (alone.push(i), `one ${i}`), maxBatch: 10, maxInFlight: 1 });
+  await expect(call(1)).resolves.toBe('one 1');
+  const blocker = call(2); // leaves alone and at once: the calls made now wait for it and leave together
+  const [a, poison] = [call(3), call(13)];
+  await expect(blocker).resolves.toBe('one 2');
+  await tick();
+  expect(batches.map((b) => b.inputs)).toEqual([[3, 13]]);
+  batches[0]?.finish();
+  await expect(a).resolves.toBe('one 3');
+  await expect(poison).resolves.toBe('one 13');
+  expect(alone).toEqual([1, 2, 3, 13]);
+});

@@ -1,6 +1,12 @@
 export interface CoalescerOptions<I, O> {
   /** Does the work of several calls at once; answers one output per input, in the same order. */
   runBatch: (inputs: I[]) => Promise<O[]>;
+  /**
+   * Does the work of a batch of one: a call that left alone, or one tried alone after its batch
+   * failed. For work whose one-input form is cheaper than its batch form (a one-row statement
+   * against an array or jsonb input); without it, runBatch gets the batch of one.
+   */
+  runOne?: (input: I) => Promise<O>;
   /** Most calls one batch carries. */
   maxBatch: number;
   /** Most batches running at the same time; calls made while that many run wait for one to end. */
@@ -45,7 +51,8 @@ export function createCoalescer<I, O>(options: CoalescerOptions<I, O>): (input: 
   const run = async (batch: Pending<I, O>[]) => {
     let outputs: O[];
     try {
-      outputs = await options.runBatch(batch.map((c) => c.input));
+      const { runOne } = options;
+      outputs = batch.length === 1 && runOne ? [await runOne((batch[0] as Pending<I, O>).input)] : await options.runBatch(batch.map((c) => c.input));
     } catch (err) {
       if (batch.length === 1 || options.failsWholeBatch?.(err)) for (const call of batch) call.reject(err);
       else await Promise.all(batch.map((call) => run([call])));

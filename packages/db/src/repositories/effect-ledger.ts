@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { rowsInOrderAsked, rowsToFirstAsker } from '../batch-answers';
 import { createCoalescer } from '../coalescer';
 import { compiledStatement } from '../compiled-statement';
 import type { Db } from '../database';
@@ -41,13 +42,10 @@ export interface EffectLedgerOptions {
 
 export function createEffectLedger(db: Db, options: EffectLedgerOptions = {}): EffectLedger {
   const shape = { maxBatch: options.maxBatch ?? 64, maxInFlight: options.maxInFlight ?? 1, failsWholeBatch: isDatabaseUnavailable };
-  /**
-   * A call that leaves alone takes the one-row statement: the batch statements (an array or a
-   * jsonb input, a CTE that locks in order) cost Postgres more than it for a single row, so a
-   * quiet worker pays exactly what it paid before batching.
-   */
-  const coalesced = <I, O>(one: (input: I) => Promise<O>, many: (inputs: I[]) => Promise<O[]>) =>
-    createCoalescer<I, O>({ ...shape, runBatch: async (inputs) => (inputs.length === 1 ? [await one(inputs[0] as I)] : many(inputs)) });
+  // A call alone takes the one-row statement (runOne): the batch statements (an array or a jsonb
+  // input, a CTE that locks in order) cost Postgres more than it for a single row, so a quiet
+  // worker pays exactly what it paid before batching.
+  const coalesced = <I, O>(runOne: (input: I) => Promise<O>, runBatch: (inputs: I[]) => Promise<O[]>) => createCoalescer<I, O>({ ...shape, runOne, runBatch });
   return {
     find: coalesced((id) => findEffect(db, id), (ids) => findEffects(db, ids)),
     markSending: coalesced((id) => markEffectSending(db, id), (ids) => markEffectsSending(db, ids)),
@@ -60,13 +58,7 @@ export function createEffectLedger(db: Db, options: EffectLedgerOptions = {}): E
 /** Each id's effect row (null when it is not in the ledger), in the order asked; an id may be asked twice. */
 export async function findEffects(db: Db, ids: string[]): Promise<(EffectRow | null)[]> {
   const { rows } = await selectEffects(db, { ids });
-  return inOrderAsked(ids, rows, (r) => r.id);
-}
-
-/** One answer per key asked, in the order asked: the row with that key, or null. */
-function inOrderAsked<R>(keys: string[], rows: R[], keyOf: (row: R) => string): (R | null)[] {
-  const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-  return keys.map((k) => byKey.get(k) ?? null);
+  return rowsInOrderAsked(ids, rows, (r) => r.id);
 }
 
 const selectEffects = compiledStatement<{ ids: string[] }>()((db, param) =>
@@ -89,8 +81,7 @@ const selectEffects = compiledStatement<{ ids: string[] }>()((db, param) =>
  */
 export async function markEffectsSending(db: Db, ids: string[]): Promise<boolean[]> {
   const { rows } = await updateEffectsSending(db, { ids });
-  const moved = new Set(rows.map((r) => r.id));
-  return ids.map((id) => moved.delete(id));
+  return rowsToFirstAsker(ids, rows, (r) => r.id).map((moved) => moved !== null);
 }
 
 const updateEffectsSending = compiledStatement<{ ids: string[] }>()(
@@ -106,8 +97,11 @@ const updateEffectsSending = compiledStatement<{ ids: string[] }>()(
 export async function markEffectsDone(db: Db, inputs: { effectId: string; providerRef: string | null; response: unknown }[]): Promise<boolean[]> {
   const input = inputs.map((i) => ({ effect_id: i.effectId, provider_ref: i.providerRef, response: i.response ?? null }));
   const { rows } = await updateEffectsDone(db, { input: JSON.stringify(input) });
-  const settled = new Set(rows.map((r) => r.id));
-  return inputs.map((i) => settled.delete(i.effectId));
+  return rowsToFirstAsker(
+    inputs.map((i) => i.effectId),
+    rows,
+    (r) => r.id,
+  ).map((settled) => settled !== null);
 }
 
 const updateEffectsDone = compiledStatement<{ input: string }>()(
@@ -150,7 +144,7 @@ const upsertSentMessages = compiledStatement<{ input: string }>()(
 /** Each phone's contact (null when unknown), in the order asked. */
 export async function findContacts(db: Db, phones: string[]): Promise<(ContactRecord | null)[]> {
   const { rows } = await selectContacts(db, { phones });
-  return inOrderAsked(phones, rows, (r) => r.phone);
+  return rowsInOrderAsked(phones, rows, (r) => r.phone);
 }
 
 const selectContacts = compiledStatement<{ phones: string[] }>()((db, param) =>

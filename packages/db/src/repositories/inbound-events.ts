@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { rowsToFirstAsker } from '../batch-answers';
 import { createCoalescer } from '../coalescer';
 import { compiledStatement } from '../compiled-statement';
 import { isDatabaseUnavailable } from '../errors';
@@ -201,12 +202,7 @@ export type ClaimedEvent = Pick<EventColumns, 'id' | 'canonical' | 'status' | 'a
  */
 export async function startProcessingMany(db: Db, eventIds: string[]): Promise<(ClaimedEvent | null)[]> {
   const { rows } = await claimEvents(db, { eventIds });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return eventIds.map((id) => {
-    const row = byId.get(id) ?? null;
-    byId.delete(id);
-    return row;
-  });
+  return rowsToFirstAsker(eventIds, rows, (r) => r.id);
 }
 
 /**
@@ -219,7 +215,8 @@ export function createEventClaimer(db: Db, options: { maxBatch?: number; maxInFl
     maxBatch: options.maxBatch ?? 64,
     maxInFlight: options.maxInFlight ?? 1,
     failsWholeBatch: isDatabaseUnavailable,
-    runBatch: async (ids) => (ids.length === 1 ? [await startProcessing(db, ids[0] as string)] : startProcessingMany(db, ids)),
+    runOne: (id) => startProcessing(db, id),
+    runBatch: (ids) => startProcessingMany(db, ids),
   });
 }
 
